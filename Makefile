@@ -1,0 +1,30 @@
+# kamcore: `make demo` and `make test` work on a fresh machine that has only python3.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PLUGINS := $(sort $(wildcard plugins/*/pyproject.toml))
+PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(PLUGINS))
+STAMP := $(VENV)/.kamcore-installed
+
+.PHONY: install demo test lint typecheck docs bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml $(PLUGINS)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]' $(foreach dir,$(PLUGIN_DIRS),-e $(dir))
+	touch $@
+
+demo: $(STAMP)
+	$(BIN)/kam demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests plugins
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) kam-demo kam-demo.db kam-demo.db-wal kam-demo.db-shm .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,111 @@
+"""kamcore: key-account planning with methodologies, rubrics, adapters and exporters as plugins.
+
+The public API is re-exported here. Names are imported lazily (PEP 562) so that
+``import kamcore`` -- and ``kam --help`` -- stay fast and pull in neither pydantic, SQLAlchemy
+nor any plugin until they are used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .markers import hookimpl, hookspec
+
+__version__ = "0.1.0"
+
+_LAZY: dict[str, str] = {
+    # records
+    "Account": "kamcore.model",
+    "Stakeholder": "kamcore.model",
+    "Relationship": "kamcore.model",
+    "Opportunity": "kamcore.model",
+    "Plan": "kamcore.model",
+    "MethodologyRef": "kamcore.model",
+    "Objective": "kamcore.model",
+    "Signoff": "kamcore.model",
+    "Action": "kamcore.model",
+    "Risk": "kamcore.model",
+    "WhitespaceCell": "kamcore.model",
+    "Review": "kamcore.model",
+    "ScoreCard": "kamcore.model",
+    "RubricRef": "kamcore.model",
+    "Finding": "kamcore.model",
+    "Record": "kamcore.model",
+    # errors
+    "KamError": "kamcore.errors",
+    "InvalidInputError": "kamcore.errors",
+    "NotFoundError": "kamcore.errors",
+    "ConflictError": "kamcore.errors",
+    "PluginError": "kamcore.errors",
+    "WorkspaceError": "kamcore.errors",
+    "Problem": "kamcore.errors",
+    # contributions and runtime objects
+    "Exporter": "kamcore.contributions",
+    "Adapter": "kamcore.contributions",
+    "Signal": "kamcore.contributions",
+    "ExportContext": "kamcore.contributions",
+    "AccountSnapshot": "kamcore.snapshot",
+    "Methodology": "kamcore.methodology",
+    "Rubric": "kamcore.rubric",
+    "Workspace": "kamcore.store",
+    "Registry": "kamcore.registry",
+    "get_registry": "kamcore.registry",
+    "PluginHost": "kamcore.plugins",
+    "make_plugin_host": "kamcore.plugins",
+    "get_plugin_host": "kamcore.plugins",
+    "AdvanceRefused": "kamcore.planning",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kamcore' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
+
+if TYPE_CHECKING:
+    from .contributions import Adapter, Exporter, ExportContext, Signal
+    from .errors import (
+        ConflictError,
+        InvalidInputError,
+        KamError,
+        NotFoundError,
+        PluginError,
+        Problem,
+        WorkspaceError,
+    )
+    from .methodology import Methodology
+    from .model import (
+        Account,
+        Action,
+        Finding,
+        MethodologyRef,
+        Objective,
+        Opportunity,
+        Plan,
+        Record,
+        Relationship,
+        Review,
+        Risk,
+        RubricRef,
+        ScoreCard,
+        Signoff,
+        Stakeholder,
+        WhitespaceCell,
+    )
+    from .planning import AdvanceRefused
+    from .plugins import PluginHost, get_plugin_host, make_plugin_host
+    from .registry import Registry, get_registry
+    from .rubric import Rubric
+    from .snapshot import AccountSnapshot
+    from .store import Workspace
+
+__all__ = ["__version__", "hookimpl", "hookspec", *_LAZY]

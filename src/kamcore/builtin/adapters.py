@@ -1,0 +1,23 @@
+"""Built-in adapter ``json``: reads back a kamcore JSON bundle written by ``kam export``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..contributions import Adapter
+from ..markers import hookimpl
+from ..model import Record
+
+
+def _read_bundle(path: Path) -> Iterator[Record]:
+    from ..documents import load_document
+    from .bundle import records_of
+
+    yield from records_of(load_document(path))
+
+
+@hookimpl
+def kam_adapters() -> list[Adapter]:
+    return [Adapter("json", "A kamcore JSON (or YAML) bundle written by `kam export`.",
+                    _read_bundle)]

@@ -1,0 +1,94 @@
+"""The ``kam`` command.
+
+Subcommands live in their own modules and are imported only when run, so ``kam --help``
+imports click and nothing heavy. Errors caused by input exit with code 2 and a clear message;
+a failed check or a refused advance exits with 1.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+#: name -> (module, attribute, one-line help shown by ``kam --help``)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("kamcore.cli.init_cmd", "init", "Create a workspace."),
+    "demo": ("kamcore.cli.demo_cmd", "demo", "Build, check and export a sample portfolio."),
+    "plugins": ("kamcore.cli.plugins_cmd", "plugins", "List plugins, what they add, and errors."),
+    "methodologies": ("kamcore.cli.catalog_cmd", "methodologies", "List or check methodologies."),
+    "rubrics": ("kamcore.cli.catalog_cmd", "rubrics", "List or show scoring rubrics."),
+    "account": ("kamcore.cli.account_cmd", "account", "Add, list and show accounts."),
+    "plan": ("kamcore.cli.plan_cmd", "plan", "Create, edit, check and advance plans."),
+    "import": ("kamcore.cli.import_cmd", "import_", "Import records with an adapter."),
+    "export": ("kamcore.cli.export_cmd", "export", "Export a plan with an exporter."),
+    "schema": ("kamcore.cli.schema_cmd", "schema", "Print the JSON Schema of a record."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module_name, attribute, _ = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(module_name), attribute)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, entry[2]) for name, entry in COMMANDS.items()])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--workspace", "-w", envvar="KAM_WORKSPACE", default="kam.db", show_default=True,
+    help="Workspace path or database URL (also $KAM_WORKSPACE).",
+)
+@click.version_option(package_name="kamcore", prog_name="kam")
+@click.pass_context
+def cli(ctx: click.Context, workspace: str) -> None:
+    """kamcore: key-account plans under installable, tested methodologies."""
+    source = ctx.get_parameter_source("workspace")
+    ctx.obj = {
+        "workspace": workspace,
+        "workspace_given": source is click.core.ParameterSource.COMMANDLINE,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of ``kam``: run the CLI and turn errors into messages and exit codes."""
+    sys.exit(run(argv))
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run ``kam`` with ``argv``; return the exit code instead of exiting."""
+    try:
+        result: Any = cli.main(args=argv, prog_name="kam", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        from ..errors import KamError
+
+        if isinstance(exc, KamError):
+            click.echo(f"error: {exc}", err=True)
+            return exc.exit_code
+        if os.environ.get("KAMCORE_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+                   "(set KAMCORE_DEBUG=1 to see the traceback, and please report it)", err=True)
+        return 3
+    return int(result) if isinstance(result, int) else 0

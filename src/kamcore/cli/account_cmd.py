@@ -1,0 +1,96 @@
+"""``kam account add|list|show``."""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+from ._common import json_option, key_values, open_workspace, print_json, print_table, validated
+
+
+@click.group()
+def account() -> None:
+    """Add, list and show accounts."""
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "account"
+
+
+@account.command("add")
+@click.argument("name")
+@click.option("--id", "account_id", help="Account id (default: the name in lower-case-dashes).")
+@click.option("--industry")
+@click.option("--revenue", type=float, help="The customer's annual revenue.")
+@click.option("--owner", help="Key account manager on our side.")
+@click.option("--tier")
+@click.option("--parent", "parent_id", help="Id of the parent account.")
+@click.option("--business-unit", "business_units", multiple=True, help="Repeat for several.")
+@click.option("--external-id", "external_ids", multiple=True, metavar="SYSTEM=ID",
+              help="Id in another system, e.g. salesforce=001...; repeatable.")
+@json_option
+@click.pass_context
+def add(ctx: click.Context, name: str, account_id: str | None, industry: str | None,
+        revenue: float | None, owner: str | None, tier: str | None, parent_id: str | None,
+        business_units: tuple[str, ...], external_ids: tuple[str, ...], as_json: bool) -> None:
+    """Add an account called NAME."""
+    from ..model import Account
+
+    record = validated(lambda: Account(
+        id=account_id or _slug(name), name=name, industry=industry, annual_revenue=revenue,
+        owner=owner, tier=tier, parent_id=parent_id, business_units=frozenset(business_units),
+        external_ids=key_values(external_ids, "--external-id"),
+    ), "account")
+    workspace = open_workspace(ctx)
+    if parent_id:
+        workspace.get(Account, parent_id)
+    saved = workspace.save(record, base_revision=0)
+    if as_json:
+        print_json(saved.model_dump(mode="json"))
+    else:
+        click.echo(f"added account {saved.id}")
+
+
+@account.command("list")
+@json_option
+@click.pass_context
+def list_accounts(ctx: click.Context, as_json: bool) -> None:
+    """List accounts."""
+    from ..model import Account
+
+    accounts = open_workspace(ctx).iter(Account)
+    if as_json:
+        print_json([a.model_dump(mode="json") for a in accounts])
+        return
+    print_table("accounts", ["id", "name", "industry", "tier", "owner"],
+                [[a.id, a.name, a.industry, a.tier, a.owner] for a in accounts])
+
+
+@account.command("show")
+@click.argument("account_id")
+@json_option
+@click.pass_context
+def show(ctx: click.Context, account_id: str, as_json: bool) -> None:
+    """Show an account with its stakeholders, opportunities and plans."""
+    snapshot = open_workspace(ctx).snapshot(account_id)
+    if as_json:
+        print_json({
+            "account": snapshot.account.model_dump(mode="json"),
+            "stakeholders": [s.model_dump(mode="json") for s in snapshot.stakeholders],
+            "relationships": [r.model_dump(mode="json") for r in snapshot.relationships],
+            "opportunities": [o.model_dump(mode="json") for o in snapshot.opportunities],
+            "plans": [p.model_dump(mode="json") for p in snapshot.plans],
+        })
+        return
+    a = snapshot.account
+    click.echo(f"{a.name} ({a.id}) industry={a.industry or '-'} tier={a.tier or '-'} "
+               f"owner={a.owner or '-'}")
+    print_table("stakeholders", ["id", "name", "title", "roles", "influence", "support"], [
+        [s.id, s.name, s.title, ", ".join(sorted(s.roles)), s.influence, s.support]
+        for s in snapshot.stakeholders])
+    print_table("opportunities", ["id", "name", "stage", "amount", "close date"], [
+        [o.id, o.name, o.stage, o.amount, o.close_date] for o in snapshot.opportunities])
+    print_table("plans", ["id", "methodology", "step", "revision"], [
+        [p.id, f"{p.methodology.name} {p.methodology.version}", p.step, p.revision]
+        for p in snapshot.plans])

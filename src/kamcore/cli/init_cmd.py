@@ -1,0 +1,15 @@
+"""``kam init``."""
+
+from __future__ import annotations
+
+import click
+
+from ._common import open_workspace, workspace_target
+
+
+@click.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create the workspace (an SQLite file by default); safe to run again."""
+    open_workspace(ctx, create=True)
+    click.echo(f"workspace ready: {workspace_target(ctx)}")

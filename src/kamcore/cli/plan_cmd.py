@@ -1,0 +1,216 @@
+"""``kam plan new|list|show|set|check|advance|history|diff``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ._common import (
+    findings_json,
+    json_option,
+    open_workspace,
+    parse_date,
+    print_json,
+    print_table,
+    registry,
+    show_findings,
+)
+
+
+@click.group()
+def plan() -> None:
+    """Create, edit, check and advance plans."""
+
+
+@plan.command("new")
+@click.argument("account_id")
+@click.option("--methodology", "-m", "methodology_name", required=True,
+              help="Name of an installed methodology (see `kam methodologies`).")
+@click.option("--period", help="Planning period, e.g. FY2027.")
+@click.option("--id", "plan_id", help="Plan id (default: ACCOUNT-METHODOLOGY[-PERIOD]).")
+@json_option
+@click.pass_context
+def new(ctx: click.Context, account_id: str, methodology_name: str, period: str | None,
+        plan_id: str | None, as_json: bool) -> None:
+    """Start a plan for ACCOUNT at the methodology's first step."""
+    from ..planning import new_plan
+
+    methodology = registry().methodology(methodology_name)
+    created = new_plan(open_workspace(ctx), methodology, account_id, period=period,
+                       plan_id=plan_id)
+    if as_json:
+        print_json(created.model_dump(mode="json"))
+    else:
+        click.echo(f"created plan {created.id} ({methodology.name} {methodology.version}) "
+                   f"at step {created.step}")
+
+
+@plan.command("list")
+@click.option("--account", "account_id", help="Only this account's plans.")
+@json_option
+@click.pass_context
+def list_plans(ctx: click.Context, account_id: str | None, as_json: bool) -> None:
+    """List plans."""
+    from ..model import Plan
+
+    plans = open_workspace(ctx).iter(Plan, account_id=account_id)
+    if as_json:
+        print_json([p.model_dump(mode="json") for p in plans])
+        return
+    print_table("plans", ["id", "account", "methodology", "period", "step", "revision"], [
+        [p.id, p.account_id, f"{p.methodology.name} {p.methodology.version}", p.period, p.step,
+         p.revision] for p in plans])
+
+
+@plan.command("show")
+@click.argument("plan_id")
+@click.option("--revision", type=int, help="Show an earlier revision.")
+@json_option
+@click.pass_context
+def show(ctx: click.Context, plan_id: str, revision: int | None, as_json: bool) -> None:
+    """Show a plan (as Markdown, or JSON with --json)."""
+    from ..builtin.markdown import render_markdown
+    from ..exporting import export_context
+    from ..model import Plan
+
+    workspace = open_workspace(ctx)
+    record = (workspace.at_revision(Plan, plan_id, revision) if revision
+              else workspace.get(Plan, plan_id))
+    if as_json:
+        print_json(record.model_dump(mode="json"))
+        return
+    click.echo(render_markdown(export_context(workspace, registry(), record)))
+
+
+@plan.command("set")
+@click.argument("plan_id")
+@click.argument("section")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--base-revision", type=int,
+              help="Refuse the change if the plan moved past this revision.")
+@json_option
+@click.pass_context
+def set_section(ctx: click.Context, plan_id: str, section: str, file: str,
+                base_revision: int | None, as_json: bool) -> None:
+    """Set SECTION of a plan from a YAML/JSON FILE ('-' for stdin), validated by its schema."""
+    from ..documents import load_document, parse_document
+    from ..model import Plan
+    from ..planning import set_section as apply_section
+
+    workspace = open_workspace(ctx)
+    current = workspace.get(Plan, plan_id)
+    if base_revision is not None:
+        current = current.model_copy(update={"revision": base_revision})
+    methodology = registry().methodology(current.methodology.name)
+    document = (parse_document(sys.stdin.read(), "<stdin>") if file == "-"
+                else load_document(file))
+    saved = apply_section(workspace, methodology, current, section, document.data,
+                          document=document)
+    if as_json:
+        print_json(saved.model_dump(mode="json"))
+    else:
+        click.echo(f"plan {saved.id}: section {section} saved as revision {saved.revision}")
+
+
+@plan.command("check")
+@click.argument("plan_id")
+@click.option("--as-of", help="Judge due dates against this date (YYYY-MM-DD).")
+@json_option
+@click.pass_context
+def check(ctx: click.Context, plan_id: str, as_of: str | None, as_json: bool) -> int:
+    """Check a plan; exit 1 if any finding is an error."""
+    from ..model import Plan
+    from ..planning import check_plan
+
+    workspace = open_workspace(ctx)
+    record = workspace.get(Plan, plan_id)
+    reg = registry()
+    methodology = reg.methodology(record.methodology.name)
+    findings = check_plan(record, methodology, workspace.snapshot(record.account_id), reg.host,
+                          parse_date(as_of, "--as-of"))
+    if as_json:
+        print_json({"plan": record.id, "revision": record.revision,
+                    "findings": findings_json(findings)})
+    else:
+        show_findings(findings, f"plan {record.id} (revision {record.revision})")
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+@plan.command("advance")
+@click.argument("plan_id")
+@click.option("--to", "to_step", help="Advance to this later step (every gate on the way).")
+@json_option
+@click.pass_context
+def advance(ctx: click.Context, plan_id: str, to_step: str | None, as_json: bool) -> int:
+    """Move a plan to its next step if the current step's gate is met; exit 1 if refused."""
+    from ..model import Plan
+    from ..planning import AdvanceRefused
+    from ..planning import advance as advance_plan
+
+    workspace = open_workspace(ctx)
+    record = workspace.get(Plan, plan_id)
+    methodology = registry().methodology(record.methodology.name)
+    try:
+        moved = advance_plan(workspace, methodology, record, to=to_step)
+    except AdvanceRefused as refused:
+        if as_json:
+            print_json({"plan": record.id, "advanced": False, "step": record.step,
+                        "findings": findings_json(refused.findings)})
+        else:
+            click.echo(f"plan {record.id} stays at step {record.step}:", err=True)
+            show_findings(refused.findings, "what blocks it")
+        return 1
+    if as_json:
+        print_json({"plan": moved.id, "advanced": True, "from": record.step, "step": moved.step,
+                    "revision": moved.revision})
+    else:
+        click.echo(f"plan {moved.id}: {record.step} -> {moved.step} (revision {moved.revision})")
+    return 0
+
+
+@plan.command("history")
+@click.argument("plan_id")
+@json_option
+@click.pass_context
+def history(ctx: click.Context, plan_id: str, as_json: bool) -> None:
+    """List a plan's revisions."""
+    from ..model import Plan
+
+    entries = open_workspace(ctx).history(Plan, plan_id)
+    if as_json:
+        print_json([{"revision": e.revision, "saved_at": e.saved_at, "saved_by": e.saved_by}
+                    for e in entries])
+        return
+    print_table(f"history of {plan_id}", ["revision", "saved at", "by"],
+                [[e.revision, e.saved_at, e.saved_by] for e in entries])
+
+
+@plan.command("diff")
+@click.argument("plan_id")
+@click.option("--from", "from_rev", type=int, help="Older revision (default: the one before).")
+@click.option("--to", "to_rev", type=int, help="Newer revision (default: the current one).")
+@json_option
+@click.pass_context
+def diff(ctx: click.Context, plan_id: str, from_rev: int | None, to_rev: int | None,
+         as_json: bool) -> None:
+    """Show what changed in a plan between two revisions."""
+    from ..diff import diff_values
+    from ..model import Plan
+
+    workspace = open_workspace(ctx)
+    current = workspace.get(Plan, plan_id)
+    newer = to_rev if to_rev is not None else current.revision
+    older = from_rev if from_rev is not None else max(newer - 1, 1)
+    before = workspace.at_revision(Plan, plan_id, older).model_dump(mode="json")
+    after = workspace.at_revision(Plan, plan_id, newer).model_dump(mode="json")
+    changes = diff_values(before, after)
+    if as_json:
+        print_json({"plan": plan_id, "from": older, "to": newer,
+                    "changes": [c.as_dict() for c in changes]})
+        return
+    click.echo(f"plan {plan_id}: revision {older} -> {newer}")
+    for change in changes:
+        click.echo(f"  {change.describe()}")
+    if not changes:
+        click.echo("  no changes")

@@ -1,0 +1,33 @@
+"""``kam plugins``."""
+
+from __future__ import annotations
+
+import click
+
+from ._common import json_option, print_json, print_table, registry
+
+
+@click.command()
+@json_option
+def plugins(as_json: bool) -> None:
+    """List the plugins, what each contributes, and any plugin that failed (with its error).
+
+    Failed plugins are skipped, not fatal: the command still exits 0
+    (unless KAMCORE_STRICT_PLUGINS=1).
+    """
+    reg = registry()
+    listing = reg.host.listing()
+    if as_json:
+        print_json([{**info.as_dict(), "contributes": reg.contributions_of(info.name)}
+                    for info in listing])
+        return
+    rows = []
+    for info in listing:
+        contributes = "; ".join(f"{kind}: {', '.join(names)}"
+                                for kind, names in reg.contributions_of(info.name).items())
+        rows.append([info.name, info.version or ("built-in" if info.builtin else ""),
+                     info.status, contributes or ", ".join(info.hooks)])
+    print_table("plugins", ["name", "version", "status", "contributes"], rows)
+    for info in listing:
+        for error in info.errors:
+            click.echo(f"plugin {info.name}: {error}", err=True)

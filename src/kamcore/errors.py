@@ -1,0 +1,114 @@
+"""The exceptions kamcore raises on purpose.
+
+Every error a user can cause by what they type or feed in derives from :class:`KamError`;
+the CLI turns it into a clear message and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+
+@attrs.frozen
+class Problem:
+    """One precise complaint about an input: where it is and what is wrong.
+
+    ``source`` is a file name (or another label such as ``"<stdin>"``), ``path`` the field path
+    inside the document (``("sections", 2, "schema")``), ``line`` the 1-based line when known.
+    """
+
+    message: str
+    source: str | None = None
+    path: tuple[str | int, ...] = ()
+    line: int | None = None
+    column: int | None = None
+
+    def location(self) -> str:
+        """``file:line:column`` followed by ``at a.b[2]``, leaving out what is unknown."""
+        parts = []
+        if self.source:
+            where = self.source
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            parts.append(where)
+        if self.path:
+            parts.append(f"at {format_path(self.path)}")
+        return " ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.location()
+        return f"{where}: {self.message}" if where else self.message
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """Render a field path as ``sections.goals[0].owner`` (``$`` for the root)."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "$"
+
+
+class KamError(Exception):
+    """Base class of errors caused by input or usage; the CLI exits with code 2 on these."""
+
+    exit_code = 2
+
+
+class InvalidInputError(KamError):
+    """A document, record or value failed validation; ``problems`` lists every failure."""
+
+    def __init__(self, summary: str, problems: Iterable[Problem] = ()) -> None:
+        self.summary = summary
+        self.problems = tuple(problems)
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        lines = [self.summary]
+        lines.extend(f"  {problem}" for problem in self.problems)
+        return "\n".join(lines)
+
+
+class NotFoundError(KamError):
+    """A name or id was looked up and does not exist; the message lists what does."""
+
+    def __init__(self, kind: str, name: str, available: Iterable[str] = ()) -> None:
+        self.kind = kind
+        self.name = name
+        self.available = sorted(available)
+        known = ", ".join(self.available) if self.available else "none"
+        super().__init__(f"no {kind} named {name!r}; available: {known}")
+
+
+class ConflictError(KamError):
+    """A save was based on a revision that is no longer current; nothing was written."""
+
+    def __init__(self, kind: str, record_id: str, base: int, current: int | None) -> None:
+        self.kind = kind
+        self.record_id = record_id
+        self.base_revision = base
+        self.current_revision = current
+        if current is None:
+            detail = "it does not exist"
+        elif base == 0:
+            detail = f"it already exists at revision {current}"
+        else:
+            detail = f"it is now at revision {current}"
+        super().__init__(
+            f"{kind} {record_id!r}: save based on revision {base} refused, {detail}; "
+            "reload it and apply your change again"
+        )
+
+
+class PluginError(KamError):
+    """A plugin failed to load or misbehaved while strict plugin mode is on."""
+
+
+class WorkspaceError(KamError):
+    """The workspace cannot be opened or used (bad URL, newer schema, unreadable file)."""

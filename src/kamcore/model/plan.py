@@ -1,0 +1,104 @@
+"""Plan: an account plan under one methodology, and the common section shapes the core knows.
+
+A plan's ``sections`` hold free JSON validated by the methodology's section schemas. The shapes
+below (:class:`Objective`, :class:`Action`, :class:`Risk`, :class:`WhitespaceCell`) are the ones
+most methodologies share; a methodology's schema can use them with
+``$ref: "urn:kamcore:shape:objective"`` (see :mod:`kamcore.methodology.schemas`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from ._base import Record, RecordId, Shape
+
+ActionStatus = Literal["open", "in_progress", "done", "blocked", "cancelled"]
+WhitespaceState = Literal["owned", "pipeline", "potential", "blocked", "competitor", "n.a."]
+
+#: Action states that no longer need doing.
+CLOSED_ACTION_STATES: frozenset[str] = frozenset({"done", "cancelled"})
+
+
+class MethodologyRef(Shape):
+    """The methodology (and the exact version) a plan was written under."""
+
+    name: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+
+
+class Signoff(Shape):
+    """The customer's agreement to a joint objective."""
+
+    name: str = Field(min_length=1, description="Who signed at the customer.")
+    title: str | None = None
+    date: date
+
+
+class Objective(Shape):
+    """An objective of the plan; a joint objective carries the customer's sign-off."""
+
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    description: str | None = None
+    measure: str | None = Field(default=None, description="How success is measured.")
+    target: str | None = None
+    due: date | None = None
+    customer_signoff: Signoff | None = None
+
+
+class Action(Shape):
+    """A commitment with an owner and a date."""
+
+    id: str | None = None
+    title: str = Field(min_length=1)
+    owner: str | None = Field(default=None, description="Owner on our side.")
+    customer_owner: str | None = Field(default=None, description="Owner on the customer's side.")
+    due: date | None = None
+    status: ActionStatus = "open"
+    objective: str | None = Field(default=None, description="Id of the objective it serves.")
+
+
+class Risk(Shape):
+    """A threat to the account (competitor, detractor, budget...)."""
+
+    title: str = Field(min_length=1)
+    category: str | None = None
+    likelihood: int = Field(ge=1, le=5)
+    impact: int = Field(ge=1, le=5)
+    mitigation: str | None = None
+    owner: str | None = None
+
+
+class WhitespaceCell(Shape):
+    """One cell of the whitespace grid: a business unit x product line and where we stand."""
+
+    business_unit: str = Field(min_length=1)
+    product_line: str = Field(min_length=1)
+    state: WhitespaceState
+    value: float | None = Field(default=None, ge=0)
+    note: str | None = None
+
+
+class Plan(Record):
+    """An account plan: which methodology, which step it is at, and its section data."""
+
+    kind: ClassVar[str] = "plan"
+
+    account_id: RecordId
+    methodology: MethodologyRef
+    period: str | None = Field(default=None, description="Planning period, e.g. FY2027.")
+    step: str = Field(min_length=1, description="Key of the step the plan is currently at.")
+    sections: dict[str, Any] = Field(default_factory=dict)
+
+
+#: The section shapes a methodology may reference, by the name used in ``urn:kamcore:shape:``.
+SHAPES: dict[str, type[Shape]] = {
+    "objective": Objective,
+    "action": Action,
+    "risk": Risk,
+    "whitespace_cell": WhitespaceCell,
+    "signoff": Signoff,
+}

@@ -1,0 +1,94 @@
+"""The runtime form of a rubric: criteria, scales and bands."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from ..errors import NotFoundError
+
+
+@attrs.frozen
+class Scale:
+    """The range a criterion's value must lie in; ``step`` 1 means whole numbers."""
+
+    min: float
+    max: float
+    step: float | None = None
+
+    def problem(self, value: float) -> str | None:
+        """Why ``value`` is off this scale, or None when it fits."""
+        if not self.min <= value <= self.max:
+            return f"{value:g} is off the scale {self.min:g}..{self.max:g}"
+        if self.step is not None:
+            steps = (value - self.min) / self.step
+            if abs(steps - round(steps)) > 1e-9:
+                return f"{value:g} is not a multiple of {self.step:g} from {self.min:g}"
+        return None
+
+
+@attrs.frozen
+class Criterion:
+    """A weighted criterion, entered by a person or computed by the named ``signal``."""
+
+    key: str
+    title: str
+    weight: float
+    scale: Scale
+    signal: str | None = None
+    description: str = ""
+
+    @property
+    def computed(self) -> bool:
+        """True when a signal computes the value."""
+        return self.signal is not None
+
+
+@attrs.frozen
+class Band:
+    """A band reached when the weighted total is at least ``min``."""
+
+    name: str
+    min: float
+    description: str = ""
+
+
+@attrs.frozen
+class Rubric:
+    """A loaded, checked rubric. Bands are kept highest threshold first."""
+
+    name: str
+    version: str
+    title: str
+    description: str
+    criteria: tuple[Criterion, ...]
+    bands: tuple[Band, ...] = ()
+    rescore_every: str | None = None
+    source: str = ""
+    document: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+
+    def criterion(self, key: str) -> Criterion:
+        """The criterion ``key``; :class:`NotFoundError` lists the criteria there are."""
+        for criterion in self.criteria:
+            if criterion.key == key:
+                return criterion
+        raise NotFoundError(f"criterion of {self.name}", key, [c.key for c in self.criteria])
+
+    def band_for(self, total: float) -> Band | None:
+        """The highest band whose threshold ``total`` reaches."""
+        return next((band for band in self.bands if total >= band.min - 1e-9), None)
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-ready description for listings."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "title": self.title,
+            "criteria": [
+                {"key": c.key, "weight": c.weight, "signal": c.signal} for c in self.criteria
+            ],
+            "bands": [{"name": b.name, "min": b.min} for b in self.bands],
+            "source": self.source,
+        }

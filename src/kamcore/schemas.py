@@ -1,0 +1,123 @@
+"""JSON Schema (Draft 2020-12) without the network.
+
+Methodologies and rubrics carry JSON Schemas. kamcore compiles them against a
+:class:`referencing.Registry` that knows only two kinds of target: references inside the schema
+itself (``#/$defs/...``) and the core's section shapes (``urn:kamcore:shape:objective``,
+``...:action``, ``...:risk``, ``...:whitespace_cell``, ``...:signoff``). Any other ``$ref`` is
+refused when the schema is loaded -- nothing is ever fetched.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError, ValidationError
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource, Unresolvable
+from referencing.jsonschema import DRAFT202012
+
+SHAPE_URI_PREFIX = "urn:kamcore:shape:"
+_MAX_MESSAGE = 200
+
+
+def _refuse_retrieval(uri: str) -> Resource[Any]:
+    raise NoSuchResource(ref=uri)
+
+
+@functools.cache
+def shape_registry() -> Registry[Any]:
+    """The registry of the core's shapes; retrieving anything else fails, offline."""
+    from .model import SHAPES
+
+    resources = [
+        (SHAPE_URI_PREFIX + name,
+         Resource.from_contents(cls.model_json_schema(), default_specification=DRAFT202012))
+        for name, cls in SHAPES.items()
+    ]
+    registry: Registry[Any] = Registry(retrieve=_refuse_retrieval)  # type: ignore[call-arg]
+    return registry.with_resources(resources)
+
+
+def _refs(schema: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(schema, Mapping):
+        for key, value in schema.items():
+            if key == "$ref" and isinstance(value, str):
+                yield (*path, key), value
+            elif key not in ("const", "enum", "default", "examples"):
+                yield from _refs(value, (*path, key))
+    elif isinstance(schema, list):
+        for index, item in enumerate(schema):
+            yield from _refs(item, (*path, index))
+
+
+def schema_problems(schema: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    """Why ``schema`` is not a usable Draft 2020-12 schema here, as (path, reason) pairs.
+
+    Checks it against the meta-schema and resolves every ``$ref`` offline.
+    """
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        return [(tuple(exc.path), _short(exc.message))]
+    problems = []
+    resolver = shape_registry().with_contents(
+        [("urn:kamcore:schema-under-check", schema)], default_specification=DRAFT202012
+    ).resolver("urn:kamcore:schema-under-check")
+    for path, ref in _refs(schema):
+        try:
+            resolver.lookup(ref)
+        except Unresolvable:
+            problems.append(
+                (path, f"$ref {ref!r} cannot be resolved: only refs inside the document and "
+                       f"{SHAPE_URI_PREFIX}* are allowed; remote schemas are never fetched")
+            )
+    return problems
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 3] + "..."
+
+
+def _most_specific(error: ValidationError) -> ValidationError:
+    """For anyOf/oneOf failures, the branch error that reached deepest into the instance."""
+    while error.context:
+        error = max(
+            error.context,
+            key=lambda sub: (len(sub.absolute_path), sub.validator != "type"),
+        )
+    return error
+
+
+@attrs.frozen
+class CompiledSchema:
+    """A checked schema, compiled once, that validates instances into (path, message) pairs."""
+
+    schema: Mapping[str, Any]
+    _validator: Draft202012Validator = attrs.field(repr=False)
+
+    @classmethod
+    def compile(cls, schema: Mapping[str, Any]) -> CompiledSchema:
+        """Compile a schema already checked with :func:`schema_problems`."""
+        validator = Draft202012Validator(
+            schema,
+            registry=shape_registry(),
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
+        )
+        return cls(schema, validator)
+
+    def errors(self, instance: Any) -> list[tuple[tuple[str | int, ...], str]]:
+        """Every way ``instance`` fails the schema, sorted by path; empty when it is valid."""
+        found = []
+        for error in self._validator.iter_errors(instance):
+            specific = _most_specific(error)
+            found.append((tuple(specific.absolute_path), _short(specific.message)))
+        return sorted(found, key=lambda item: [str(part) for part in item[0]])
+
+
+def join_path(prefix: Sequence[str | int], path: Sequence[str | int]) -> tuple[str | int, ...]:
+    """``prefix + path`` as a tuple."""
+    return (*prefix, *path)
