@@ -72,7 +72,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from .contributions import Adapter, Exporter, ExportContext, Signal
+    from .contributions import Adapter, ExportContext, Exporter, Signal
     from .errors import (
         ConflictError,
         InvalidInputError,

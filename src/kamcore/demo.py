@@ -142,7 +142,7 @@ def sample_records(today: date) -> Iterator[Record]:
         for index, (source, kind, target) in enumerate(_LINKS[key], start=1):
             yield Relationship(id=f"{key}.rel{index}", account_id=key,
                                source_id=f"{key}.{source}", target_id=f"{key}.{target}",
-                               type=kind)  # type: ignore[arg-type]
+                               type=kind)
         for (deal, dname, amount, stage, days, probability, product, unit,
              roles) in _DEALS[key]:
             yield Opportunity(

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="empty-body"
 """The kamcore hook contract.
 
 Every hook name starts with ``kam_``. Plugins implement them with :data:`kamcore.hookimpl`; an

@@ -14,7 +14,7 @@ from typing import Any
 from .documents import Document
 from .errors import InvalidInputError, KamError, Problem, format_path
 from .methodology import Methodology
-from .model import Account, Finding, MethodologyRef, Plan
+from .model import Account, Finding, MethodologyRef, Plan, Severity
 from .plugins import PluginHost
 from .snapshot import AccountSnapshot
 from .store import Workspace
@@ -101,14 +101,14 @@ def section_findings(plan: Plan, methodology: Methodology) -> list[Finding]:
 
 
 def gate_findings(plan: Plan, methodology: Methodology, step_key: str,
-                  severity: str = "warning") -> list[Finding]:
+                  severity: Severity = "warning") -> list[Finding]:
     """What keeps the plan from leaving ``step_key``: one finding per unmet gate condition."""
     gate = methodology.step(step_key).gate
     if gate is None:
         return []
     return [
         Finding(
-            severity=severity,  # type: ignore[arg-type]
+            severity=severity,
             code="gate-not-met",
             path=format_path(("sections", *path)),
             message=f"{gate.message} ({message})",

@@ -32,6 +32,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "kamcore.builtin.exporters",
     "kamcore.builtin.adapters",
     "kamcore.builtin.checks",
+    "kamcore.builtin.rubrics",
+    "kamcore.builtin.signals",
     "kamcore.builtin.local_documents",
 )
 
@@ -148,7 +150,7 @@ class PluginHost:
                 continue
             try:
                 plugin = ep.load()
-            except Exception as exc:  # noqa: BLE001 - any import failure is the plugin's
+            except Exception as exc:
                 self.plugins[ep.name] = info
                 self._fail(info, f"import failed: {type(exc).__name__}: {exc}")
                 continue
@@ -167,7 +169,7 @@ class PluginHost:
         for impl in caller.get_hookimpls():
             try:
                 value = impl.function(*(kwargs[arg] for arg in impl.argnames))
-            except Exception as exc:  # noqa: BLE001 - a plugin must not take the core down
+            except Exception as exc:
                 self.report(impl.plugin_name, f"{hook_name} raised {type(exc).__name__}: {exc}")
                 outcomes.append(HookOutcome(impl.plugin_name, error=exc))
                 continue
@@ -183,7 +185,7 @@ def make_plugin_host(
     *,
     builtins: bool = True,
     entry_points: bool = True,
-    allowlist: frozenset[str] | None | Literal[True] = True,
+    allowlist: frozenset[str] | Literal[True] | None = True,
     strict: bool | None = None,
     extra: Mapping[str, object] | None = None,
 ) -> PluginHost:

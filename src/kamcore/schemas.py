@@ -25,7 +25,7 @@ _MAX_MESSAGE = 200
 
 
 def _refuse_retrieval(uri: str) -> Resource[Any]:
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
 @functools.cache
@@ -42,7 +42,10 @@ def shape_registry() -> Registry[Any]:
     return registry.with_resources(resources)
 
 
-def _refs(schema: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+Path = tuple[str | int, ...]
+
+
+def _refs(schema: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
     if isinstance(schema, Mapping):
         for key, value in schema.items():
             if key == "$ref" and isinstance(value, str):

@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "rubrics": ("kamcore.cli.catalog_cmd", "rubrics", "List or show scoring rubrics."),
     "account": ("kamcore.cli.account_cmd", "account", "Add, list and show accounts."),
     "plan": ("kamcore.cli.plan_cmd", "plan", "Create, edit, check and advance plans."),
+    "score": ("kamcore.cli.score_cmd", "score", "Score an account or rank the portfolio."),
+    "segment": ("kamcore.cli.score_cmd", "segment", "Who belongs in the key-account programme."),
     "import": ("kamcore.cli.import_cmd", "import_", "Import records with an adapter."),
     "export": ("kamcore.cli.export_cmd", "export", "Export a plan with an exporter."),
     "schema": ("kamcore.cli.schema_cmd", "schema", "Print the JSON Schema of a record."),
@@ -80,7 +82,7 @@ def run(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return 2
-    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+    except Exception as exc:
         from ..errors import KamError
 
         if isinstance(exc, KamError):

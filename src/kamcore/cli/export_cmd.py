@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -25,7 +26,7 @@ def export(ctx: click.Context, plan_id: str, format_name: str, output: str) -> N
     content = render_plan(workspace, registry(), workspace.get(Plan, plan_id), format_name)
     if output == "-":
         if isinstance(content, bytes):
-            click.get_binary_stream("stdout").write(content)
+            sys.stdout.buffer.write(content)
         else:
             click.echo(content, nl=False)
         return

@@ -53,7 +53,8 @@ def _apply_changes(items: list[dict[str, Any]], changes: Mapping[str, Any], wher
     for old, new in changes.get("rename", {}).items():
         item = _find(items, old)
         if item is None:
-            report((where, "rename", old), f"no {kind} {old!r} to rename; there are: {_known(items)}")
+            report((where, "rename", old),
+                   f"no {kind} {old!r} to rename; there are: {_known(items)}")
         elif _find(items, new) is not None:
             report((where, "rename", old), f"cannot rename {old!r} to {new!r}: {new!r} exists")
         else:
@@ -62,7 +63,8 @@ def _apply_changes(items: list[dict[str, Any]], changes: Mapping[str, Any], wher
     for key, fields in changes.get("update", {}).items():
         item = _find(items, key)
         if item is None:
-            report((where, "update", key), f"no {kind} {key!r} to update; there are: {_known(items)}")
+            report((where, "update", key),
+                   f"no {kind} {key!r} to update; there are: {_known(items)}")
             continue
         for field, value in fields.items():
             if value is None:
@@ -72,7 +74,8 @@ def _apply_changes(items: list[dict[str, Any]], changes: Mapping[str, Any], wher
     for key, extra in changes.get("tighten", {}).items():
         item = _find(items, key)
         if item is None:
-            report((where, "tighten", key), f"no {kind} {key!r} to tighten; there are: {_known(items)}")
+            report((where, "tighten", key),
+                   f"no {kind} {key!r} to tighten; there are: {_known(items)}")
             continue
         item["schema"] = {"allOf": [item["schema"], copy.deepcopy(extra)]}
     for index, added in enumerate(changes.get("add", [])):

@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 from .loader import build_rubric, document_schema
-from .model import Band, Criterion, Rubric, Scale
+from .model import Band, Criterion, Points, Rubric, Scale
+from .scoring import parse_inputs, score_account
 
-__all__ = ["Band", "Criterion", "Rubric", "Scale", "build_rubric", "document_schema"]
+__all__ = [
+    "Band",
+    "Criterion",
+    "Points",
+    "Rubric",
+    "Scale",
+    "build_rubric",
+    "document_schema",
+    "parse_inputs",
+    "score_account",
+]

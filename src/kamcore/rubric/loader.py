@@ -10,7 +10,7 @@ from typing import Any
 from ..documents import Document
 from ..errors import InvalidInputError, Problem
 from ..schemas import CompiledSchema
-from .model import Band, Criterion, Rubric, Scale
+from .model import Band, Criterion, Points, Rubric, Scale
 
 _WEIGHT_TOLERANCE = 1e-6
 
@@ -42,9 +42,11 @@ def build_rubric(doc: Document) -> Rubric:
     if problems:
         raise InvalidInputError(f"{doc.source}: not a valid rubric", problems)
     data = doc.data
-    for path, scale in [(("scale",), data["scale"])] + [
-        (("criteria", i, "scale"), c["scale"]) for i, c in enumerate(data["criteria"]) if "scale" in c
-    ]:
+    scales = [(("scale",), data["scale"])] + [
+        (("criteria", i, "scale"), c["scale"])
+        for i, c in enumerate(data["criteria"]) if "scale" in c
+    ]
+    for path, scale in scales:
         if scale["min"] >= scale["max"]:
             problems.append(doc.problem(path, "scale min must be below max"))
     keys: set[str] = set()
@@ -53,6 +55,15 @@ def build_rubric(doc: Document) -> Rubric:
             problems.append(doc.problem(("criteria", i, "key"),
                                         f"criterion {criterion['key']!r} is used twice"))
         keys.add(criterion["key"])
+    for i, criterion in enumerate(data["criteria"]):
+        if "points" in criterion and "signal" not in criterion:
+            problems.append(doc.problem(("criteria", i, "points"),
+                                        "points only apply to a criterion computed by a signal"))
+        scale = _scale(criterion.get("scale", data["scale"]))
+        for j, row in enumerate(criterion.get("points", [])):
+            off = scale.problem(float(row["value"]))
+            if off:
+                problems.append(doc.problem(("criteria", i, "points", j, "value"), off))
     total_weight = sum(c["weight"] for c in data["criteria"])
     if abs(total_weight - 1) > _WEIGHT_TOLERANCE:
         problems.append(doc.problem(("criteria",),
@@ -73,6 +84,10 @@ def build_rubric(doc: Document) -> Rubric:
                 key=c["key"], title=c["title"], weight=float(c["weight"]),
                 scale=_scale(c["scale"]) if "scale" in c else default_scale,
                 signal=c.get("signal"), description=c.get("description", ""),
+                points=tuple(sorted((Points(float(p["min"]), float(p["value"]),
+                                            p.get("label", "")) for p in c.get("points", [])),
+                                    key=lambda p: -p.min)),
+                target=c.get("target", ""),
             )
             for c in data["criteria"]
         ),

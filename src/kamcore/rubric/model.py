@@ -30,8 +30,22 @@ class Scale:
 
 
 @attrs.frozen
+class Points:
+    """Maps a raw signal value of at least ``min`` to ``value`` on the criterion's scale."""
+
+    min: float
+    value: float
+    label: str = ""
+
+
+@attrs.frozen
 class Criterion:
-    """A weighted criterion, entered by a person or computed by the named ``signal``."""
+    """A weighted criterion, entered by a person or computed by the named ``signal``.
+
+    A computed criterion's raw signal value is turned into a scale value by ``points`` (the
+    first entry whose ``min`` the raw value reaches, highest first); without ``points`` the raw
+    value is used as it is and must lie on the scale.
+    """
 
     key: str
     title: str
@@ -39,6 +53,15 @@ class Criterion:
     scale: Scale
     signal: str | None = None
     description: str = ""
+    points: tuple[Points, ...] = ()
+    target: str = ""
+
+    def to_scale(self, raw: float) -> tuple[float, str]:
+        """The scale value for a raw signal value, and the label of the points row used."""
+        for row in self.points:
+            if raw >= row.min - 1e-9:
+                return row.value, row.label
+        return raw, ""
 
     @property
     def computed(self) -> bool:

@@ -317,8 +317,10 @@ class Workspace:
 
     def emit_review_recorded(self, review: Review, plan: Plan) -> None:
         """Tell plugins a review was recorded (after its transaction commits)."""
-        self._after_commit_or_now(lambda: self._host().call(
-            "kam_review_recorded", review=review, plan=plan, workspace=self))
+        def emit() -> None:
+            self._host().call("kam_review_recorded", review=review, plan=plan, workspace=self)
+
+        self._after_commit_or_now(emit)
 
     # -- reading ----------------------------------------------------------------------------
 
