@@ -99,6 +99,12 @@ class Rubric:
                 return criterion
         raise NotFoundError(f"criterion of {self.name}", key, [c.key for c in self.criteria])
 
+    def total_range(self) -> tuple[float, float]:
+        """The lowest and highest weighted total the criteria's scales allow."""
+        low = sum(c.weight * c.scale.min for c in self.criteria)
+        high = sum(c.weight * c.scale.max for c in self.criteria)
+        return low, high
+
     def band_for(self, total: float) -> Band | None:
         """The highest band whose threshold ``total`` reaches."""
         return next((band for band in self.bands if total >= band.min - 1e-9), None)
