@@ -30,3 +30,12 @@ def render_plan(workspace: Workspace, registry: Registry, plan: Plan, format_nam
     """Render ``plan`` with the exporter ``format_name``."""
     exporter = registry.exporter(format_name)
     return exporter.render(export_context(workspace, registry, plan, options=options))
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """Make a spreadsheet cell value inert: a leading ``= + - @``, tab or carriage return gets
+    an apostrophe in front, so CSV/XLSX readers show it as text instead of evaluating it."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text

@@ -1,0 +1,21 @@
+"""Keep only the files for what the plugin provides."""
+
+from pathlib import Path
+
+PROVIDES = "{{ cookiecutter.provides }}"
+PACKAGE = Path("src") / "{{ cookiecutter.package_name }}"
+
+FILES = {
+    "methodology": [PACKAGE / "methodology.yaml"],
+    "rubric": [PACKAGE / "rubric.yaml", PACKAGE / "signals.py"],
+    "exporter": [PACKAGE / "exporter.py"],
+    "adapter": [PACKAGE / "adapter.py", PACKAGE / "sample" / "accounts.csv"],
+}
+
+for kind, paths in FILES.items():
+    if kind != PROVIDES:
+        for path in paths:
+            path.unlink()
+sample = PACKAGE / "sample"
+if sample.exists() and not any(sample.iterdir()):
+    sample.rmdir()
