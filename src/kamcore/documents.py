@@ -43,7 +43,17 @@ class Document:
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe loader: only plain data types (no Python object tags)."""
+    """Safe loader: only plain data types (no Python object tags).
+
+    Unquoted dates (``2026-01-15``) stay strings, as in JSON: the JSON Schemas and the records
+    expect ISO date strings, not :class:`datetime.date` objects.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _walk(node: yaml.Node, path: PathKey, out: dict[PathKey, tuple[int, int]],

@@ -98,7 +98,8 @@ def kam_check_plan(
 ) -> Iterable[Finding] | None:
     """Check a plan and say what is missing or wrong in it.
 
-    :param plan: the plan being checked (its sections already validated against the schemas).
+    :param plan: the plan being checked. Its sections may not satisfy their schemas (the
+        built-in checks report that as ``section-invalid``): read them defensively.
     :param account: the plan's account.
     :param methodology: the plan's methodology; use ``methodology.derives_from("sama7")`` to
         apply a check to a methodology and every variant derived from it.

@@ -9,7 +9,7 @@ import attrs
 
 from .cadence import Cadence
 from .methodology import Methodology
-from .model import Plan, Review
+from .model import Finding, Plan, Review
 
 
 @attrs.frozen
@@ -58,3 +58,24 @@ def due_reviews(plan: Plan, methodology: Methodology, reviews: Iterable[Review],
         result.append(DueReview(cadence.kind, cadence, last,
                                 cadence.next_due(last or start), as_of))
     return sorted(result, key=lambda d: (not d.overdue, d.due, d.kind))
+
+
+def overdue_review_findings(plan: Plan, methodology: Methodology, reviews: Iterable[Review],
+                            as_of: date, *, source: str, lead: str = "") -> list[Finding]:
+    """A ``review-overdue`` warning for each cadence kind whose next review is past due.
+
+    :param source: the plugin reporting it; ``lead`` is put before each message (e.g.
+        ``"governance is not running: "``).
+    """
+    findings = []
+    for due in due_reviews(plan, methodology, reviews, as_of):
+        if not due.overdue:
+            continue
+        title = due.cadence.title or f"{due.kind} review"
+        last = f"last held {due.last.isoformat()}" if due.last else "never held"
+        findings.append(Finding(
+            severity="warning", code="review-overdue", source=source, subject=plan.id,
+            message=f"{lead}{title} overdue since {due.due.isoformat()} ({due.days_overdue} "
+                    f"days; every {due.cadence.every}), {last}",
+        ))
+    return findings

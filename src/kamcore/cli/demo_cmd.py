@@ -66,8 +66,8 @@ def demo(ctx: click.Context, out_dir: str) -> None:
                      len(context.snapshot.stakeholders), len(context.snapshot.opportunities),
                      counts["error"], counts["warning"], counts["info"]])
     print_table(f"kam demo portfolio ({target})",
-                ["account", "methodology", "step", "tiering", "stakeholders", "opportunities", "errors",
-                 "warnings", "info"], rows)
+                ["account", "methodology", "step", "tiering", "stakeholders", "opportunities",
+                 "errors", "warnings", "info"], rows)
     click.echo(f"records: {summary.total('created')} created, {summary.total('updated')} "
                f"updated, {summary.total('unchanged')} unchanged")
     if rows:

@@ -77,7 +77,9 @@ def _apply_changes(items: list[dict[str, Any]], changes: Mapping[str, Any], wher
             report((where, "tighten", key),
                    f"no {kind} {key!r} to tighten; there are: {_known(items)}")
             continue
-        item["schema"] = {"allOf": [item["schema"], copy.deepcopy(extra)]}
+        base = item["schema"]
+        # keep the base at the root so its `$defs` and `#/...` references still resolve
+        item["schema"] = {**base, "allOf": [*base.get("allOf", []), copy.deepcopy(extra)]}
     for index, added in enumerate(changes.get("add", [])):
         added = copy.deepcopy(dict(added))
         after, before = added.pop("after", None), added.pop("before", None)

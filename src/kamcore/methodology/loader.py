@@ -230,7 +230,7 @@ def load_methodologies(
         base = None
         base_name = doc.data.get("extends")
         if base_name is not None:
-            if base_name in chain:
+            if base_name == name or base_name in chain:
                 errors[doc.source] = InvalidInputError(
                     f"{doc.source}: extends cycle: {' -> '.join((*chain, name, base_name))}")
                 return None

@@ -8,6 +8,7 @@ test: ``methodology_name``, ``rubric_name``, ``exporter_name`` or ``adapter_name
 from __future__ import annotations
 
 from pathlib import Path
+
 import pytest
 
 from ..errors import InvalidInputError
@@ -116,7 +117,7 @@ class MethodologyContract(PluginContract):
     def test_bad_section_data_is_refused_with_its_path(self, kam_workspace: Workspace,
                                                        methodology: Methodology) -> None:
         plan = _build_example_plan(kam_workspace, methodology)
-        candidates = (12345, "free text", [], {}, [{"unexpected": True}])
+        candidates: tuple[object, ...] = (12345, "free text", [], {}, [{"unexpected": True}])
         refused_any = False
         for section in methodology.sections:
             bad = next((c for c in candidates if section.schema.errors(c)), None)

@@ -1,0 +1,45 @@
+"""kamcore plugin ``medpicc``: MEDDPICC qualification of the opportunities inside a plan.
+
+Contributes three methodologies: ``medpicc`` (eight elements, ``medpicc.yaml``), and ``meddic``
+(six) and ``meddicc`` (seven), both ``extends: medpicc``. It also contributes a check that
+scores every open opportunity of the account against its stage
+(:mod:`kamcore_medpicc.checks`). The scoring itself is pure: :func:`qualify`.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+from kamcore import hookimpl
+from kamcore.methodology import Methodology
+from kamcore.model import Finding, Plan
+from kamcore.snapshot import AccountSnapshot
+
+from . import checks
+from .rules import QualificationRules, SettingsError
+from .scoring import Qualification, RedFlag, qualify
+
+__all__ = [
+    "Qualification",
+    "QualificationRules",
+    "RedFlag",
+    "SettingsError",
+    "kam_check_plan",
+    "kam_methodologies",
+    "qualify",
+]
+
+
+@hookimpl
+def kam_methodologies() -> list[Traversable]:
+    """The ``medpicc`` methodology and its ``meddic`` and ``meddicc`` variants."""
+    package = files("kamcore_medpicc")
+    return [package / "medpicc.yaml", package / "meddic.yaml", package / "meddicc.yaml"]
+
+
+@hookimpl
+def kam_check_plan(plan: Plan, methodology: Methodology,
+                   snapshot: AccountSnapshot) -> list[Finding]:
+    """medpicc's findings for plans under ``medpicc`` or a variant of it; else ``[]``."""
+    return checks.check_plan(plan, methodology, snapshot)

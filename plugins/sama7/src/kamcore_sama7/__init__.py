@@ -1,0 +1,35 @@
+"""kamcore plugin ``sama7``: SAMA's seven-step strategic account planning.
+
+Contributes two methodologies: ``sama7`` (``sama7.yaml``) and its house variant
+``sama7-lite`` (``sama7-lite.yaml``, which only uses ``extends: sama7``). It also contributes
+the checks YAML cannot express (:mod:`kamcore_sama7.checks`), which apply to both.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+from kamcore import hookimpl
+from kamcore.methodology import Methodology
+from kamcore.model import Account, Finding, Plan
+from kamcore.snapshot import AccountSnapshot
+
+from . import checks
+
+__all__ = ["kam_check_plan", "kam_methodologies"]
+
+
+@hookimpl
+def kam_methodologies() -> list[Traversable]:
+    """The ``sama7`` methodology and its ``sama7-lite`` variant."""
+    package = files("kamcore_sama7")
+    return [package / "sama7.yaml", package / "sama7-lite.yaml"]
+
+
+@hookimpl
+def kam_check_plan(plan: Plan, account: Account, methodology: Methodology,
+                   snapshot: AccountSnapshot, as_of: date) -> list[Finding]:
+    """sama7's findings for plans under ``sama7`` or a variant of it; else ``[]``."""
+    return checks.check_plan(plan, account, methodology, snapshot, as_of)

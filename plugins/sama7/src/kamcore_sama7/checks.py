@@ -1,0 +1,170 @@
+"""The checks of sama7 that YAML cannot express: the four ways strategic account plans fail.
+
+:func:`check_plan` runs every check for a methodology that is ``sama7`` or derives from it
+(``sama7-lite`` included) and returns ``[]`` for any other. Each finding is a ``warning`` with
+``source="sama7"``.
+
+1. Not co-created
+   ``objective-without-signoff``     a joint objective without the customer's sign-off
+   ``no-joint-objectives``           the plan has reached the step that sets joint objectives
+                                     (or a later one) and has none
+   ``initiative-unknown-objective``  an initiative names an objective id that is not a joint
+                                     objective of the plan
+2. Incomplete stakeholder map (from the account's stakeholders)
+   ``no-economic-buyer``             no stakeholder has the role ``economic_buyer``
+   ``few-executive-relationships``   fewer C-level stakeholders than
+                                     ``settings.min_executive_relationships`` (default 2)
+3. Governance not running
+   ``review-overdue``                a review kind of the cadence is past due
+4. Plan detached from CRM data
+   ``plan-detached-from-crm``        the account has no external (CRM) id
+
+Sections are looked up by sama7's keys (``joint_objectives``, ``value_plan``). If a variant
+drops or renames one of them, the checks on it stop. The same goes for the role
+``economic_buyer`` when a variant leaves it out of ``roles``. Data of the wrong shape is
+skipped, because the built-in checks already report schema errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from kamcore.errors import format_path
+from kamcore.methodology import Methodology
+from kamcore.model import Account, Finding, Plan
+from kamcore.reviews import overdue_review_findings
+from kamcore.snapshot import AccountSnapshot
+
+PLUGIN = "sama7"
+METHODOLOGY = "sama7"
+ECONOMIC_BUYER = "economic_buyer"
+DEFAULT_MIN_EXECUTIVES = 2
+
+
+def _finding(code: str, message: str, path: Iterable[str | int] | None = None,
+             subject: str | None = None) -> Finding:
+    return Finding(
+        severity="warning", code=code, message=message, source=PLUGIN, subject=subject,
+        path=format_path(tuple(path)) if path is not None else None,
+    )
+
+
+def _has_section(methodology: Methodology, key: str) -> bool:
+    return any(section.key == key for section in methodology.sections)
+
+
+def _items(plan: Plan, section: str, field: str) -> list[tuple[int, dict[str, Any]]]:
+    """``(index, item)`` for each mapping in ``sections.<section>.<field>`` (missing: empty)."""
+    data = plan.sections.get(section)
+    items = data.get(field) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return []
+    return [(index, item) for index, item in enumerate(items) if isinstance(item, dict)]
+
+
+def _reached_step_of(plan: Plan, methodology: Methodology, section: str) -> bool:
+    """True if the plan is at or past the first step that works on ``section``."""
+    keys = [step.key for step in methodology.steps]
+    first = next((i for i, step in enumerate(methodology.steps) if section in step.sections), None)
+    return first is not None and plan.step in keys and keys.index(plan.step) >= first
+
+
+def cocreation_findings(plan: Plan, methodology: Methodology) -> list[Finding]:
+    """Joint objectives without the customer's sign-off; initiatives tied to no objective."""
+    if not _has_section(methodology, "joint_objectives"):
+        return []
+    objectives = _items(plan, "joint_objectives", "objectives")
+    findings = []
+    if not objectives and _reached_step_of(plan, methodology, "joint_objectives"):
+        findings.append(_finding(
+            "no-joint-objectives",
+            "the plan has no joint objectives: set them with the customer and get their sign-off",
+            ("sections", "joint_objectives", "objectives"),
+        ))
+    for index, objective in objectives:
+        if isinstance(objective.get("customer_signoff"), dict):
+            continue
+        ident = objective.get("id") if isinstance(objective.get("id"), str) else None
+        findings.append(_finding(
+            "objective-without-signoff",
+            f"joint objective {objective.get('title', ident)!r} has no customer sign-off: it was "
+            "not co-created with the customer (or the agreement is not recorded)",
+            ("sections", "joint_objectives", "objectives", index, "customer_signoff"),
+            subject=ident,
+        ))
+    if _has_section(methodology, "value_plan"):
+        known = {objective.get("id") for _, objective in objectives}
+        for index, initiative in _items(plan, "value_plan", "initiatives"):
+            target = initiative.get("objective")
+            if isinstance(target, str) and target not in known:
+                findings.append(_finding(
+                    "initiative-unknown-objective",
+                    f"initiative {initiative.get('title')!r} serves objective {target!r}, which "
+                    "is not a joint objective of the plan",
+                    ("sections", "value_plan", "initiatives", index, "objective"),
+                    subject=initiative.get("id") if isinstance(initiative.get("id"), str)
+                    else None,
+                ))
+    return findings
+
+
+def min_executive_relationships(methodology: Methodology) -> int:
+    """``settings.min_executive_relationships`` (default 2); ValueError if not an int >= 0."""
+    value = methodology.settings.get("min_executive_relationships", DEFAULT_MIN_EXECUTIVES)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{methodology.name}: settings.min_executive_relationships must be a "
+                         f"whole number >= 0, not {value!r}")
+    return value
+
+
+def stakeholder_findings(methodology: Methodology, snapshot: AccountSnapshot) -> list[Finding]:
+    """No economic buyer among the account's stakeholders; too few C-level relationships."""
+    findings = []
+    account = snapshot.account
+    if ECONOMIC_BUYER in methodology.roles and not any(
+            ECONOMIC_BUYER in s.roles for s in snapshot.stakeholders):
+        findings.append(_finding(
+            "no-economic-buyer",
+            f"no stakeholder of {account.name} has the role {ECONOMIC_BUYER}: the stakeholder "
+            "map does not say who decides and signs",
+            subject=account.id,
+        ))
+    needed = min_executive_relationships(methodology)
+    executives = [s for s in snapshot.stakeholders if s.is_executive]
+    if len(executives) < needed:
+        names = ", ".join(s.name for s in executives) or "none"
+        findings.append(_finding(
+            "few-executive-relationships",
+            f"{len(executives)} executive relationship(s) at {account.name} (C-level "
+            f"stakeholders: {names}); {methodology.name} needs at least {needed}",
+            subject=account.id,
+        ))
+    return findings
+
+
+def crm_findings(account: Account) -> list[Finding]:
+    """``plan-detached-from-crm`` when the account carries no external (CRM) id."""
+    if account.external_ids:
+        return []
+    return [_finding(
+        "plan-detached-from-crm",
+        f"account {account.id!r} has no CRM id (external_ids is empty): the plan is detached "
+        "from CRM data; import the account from the CRM or link it",
+        subject=account.id,
+    )]
+
+
+def check_plan(plan: Plan, account: Account, methodology: Methodology,
+               snapshot: AccountSnapshot, as_of: date) -> list[Finding]:
+    """Every sama7 finding about ``plan``; ``[]`` unless the methodology derives from sama7."""
+    if not methodology.derives_from(METHODOLOGY):
+        return []
+    return [
+        *cocreation_findings(plan, methodology),
+        *stakeholder_findings(methodology, snapshot),
+        *overdue_review_findings(plan, methodology, snapshot.reviews_of(plan.id), as_of,
+                                  source=PLUGIN, lead="governance is not running: "),
+        *crm_findings(account),
+    ]

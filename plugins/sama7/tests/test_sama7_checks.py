@@ -1,0 +1,168 @@
+"""Each sama7 finding fires on data that should trigger it, and only there."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+from kamcore_sama7 import checks
+
+from kamcore.cadence import Cadence
+from kamcore.documents import Document
+from kamcore.methodology import Methodology, build_methodology
+from kamcore.model import Account, Finding, Plan, Review, Stakeholder
+from kamcore.planning import new_plan, set_section
+from kamcore.store import Workspace
+
+Walk = Callable[[Plan, Methodology, str], Plan]
+CheckFn = Callable[..., list[Finding]]
+SIGNOFF = {"name": "Dana Reyes", "title": "CFO", "date": "2026-02-01"}
+
+
+def codes(findings: list[Finding]) -> list[str]:
+    return sorted(finding.code for finding in findings)
+
+
+def start_of(plan: Plan) -> date:
+    assert plan.created_at is not None
+    return plan.created_at.date()
+
+
+def people(ws: Workspace, *stakeholders: tuple[str, str | None, set[str]]) -> None:
+    for ident, seniority, roles in stakeholders:
+        ws.save(Stakeholder(id=ident, account_id="acme", name=ident.upper(),
+                            seniority=seniority, roles=frozenset(roles)),
+                base_revision=0)
+
+
+@pytest.fixture
+def mapped(ws: Workspace, account: Account) -> None:
+    """A complete stakeholder map: an economic buyer and two C-level relationships."""
+    people(ws, ("cfo", "c_level", {"economic_buyer"}), ("coo", "c_level", {"champion"}))
+
+
+def test_a_well_kept_plan_has_no_findings(plan: Plan, mapped: None, check: CheckFn) -> None:
+    assert check(plan) == []
+
+
+def test_objectives_without_signoff(ws: Workspace, sama7: Methodology, plan: Plan,
+                                    mapped: None, check: CheckFn) -> None:
+    plan = set_section(ws, sama7, plan, "joint_objectives", {"objectives": [
+        {"id": "o1", "title": "Signed", "customer_signoff": SIGNOFF},
+        {"id": "o2", "title": "Ours only"},
+        {"id": "o3", "title": "Explicitly unsigned", "customer_signoff": None},
+    ]})
+    found = check(plan)
+    assert [(f.code, f.path, f.subject) for f in found] == [
+        ("objective-without-signoff",
+         "sections.joint_objectives.objectives[1].customer_signoff", "o2"),
+        ("objective-without-signoff",
+         "sections.joint_objectives.objectives[2].customer_signoff", "o3"),
+    ]
+    assert "'Ours only'" in found[0].message
+
+
+def test_no_joint_objectives_only_once_the_step_is_reached(
+        ws: Workspace, sama7: Methodology, plan: Plan, mapped: None, walk: Walk,
+        check: CheckFn) -> None:
+    assert "no-joint-objectives" not in codes(check(plan))  # step 1: not yet
+    plan = walk(plan, sama7, "joint_objective_setting")
+    [finding] = check(plan)
+    assert (finding.code, finding.path) == ("no-joint-objectives",
+                                            "sections.joint_objectives.objectives")
+
+
+def test_initiatives_must_serve_a_joint_objective(ws: Workspace, sama7: Methodology, plan: Plan,
+                                                  mapped: None, check: CheckFn) -> None:
+    plan = set_section(ws, sama7, plan, "joint_objectives", {"objectives": [
+        {"id": "o1", "title": "Signed", "customer_signoff": SIGNOFF}]})
+    plan = set_section(ws, sama7, plan, "value_plan", {"initiatives": [
+        {"id": "i1", "title": "Pilot", "objective": "o1"},
+        {"id": "i2", "title": "Stray", "objective": "o9"},
+    ]})
+    assert [(f.code, f.path, f.subject) for f in check(plan)] == [
+        ("initiative-unknown-objective", "sections.value_plan.initiatives[1].objective", "i2")]
+
+
+def test_stakeholder_map_needs_economic_buyer_and_two_executives(
+        ws: Workspace, plan: Plan, check: CheckFn) -> None:
+    assert codes(check(plan)) == ["few-executive-relationships", "no-economic-buyer"]
+
+    people(ws, ("vp-it", "vp", {"champion", "technical_buyer"}))
+    assert codes(check(plan)) == ["few-executive-relationships", "no-economic-buyer"]
+
+    people(ws, ("cfo", "c_level", {"economic_buyer"}))
+    [few] = check(plan)
+    assert few.code == "few-executive-relationships" and few.subject == "acme"
+    assert few.message.startswith("1 executive relationship(s)") and "CFO" in few.message
+
+    people(ws, ("ceo", "c_level", set()))
+    assert check(plan) == []
+
+
+def test_executive_threshold_comes_from_settings(ws: Workspace, sama7: Methodology, plan: Plan,
+                                                 account: Account) -> None:
+    people(ws, ("cfo", "c_level", {"economic_buyer"}))
+    snapshot = ws.snapshot("acme")
+    relaxed = build_methodology(Document({
+        "name": "sama7-smb", "version": "1.0", "title": "SMB", "extends": "sama7",
+        "settings": {"min_executive_relationships": 1}}, "smb.yaml"), sama7)
+    assert checks.stakeholder_findings(sama7, snapshot)[0].code == "few-executive-relationships"
+    assert checks.stakeholder_findings(relaxed, snapshot) == []
+    broken = build_methodology(Document({
+        "name": "sama7-bad", "version": "1.0", "title": "Bad", "extends": "sama7",
+        "settings": {"min_executive_relationships": "two"}}, "bad.yaml"), sama7)
+    with pytest.raises(ValueError, match="min_executive_relationships"):
+        checks.stakeholder_findings(broken, snapshot)
+
+
+def test_governance_reviews_overdue(ws: Workspace, plan: Plan, mapped: None,
+                                    check: CheckFn) -> None:
+    start = start_of(plan)
+    internal_due = Cadence.parse("internal", "1 month").next_due(start)
+    assert check(plan, internal_due) == []
+
+    [late] = check(plan, internal_due + timedelta(days=1))
+    assert late.code == "review-overdue" and late.subject == plan.id
+    assert "Monthly internal account review overdue" in late.message
+    assert "never held" in late.message
+
+    ws.save(Review(id="r1", plan_id=plan.id, account_id="acme", review_kind="internal",
+                   date=internal_due, plan_revision=1), base_revision=0)
+    assert check(plan, internal_due + timedelta(days=1)) == []
+
+    customer_due = Cadence.parse("customer", "3 months").next_due(start)
+    late_ones = check(plan, customer_due + timedelta(days=1))
+    assert sorted(f.message.split(" overdue")[0] for f in late_ones) == [
+        "governance is not running: Monthly internal account review",
+        "governance is not running: Quarterly business review with the customer"]
+
+
+def test_plan_detached_from_crm(ws: Workspace, sama7: Methodology, check: CheckFn) -> None:
+    ws.save(Account(id="globex", name="Globex"), base_revision=0)
+    people_free = new_plan(ws, sama7, "globex")
+    found = [f for f in check(people_free) if f.code == "plan-detached-from-crm"]
+    assert [(f.subject, f.path) for f in found] == [("globex", None)]
+
+
+def test_checks_apply_to_sama7_lite(ws: Workspace, lite: Methodology, account: Account,
+                                    mapped: None, check: CheckFn) -> None:
+    plan = new_plan(ws, lite, account.id)
+    plan = set_section(ws, lite, plan, "joint_objectives", {"objectives": [
+        {"id": "o1", "title": "Unsigned", "measure": "days"}]})
+    assert codes(check(plan)) == ["objective-without-signoff"]
+    # lite reviews internally every six weeks, not monthly
+    start = start_of(plan)
+    month_later = Cadence.parse("internal", "1 month").next_due(start) + timedelta(days=1)
+    assert "review-overdue" not in codes(check(plan, month_later))
+    six_weeks = start + timedelta(weeks=6, days=1)
+    assert "review-overdue" in codes(check(plan, six_weeks))
+
+
+def test_other_methodologies_get_nothing(ws: Workspace, plan: Plan, account: Account) -> None:
+    other = build_methodology(Document({
+        "name": "other", "version": "1.0", "title": "Other",
+        "steps": [{"key": "only", "title": "Only"}], "sections": []}, "other.yaml"))
+    assert checks.check_plan(plan, account.model_copy(update={"external_ids": {}}), other,
+                             ws.snapshot("acme"), start_of(plan) + timedelta(days=400)) == []

@@ -1,0 +1,111 @@
+"""simple_plan loads from its entry point, its gates hold and bad section data is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pytest
+
+from kamcore.errors import InvalidInputError, Problem
+from kamcore.methodology import Methodology
+from kamcore.model import Plan
+from kamcore.planning import AdvanceRefused, advance, set_section
+from kamcore.plugins import PluginHost
+from kamcore.registry import Registry
+from kamcore.store import Workspace
+
+GOAL = {"title": "Cut order-to-cash time by 30%", "stated_by": "CFO Dana Reyes"}
+MAPPED = {"name": "Dana Reyes", "role": "economic_buyer", "influence": 5, "support": 1}
+ACTION = {"title": "Run the O2C workshop", "owner": "kim", "due": "2031-03-01"}
+
+
+def points_at(problems: Iterable[Problem], path: tuple[str | int, ...]) -> str | None:
+    """The message of the problem at ``path``; for an unknown key (the last part of ``path``)
+    also accept a problem at the object holding it that names the key. None if there is none."""
+    for problem in problems:
+        if problem.path == path:
+            return problem.message
+        if path and problem.path == path[:-1] and repr(path[-1]) in problem.message:
+            return problem.message
+    return None
+
+
+def test_plugin_is_loaded_without_errors(host: PluginHost) -> None:
+    info = {plugin.name: plugin for plugin in host.listing()}["simple_plan"]
+    assert (info.status, info.errors, info.builtin) == ("loaded", [], False)
+    assert info.distribution == "kamcore-simple-plan"
+    assert info.hooks == ["kam_check_plan", "kam_methodologies"]
+
+
+def test_methodology_comes_from_the_entry_point(registry: Registry,
+                                                methodology: Methodology) -> None:
+    assert registry.provider("methodology", "simple_plan") == "simple_plan"
+    assert methodology.version == "1.0.0"
+    assert methodology.lineage == ("simple_plan",)
+    assert [step.key for step in methodology.steps] == [
+        "understand", "map", "plan_actions", "review"]
+    assert [section.key for section in methodology.sections] == [
+        "goals", "stakeholder_map", "whitespace", "risks", "actions"]
+    assert {(c.kind, c.every) for c in methodology.cadence} == {
+        ("checkin", "3 months"), ("refresh", "1 year")}
+    assert methodology.source.endswith("simple_plan.yaml")
+
+
+def test_cannot_leave_understand_without_a_customer_goal(
+        ws: Workspace, methodology: Methodology, plan: Plan) -> None:
+    assert plan.step == "understand"
+    with pytest.raises(AdvanceRefused) as refused:
+        advance(ws, methodology, plan)
+    assert [f.code for f in refused.value.findings] == ["gate-not-met"]
+    assert "at least one goal stated by the customer" in refused.value.findings[0].message
+
+    # a goal that nobody at the customer stated does not open the gate
+    plan = set_section(ws, methodology, plan, "goals", [{"title": "Grow our share to 40%"}])
+    with pytest.raises(AdvanceRefused):
+        advance(ws, methodology, plan)
+    assert ws.get(Plan, plan.id).step == "understand"
+
+    plan = set_section(ws, methodology, plan, "goals", [GOAL])
+    assert advance(ws, methodology, plan).step == "map"
+
+
+def test_walk_through_every_step(ws: Workspace, methodology: Methodology, plan: Plan) -> None:
+    plan = advance(ws, methodology, set_section(ws, methodology, plan, "goals", [GOAL]))
+    with pytest.raises(AdvanceRefused):
+        advance(ws, methodology, plan)  # no stakeholder map yet
+    plan = set_section(ws, methodology, plan, "stakeholder_map", [MAPPED])
+    plan = advance(ws, methodology, plan)
+    assert plan.step == "plan_actions"
+
+    plan = set_section(ws, methodology, plan, "actions", [ACTION, {"title": "Call the CIO"}])
+    with pytest.raises(AdvanceRefused) as refused:
+        advance(ws, methodology, plan)
+    assert {f.path for f in refused.value.findings} == {"sections.actions[1]"}
+    assert all("owner" in f.message or "due" in f.message for f in refused.value.findings)
+
+    plan = set_section(ws, methodology, plan, "actions", [ACTION])
+    assert advance(ws, methodology, plan).step == "review"
+
+
+@pytest.mark.parametrize(
+    ("key", "data", "path"),
+    [
+        ("stakeholder_map", [{**MAPPED, "influence": 7}], ("sections", "stakeholder_map", 0,
+                                                           "influence")),
+        ("stakeholder_map", [{"role": "champion", "influence": 3, "support": 0}],
+         ("sections", "stakeholder_map", 0)),
+        ("actions", [ACTION, {**ACTION, "status": "maybe"}], ("sections", "actions", 1, "status")),
+        ("goals", [{"title": "x", "owner": "us"}], ("sections", "goals", 0, "owner")),
+        ("whitespace", [{"business_unit": "EU", "product_line": "ERP", "state": "ours"}],
+         ("sections", "whitespace", 0, "state")),
+        ("risks", [{"title": "Competitor X", "likelihood": 0, "impact": 3}],
+         ("sections", "risks", 0, "likelihood")),
+    ],
+)
+def test_bad_section_data_is_refused_with_its_path(
+        ws: Workspace, methodology: Methodology, plan: Plan, key: str, data: object,
+        path: tuple[str | int, ...]) -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        set_section(ws, methodology, plan, key, data)
+    assert points_at(refused.value.problems, path) is not None
+    assert ws.get(Plan, plan.id).revision == plan.revision  # nothing saved
