@@ -41,6 +41,16 @@ def plan_start(plan: Plan, fallback: date) -> date:
     return plan.created_at.date() if plan.created_at else fallback
 
 
+def plan_cadence(plan: Plan, methodology: Methodology) -> list[Cadence]:
+    """The methodology's cadence with the plan's overrides applied (a bad override is a
+    :class:`ValueError` naming it)."""
+    cadences = {c.kind: c for c in methodology.cadence}
+    for kind, every in plan.cadence.items():
+        base = cadences.get(kind)
+        cadences[kind] = Cadence.parse(kind, every, base.title if base else None)
+    return list(cadences.values())
+
+
 def due_reviews(plan: Plan, methodology: Methodology, reviews: Iterable[Review],
                 as_of: date) -> list[DueReview]:
     """For each cadence kind of the methodology, when the next review of the plan is due.
@@ -53,7 +63,7 @@ def due_reviews(plan: Plan, methodology: Methodology, reviews: Iterable[Review],
             held[review.review_kind] = max(review.date, held.get(review.review_kind, review.date))
     start = plan_start(plan, as_of)
     result = []
-    for cadence in methodology.cadence:
+    for cadence in plan_cadence(plan, methodology):
         last = held.get(cadence.kind)
         result.append(DueReview(cadence.kind, cadence, last,
                                 cadence.next_due(last or start), as_of))

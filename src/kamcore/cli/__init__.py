@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "rubrics": ("kamcore.cli.catalog_cmd", "rubrics", "List or show scoring rubrics."),
     "account": ("kamcore.cli.account_cmd", "account", "Add, list and show accounts."),
     "plan": ("kamcore.cli.plan_cmd", "plan", "Create, edit, check and advance plans."),
+    "review": ("kamcore.cli.review_cmd", "review", "Record plan reviews and see which are due."),
     "score": ("kamcore.cli.score_cmd", "score", "Score an account or rank the portfolio."),
     "segment": ("kamcore.cli.score_cmd", "segment", "Who belongs in the key-account programme."),
     "import": ("kamcore.cli.import_cmd", "import_", "Import records with an adapter."),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ._base import Record, RecordId, Shape
 
@@ -92,6 +92,19 @@ class Plan(Record):
     period: str | None = Field(default=None, description="Planning period, e.g. FY2027.")
     step: str = Field(min_length=1, description="Key of the step the plan is currently at.")
     sections: dict[str, Any] = Field(default_factory=dict)
+    cadence: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per-plan review cadence overrides: kind -> '2 months', '6 weeks'...",
+    )
+
+    @field_validator("cadence")
+    @classmethod
+    def _cadence_readable(cls, value: dict[str, str]) -> dict[str, str]:
+        from ..cadence import Cadence
+
+        for kind, every in value.items():
+            Cadence.parse(kind, every)
+        return value
 
 
 #: The section shapes a methodology may reference, by the name used in ``urn:kamcore:shape:``.

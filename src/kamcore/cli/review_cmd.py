@@ -1,0 +1,93 @@
+"""``kam review record|due``: keeping plans alive with reviews on the methodology's cadence."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from ._common import json_option, open_workspace, parse_date, print_json, print_table, registry
+
+
+@click.group()
+def review() -> None:
+    """Record plan reviews and see which are due."""
+
+
+@review.command("record")
+@click.argument("plan_id")
+@click.option("--kind", "-k", required=True, help="Review kind from the cadence, e.g. customer.")
+@click.option("--date", "-d", "held_on", required=True, help="Date held (YYYY-MM-DD).")
+@click.option("--attendee", "attendees", multiple=True, help="Repeat for each attendee.")
+@click.option("--decision", "decisions", multiple=True, help="Repeat for each decision.")
+@click.option("--notes")
+@json_option
+@click.pass_context
+def record(ctx: click.Context, plan_id: str, kind: str, held_on: str,
+           attendees: tuple[str, ...], decisions: tuple[str, ...], notes: str | None,
+           as_json: bool) -> None:
+    """Record a review of PLAN, snapshotting the plan revision and current score cards."""
+    from ..errors import InvalidInputError
+    from ..model import Plan, Review, ScoreCard
+    from ..reviews import plan_cadence
+
+    when = parse_date(held_on, "--date")
+    assert when is not None
+    if when > date.today():
+        raise click.BadParameter(f"{held_on} is in the future", param_hint="--date")
+    workspace = open_workspace(ctx)
+    plan = workspace.get(Plan, plan_id)
+    methodology = registry().methodology(plan.methodology.name)
+    kinds = [c.kind for c in plan_cadence(plan, methodology)]
+    if kind not in kinds:
+        raise InvalidInputError(f"unknown review kind {kind!r} for {methodology.name}; "
+                                f"kinds: {', '.join(kinds) or 'none (no cadence)'}")
+    snapshot = workspace.snapshot(plan.account_id)
+    latest: dict[str, ScoreCard] = {}
+    for card in snapshot.score_cards:
+        latest[card.rubric.name] = card
+    saved = workspace.save(Review(
+        id=f"{plan.id}.{kind}.{when.isoformat()}", plan_id=plan.id, account_id=plan.account_id,
+        review_kind=kind, date=when, attendees=list(attendees), plan_revision=plan.revision,
+        score_cards=list(latest.values()), decisions=list(decisions), notes=notes,
+    ), base_revision=0)
+    workspace.emit_review_recorded(saved, plan)
+    if as_json:
+        print_json(saved.model_dump(mode="json"))
+    else:
+        click.echo(f"recorded {kind} review of {plan.id} on {when} (plan revision "
+                   f"{plan.revision}, {len(saved.score_cards)} score cards)")
+
+
+@review.command("due")
+@click.option("--as-of", help="Judge against this date (default today).")
+@click.option("--overdue", "only_overdue", is_flag=True, help="Only overdue reviews.")
+@json_option
+@click.pass_context
+def due(ctx: click.Context, as_of: str | None, only_overdue: bool, as_json: bool) -> None:
+    """Each plan's next review of each kind, overdue ones first."""
+    from ..model import Plan, Review
+    from ..reviews import due_reviews
+
+    when = parse_date(as_of, "--as-of") or date.today()
+    workspace = open_workspace(ctx)
+    reg = registry()
+    rows = []
+    for plan in workspace.iter(Plan):
+        methodology = reg.methodologies.get(plan.methodology.name)
+        if methodology is None:
+            continue
+        reviews = list(workspace.iter(Review, account_id=plan.account_id))
+        for item in due_reviews(plan, methodology, reviews, when):
+            if item.overdue or not only_overdue:
+                rows.append((plan, item))
+    rows.sort(key=lambda row: (not row[1].overdue, row[1].due, row[0].id, row[1].kind))
+    if as_json:
+        print_json([{"plan": p.id, "account": p.account_id, "kind": d.kind,
+                     "every": d.cadence.every, "last": d.last, "due": d.due,
+                     "overdue": d.overdue, "days_overdue": d.days_overdue} for p, d in rows])
+        return
+    print_table(f"reviews due as of {when}", ["plan", "kind", "every", "last", "due", "status"],
+                [[p.id, d.kind, d.cadence.every, d.last or "never", d.due,
+                  f"overdue {d.days_overdue} days" if d.overdue else "upcoming"]
+                 for p, d in rows])
