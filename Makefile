@@ -6,7 +6,7 @@ PLUGINS := $(sort $(wildcard plugins/*/pyproject.toml))
 PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(PLUGINS))
 STAMP := $(VENV)/.kamcore-installed
 
-.PHONY: install demo test lint typecheck docs bench clean
+.PHONY: install demo test lint docs clean
 
 install: $(STAMP)
 
@@ -25,6 +25,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests plugins
 	$(BIN)/mypy
+
+docs: $(STAMP)
+	$(BIN)/python -m mkdocs build --strict
 
 clean:
 	rm -rf $(VENV) kam-demo kam-demo.db kam-demo.db-wal kam-demo.db-shm .pytest_cache .mypy_cache .ruff_cache

@@ -12,7 +12,10 @@ from collections.abc import Iterable
 
 import attrs
 
-from .model import Record
+from .errors import InvalidInputError, Problem
+from .model import Plan, Record
+from .planning import section_findings
+from .registry import Registry
 from .store import SaveOutcome, Workspace
 
 
@@ -43,13 +46,34 @@ class ImportSummary:
                 for kind in kinds]
 
 
+def _check_plan_sections(plan: Plan, registry: Registry) -> None:
+    """Refuse a plan whose sections its (installed) methodology's schemas refuse."""
+    methodology = registry.methodologies.get(plan.methodology.name)
+    if methodology is None:
+        return
+    problems = [
+        Problem(f.message, path=("plan", plan.id, *f.path.split(".")) if f.path else ())
+        for f in section_findings(plan, methodology) if f.severity == "error"
+    ]
+    if problems:
+        raise InvalidInputError(
+            f"plan {plan.id!r}: sections refused by {methodology.name}; nothing imported",
+            problems)
+
+
 def import_records(workspace: Workspace, records: Iterable[Record], *, dry_run: bool = False,
-                   by: str | None = None) -> ImportSummary:
-    """Write ``records`` in one transaction and count what happened to each."""
+                   by: str | None = None, registry: Registry | None = None) -> ImportSummary:
+    """Write ``records`` in one transaction and count what happened to each.
+
+    :param registry: when given, plans are checked against their methodology's section
+        schemas, as ``kam plan set`` would.
+    """
     summary = ImportSummary(dry_run=dry_run)
     try:
         with workspace.transaction():
             for record in records:
+                if registry is not None and isinstance(record, Plan):
+                    _check_plan_sections(record, registry)
                 _, outcome = workspace.save_if_changed(record, by=by)
                 summary.add(record.kind, outcome)
             if dry_run:

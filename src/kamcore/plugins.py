@@ -15,6 +15,7 @@ import difflib
 import functools
 import importlib
 import os
+import warnings
 from collections.abc import Iterable, Mapping
 from importlib.metadata import entry_points
 from types import ModuleType
@@ -49,6 +50,7 @@ class PluginInfo:
     hooks: list[str] = attrs.field(factory=list)
     status: str = "loaded"  # loaded | failed | disabled
     errors: list[str] = attrs.field(factory=list)
+    warnings: list[str] = attrs.field(factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -90,10 +92,14 @@ class PluginHost:
         """Register ``plugin`` under ``info.name``; on failure record it (or raise if strict)."""
         self.plugins[info.name] = info
         try:
-            self.pm.register(plugin, name=info.name)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                self.pm.register(plugin, name=info.name)
         except (pluggy.PluginValidationError, ValueError) as exc:
             self._fail(info, f"refused: {exc}")
             return
+        # deprecations announced by hookspecs (warn_on_impl / warn_on_impl_args)
+        info.warnings.extend(str(warning.message) for warning in caught)
         misspelt = self._unknown_hooks(info.name)
         if misspelt:
             self.pm.unregister(name=info.name)

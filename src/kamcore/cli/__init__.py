@@ -55,14 +55,18 @@ class LazyGroup(click.Group):
     "--workspace", "-w", envvar="KAM_WORKSPACE", default="kam.db", show_default=True,
     help="Workspace path or database URL (also $KAM_WORKSPACE).",
 )
+@click.option("--user", envvar="KAM_USER", default=None,
+              help="Who is making changes, recorded in the history (also $KAM_USER; default: "
+                   "your login name).")
 @click.version_option(package_name="kamcore", prog_name="kam")
 @click.pass_context
-def cli(ctx: click.Context, workspace: str) -> None:
+def cli(ctx: click.Context, workspace: str, user: str | None) -> None:
     """kamcore: key-account plans under installable, tested methodologies."""
     source = ctx.get_parameter_source("workspace")
     ctx.obj = {
         "workspace": workspace,
         "workspace_given": source is click.core.ParameterSource.COMMANDLINE,
+        "user": user,
     }
 
 

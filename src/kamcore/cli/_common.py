@@ -26,6 +26,19 @@ def workspace_target(ctx: click.Context) -> str:
     return target
 
 
+def actor(ctx: click.Context) -> str | None:
+    """Who the changes are recorded as: --user, $KAM_USER or the login name."""
+    user: str | None = ctx.find_root().obj.get("user")
+    if user:
+        return user
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
 def open_workspace(ctx: click.Context, *, create: bool = False) -> Workspace:
     """Open the chosen workspace, closing it when the command ends."""
     from ..plugins import get_plugin_host
@@ -41,6 +54,15 @@ def registry() -> Registry:
     from ..registry import get_registry
 
     return get_registry()
+
+
+def warn_about_plugins(reg: Registry) -> None:
+    """Print each plugin's errors and deprecation warnings to stderr."""
+    for info in reg.host.listing():
+        for error in info.errors:
+            click.echo(f"plugin {info.name}: {error}", err=True)
+        for warning in info.warnings:
+            click.echo(f"plugin {info.name}: warning: {warning}", err=True)
 
 
 def print_json(data: Any) -> None:

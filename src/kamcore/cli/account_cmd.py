@@ -6,7 +6,15 @@ import re
 
 import click
 
-from ._common import json_option, key_values, open_workspace, print_json, print_table, validated
+from ._common import (
+    actor,
+    json_option,
+    key_values,
+    open_workspace,
+    print_json,
+    print_table,
+    validated,
+)
 
 
 @click.group()
@@ -45,7 +53,7 @@ def add(ctx: click.Context, name: str, account_id: str | None, industry: str | N
     workspace = open_workspace(ctx)
     if parent_id:
         workspace.get(Account, parent_id)
-    saved = workspace.save(record, base_revision=0)
+    saved = workspace.save(record, base_revision=0, by=actor(ctx))
     if as_json:
         print_json(saved.model_dump(mode="json"))
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import json_option, print_json, print_table, registry
+from ._common import json_option, print_json, print_table, registry, warn_about_plugins
 
 
 @click.group(invoke_without_command=True)
@@ -15,6 +15,7 @@ def methodologies(ctx: click.Context, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     reg = registry()
+    warn_about_plugins(reg)
     items = sorted(reg.methodologies.values(), key=lambda m: m.name)
     if as_json:
         print_json([{**m.summary(), "plugin": reg.provider("methodology", m.name)}
@@ -73,6 +74,7 @@ def rubrics(ctx: click.Context, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     reg = registry()
+    warn_about_plugins(reg)
     items = sorted(reg.rubrics.values(), key=lambda r: r.name)
     if as_json:
         print_json([{**r.summary(), "plugin": reg.provider("rubric", r.name)} for r in items])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import json_option, open_workspace, print_json, print_table, registry
+from ._common import actor, json_option, open_workspace, print_json, print_table, registry
 
 
 @click.command("import")
@@ -20,8 +20,10 @@ def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool,
     """Import records from PATH with ADAPTER, in one transaction (all or nothing)."""
     from ..importing import import_records
 
-    adapter = registry().adapter(adapter_name)
-    summary = import_records(open_workspace(ctx), adapter.read(Path(path)), dry_run=dry_run)
+    reg = registry()
+    adapter = reg.adapter(adapter_name)
+    summary = import_records(open_workspace(ctx), adapter.read(Path(path)), dry_run=dry_run,
+                             by=actor(ctx), registry=reg)
     if as_json:
         print_json({"dry_run": dry_run, "kinds": summary.rows(),
                     **{o: summary.total(o) for o in ("created", "updated", "unchanged")}})

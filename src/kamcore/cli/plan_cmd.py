@@ -7,6 +7,7 @@ import sys
 import click
 
 from ._common import (
+    actor,
     findings_json,
     json_option,
     open_workspace,
@@ -38,7 +39,7 @@ def new(ctx: click.Context, account_id: str, methodology_name: str, period: str 
 
     methodology = registry().methodology(methodology_name)
     created = new_plan(open_workspace(ctx), methodology, account_id, period=period,
-                       plan_id=plan_id)
+                       plan_id=plan_id, by=actor(ctx))
     if as_json:
         print_json(created.model_dump(mode="json"))
     else:
@@ -106,7 +107,7 @@ def set_section(ctx: click.Context, plan_id: str, section: str, file: str,
     document = (parse_document(sys.stdin.read(), "<stdin>") if file == "-"
                 else load_document(file))
     saved = apply_section(workspace, methodology, current, section, document.data,
-                          document=document)
+                          document=document, by=actor(ctx))
     if as_json:
         print_json(saved.model_dump(mode="json"))
     else:
@@ -152,7 +153,7 @@ def advance(ctx: click.Context, plan_id: str, to_step: str | None, as_json: bool
     record = workspace.get(Plan, plan_id)
     methodology = registry().methodology(record.methodology.name)
     try:
-        moved = advance_plan(workspace, methodology, record, to=to_step)
+        moved = advance_plan(workspace, methodology, record, to=to_step, by=actor(ctx))
     except AdvanceRefused as refused:
         if as_json:
             print_json({"plan": record.id, "advanced": False, "step": record.step,

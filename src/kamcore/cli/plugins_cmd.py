@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import json_option, print_json, print_table, registry
+from ._common import json_option, print_json, print_table, registry, warn_about_plugins
 
 
 @click.command()
@@ -28,6 +28,4 @@ def plugins(as_json: bool) -> None:
         rows.append([info.name, info.version or ("built-in" if info.builtin else ""),
                      info.status, contributes or ", ".join(info.hooks)])
     print_table("plugins", ["name", "version", "status", "contributes"], rows)
-    for info in listing:
-        for error in info.errors:
-            click.echo(f"plugin {info.name}: {error}", err=True)
+    warn_about_plugins(reg)

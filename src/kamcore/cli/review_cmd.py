@@ -6,7 +6,15 @@ from datetime import date
 
 import click
 
-from ._common import json_option, open_workspace, parse_date, print_json, print_table, registry
+from ._common import (
+    actor,
+    json_option,
+    open_workspace,
+    parse_date,
+    print_json,
+    print_table,
+    registry,
+)
 
 
 @click.group()
@@ -46,12 +54,14 @@ def record(ctx: click.Context, plan_id: str, kind: str, held_on: str,
     latest: dict[str, ScoreCard] = {}
     for card in snapshot.score_cards:
         latest[card.rubric.name] = card
+    review_id = f"{plan.id}.{kind}.{when.isoformat()}"
+    if workspace.find(Review, review_id) is not None:
+        raise InvalidInputError(f"a {kind} review of {plan.id} on {when} is already recorded")
     saved = workspace.save(Review(
-        id=f"{plan.id}.{kind}.{when.isoformat()}", plan_id=plan.id, account_id=plan.account_id,
+        id=review_id, plan_id=plan.id, account_id=plan.account_id,
         review_kind=kind, date=when, attendees=list(attendees), plan_revision=plan.revision,
         score_cards=list(latest.values()), decisions=list(decisions), notes=notes,
-    ), base_revision=0)
-    workspace.emit_review_recorded(saved, plan)
+    ), base_revision=0, by=actor(ctx))
     if as_json:
         print_json(saved.model_dump(mode="json"))
     else:

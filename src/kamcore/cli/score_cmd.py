@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ._common import (
+    actor,
     json_option,
     key_values,
     open_workspace,
@@ -54,7 +55,7 @@ def score(ctx: click.Context, account_id: str | None, rubric_name: str, values: 
     inputs = parse_inputs(key_values(values, "--set"))
     card = score_account(rubric, workspace.snapshot(account_id), inputs, reg.signals,
                          plan_id=plan_id)
-    card = workspace.save(card, base_revision=0)
+    card = workspace.save(card, base_revision=0, by=actor(ctx))
     if as_json:
         print_json(card.model_dump(mode="json"))
         return

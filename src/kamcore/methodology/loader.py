@@ -236,7 +236,7 @@ def load_methodologies(
                 return None
             base = resolve(base_name, (*chain, name))
             if base is None:
-                available = sorted(set(known) | set(pending))
+                available = sorted((set(known) | set(pending)) - {name})
                 reason = ("failed to load" if base_name in pending
                           else f"is not installed; installed: {', '.join(available)}")
                 errors[doc.source] = InvalidInputError(

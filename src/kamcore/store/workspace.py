@@ -227,6 +227,8 @@ class Workspace:
             previous = self._write(stored, base)
         if isinstance(stored, Plan):
             self._after_commit_or_now(lambda: self._emit_plan_saved(stored, previous))
+        elif isinstance(stored, Review):
+            self._after_commit_or_now(lambda: self._emit_review_recorded(stored))
         return stored
 
     def _write(self, stored: Record, base: int) -> str | None:
@@ -315,12 +317,9 @@ class Workspace:
         before = Plan.model_validate_json(previous) if previous else None
         self._host().call("kam_plan_saved", plan=plan, previous=before, workspace=self)
 
-    def emit_review_recorded(self, review: Review, plan: Plan) -> None:
-        """Tell plugins a review was recorded (after its transaction commits)."""
-        def emit() -> None:
-            self._host().call("kam_review_recorded", review=review, plan=plan, workspace=self)
-
-        self._after_commit_or_now(emit)
+    def _emit_review_recorded(self, review: Review) -> None:
+        plan = self.at_revision(Plan, review.plan_id, review.plan_revision)
+        self._host().call("kam_review_recorded", review=review, plan=plan, workspace=self)
 
     # -- reading ----------------------------------------------------------------------------
 

@@ -1,0 +1,69 @@
+"""``kam --help`` stays fast: no pydantic, jsonschema, SQLAlchemy, rich or plugin imported."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("pydantic", "jsonschema", "sqlalchemy", "rich", "yaml", "referencing")
+PLUGIN_MODULES = ("kamcore_test_good", "kamcore_test_raising", "kamcore_test_misspelt",
+                  "kamcore_test_broken", "kamcore_simple_plan", "kamcore_sama7",
+                  "kamcore_medpicc")
+
+
+def _imported(importtime_log: str) -> set[str]:
+    """Module names from ``-X importtime`` output."""
+    names = set()
+    for line in importtime_log.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            name = line.rsplit("|", 1)[1].strip()
+            if name != "imported package":
+                names.add(name)
+    return names
+
+
+def test_kam_help_imports_nothing_heavy(kam_env, test_plugins: Path) -> None:
+    """The real console script under ``-X importtime``, with plugins installed."""
+    script = Path(sys.executable).parent / "kam"
+    env = {"PYTHONPATH": str(test_plugins), "KAMCORE_LOAD_PLUGINS": None}
+    proc = subprocess.run([sys.executable, "-X", "importtime", str(script), "--help"],
+                          capture_output=True, text=True, env=kam_env(env), timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "Usage: kam" in proc.stdout
+    for command in ("init", "demo", "plugins", "methodologies", "account", "plan", "import",
+                    "export", "schema"):
+        assert f"  {command} " in proc.stdout
+    modules = _imported(proc.stderr)
+    assert "kamcore.cli" in modules and "click" in modules  # the log is really being read
+    roots = {name.split(".")[0] for name in modules}
+    assert not roots & set(HEAVY), sorted(roots & set(HEAVY))
+    assert not roots & set(PLUGIN_MODULES)
+    assert not {m for m in modules if m.startswith("kamcore.builtin")}
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["plan", "--help"], ["plan", "set", "--help"],
+                                  ["account", "--help"], ["export", "--help"],
+                                  ["import", "--help"], ["methodologies", "--help"],
+                                  ["--version"]])
+def test_help_of_subcommands_imports_nothing_heavy(argv: list[str], test_plugins: Path,
+                                                   kam_env) -> None:
+    code = textwrap.dedent(f"""\
+        import sys
+        from kamcore.cli import run
+        status = run({argv!r})
+        heavy = sorted({{m.split(".")[0] for m in sys.modules}} & {set(HEAVY + PLUGIN_MODULES)!r})
+        print("STATUS", status)
+        print("HEAVY", ",".join(heavy))
+        """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=kam_env({"PYTHONPATH": str(test_plugins),
+                                       "KAMCORE_LOAD_PLUGINS": None}), timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert "STATUS 0" in lines, proc.stdout
+    assert "HEAVY " in lines, proc.stdout
+    assert "Usage: kam" in proc.stdout or "kam, version" in proc.stdout
