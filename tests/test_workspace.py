@@ -267,17 +267,16 @@ def test_a_file_that_is_not_a_workspace_is_refused(tmp_path: Path) -> None:
     assert _rows(other, "SELECT name FROM sqlite_master") == [("things",)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Workspace.open sets PRAGMA journal_mode=WAL on every connection before checking that the "
-    "file is a kamcore workspace, so a foreign SQLite database opened by mistake is converted "
-    "to WAL mode (a persistent change) even though it is then refused"))
 def test_refusing_a_foreign_database_leaves_its_journal_mode(tmp_path: Path) -> None:
     other = tmp_path / "other-app.db"
     with sqlite3.connect(other) as conn:
         conn.execute("CREATE TABLE things (a)")
     with pytest.raises(WorkspaceError):
         Workspace.open(other)
+    with pytest.raises(WorkspaceError, match="not a kamcore workspace"):
+        Workspace.open(other, create=True)  # kam init never adds tables to another app's file
     assert _rows(other, "PRAGMA journal_mode") == [("delete",)]
+    assert _rows(other, "SELECT name FROM sqlite_master") == [("things",)]
 
 
 def test_a_newer_schema_version_is_refused(db: Path, core_host: Any) -> None:

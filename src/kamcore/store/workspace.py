@@ -73,13 +73,15 @@ def _sqlite_file(url: str) -> Path | None:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """WAL, a busy timeout, and BEGIN IMMEDIATE for write transactions (no upgrade deadlock)."""
+    """A busy timeout, and BEGIN IMMEDIATE for write transactions (no upgrade deadlock).
+
+    WAL mode is set once the file is known to be a workspace (see ``Workspace._prepare``).
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -135,14 +137,21 @@ class Workspace:
         return workspace
 
     def _prepare(self, create: bool) -> None:
+        """Check the database is a kamcore workspace (or make one if ``create`` and it is
+        empty) before changing anything in it."""
         try:
-            with self._engine.connect().execution_options(kam_write=True) as conn, conn.begin():
-                if create:
-                    tables.metadata.create_all(conn)
-                    if self._schema_version(conn) is None:
-                        conn.execute(insert(tables.meta).values(
-                            key="schema_version", value=str(tables.SCHEMA_VERSION)))
+            with self._engine.connect() as conn:
                 version = self._schema_version(conn)
+                foreign = version is None and bool(inspect(conn).get_table_names())
+            if version is None and create and not foreign:
+                with self._engine.connect().execution_options(kam_write=True) as conn, \
+                        conn.begin():
+                    tables.metadata.create_all(conn)
+                    conn.execute(insert(tables.meta).values(
+                        key="schema_version", value=str(tables.SCHEMA_VERSION)))
+                version = tables.SCHEMA_VERSION
+            if version is not None and _is_sqlite(self.url):
+                self._use_wal()
         except (OperationalError, DatabaseError) as exc:
             self._engine.dispose()
             raise WorkspaceError(f"cannot use workspace {self.url}: {exc.orig}") from None
@@ -155,6 +164,14 @@ class Workspace:
                 f"{self.url} has schema version {version}, newer than this kamcore understands "
                 f"({tables.SCHEMA_VERSION}); upgrade kamcore"
             )
+
+    def _use_wal(self) -> None:
+        """Switch the SQLite file to WAL (persistent; a no-op when it already is)."""
+        raw = self._engine.raw_connection()
+        try:
+            raw.cursor().execute("PRAGMA journal_mode=WAL")
+        finally:
+            raw.close()
 
     @staticmethod
     def _schema_version(conn: Connection) -> int | None:
