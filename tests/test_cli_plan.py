@@ -151,7 +151,8 @@ def test_plan_set_with_bad_data_reports_every_error_and_writes_nothing(
     assert len(problems) == 4, result
     expected = {
         ("[0].due", line_of(BAD, "end of year")),
-        ("[1]", line_of(BAD, "id: o2")),  # title missing; colour not allowed
+        ("[1]", line_of(BAD, "id: o2")),  # title missing
+        ("[1].colour", line_of(BAD, "colour")),  # not allowed: located at the key itself
         ("[1].customer_signoff", line_of(BAD, "customer_signoff")),
     }
     located = {(p.split(" at ")[1].split(":")[0], int(p.split(":")[1])) for p in problems}
@@ -159,7 +160,7 @@ def test_plan_set_with_bad_data_reports_every_error_and_writes_nothing(
     assert all(p.startswith(f"{bad}:") for p in problems)
     assert "'title' is a required property" in result.err
     assert "'date' is a required property" in result.err
-    assert "'colour' was unexpected" in result.err
+    assert "colour: unknown field" in result.err
     assert "is not a 'date'" in result.err
     plan = kam_run("plan", "show", PLAN, "--json").json()
     assert plan["revision"] == 1 and plan["sections"] == {}

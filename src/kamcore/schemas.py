@@ -10,6 +10,7 @@ refused when the schema is loaded -- nothing is ever fetched.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -21,6 +22,9 @@ from referencing.exceptions import NoSuchResource, Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 SHAPE_URI_PREFIX = "urn:kamcore:shape:"
+#: A single unexpected key in an additional/unevaluated properties error.
+_UNEXPECTED = re.compile(r"\('([^']*)' was unexpected\)")
+_CLOSED = frozenset({"additionalProperties", "unevaluatedProperties"})
 _MAX_MESSAGE = 200
 
 
@@ -117,7 +121,13 @@ class CompiledSchema:
         found = []
         for error in self._validator.iter_errors(instance):
             specific = _most_specific(error)
-            found.append((tuple(specific.absolute_path), _short(specific.message)))
+            path: Path = tuple(specific.absolute_path)
+            message = specific.message
+            unexpected = _UNEXPECTED.search(message)
+            if specific.validator in _CLOSED and unexpected:
+                key = unexpected.group(1)
+                path, message = (*path, key), f"unknown field {key!r} (not allowed here)"
+            found.append((path, _short(message)))
         return sorted(found, key=lambda item: [str(part) for part in item[0]])
 
 
