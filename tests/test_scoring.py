@@ -1,0 +1,126 @@
+"""Rubrics: the engine's arithmetic and refusals, computed coverage, portfolio and segments."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from kamcore.cli import run
+from kamcore.documents import parse_document
+from kamcore.errors import InvalidInputError
+from kamcore.model import Account, ScoreCard, Stakeholder
+from kamcore.plugins import make_plugin_host
+from kamcore.registry import Registry
+from kamcore.rubric import build_rubric, score_account
+from kamcore.snapshot import AccountSnapshot
+from kamcore.store import Workspace
+
+TIERING = ("revenue_contribution", "expansion_potential", "strategic_value",
+           "relationship_health", "competitive_risk")
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    return Registry(make_plugin_host(allowlist=frozenset(), strict=True))
+
+
+@pytest.mark.parametrize(("values", "total", "band"), [
+    ((5, 4, 4, 3, 2), 3.80, "key"),
+    ((5, 5, 4, 4, 3), 4.35, "strategic"),
+])
+def test_account_tiering_totals_and_qualification(registry: Registry, values: tuple[int, ...],
+                                                  total: float, band: str) -> None:
+    rubric = registry.rubric("account-tiering")
+    card = score_account(rubric, AccountSnapshot(account=Account(id="a", name="A")),
+                         dict(zip(TIERING, map(float, values), strict=True)), registry.signals)
+    assert card.total == pytest.approx(total)
+    assert card.band == band
+    qualifies = rubric.band_for(card.total).name == "strategic"  # type: ignore[union-attr]
+    assert qualifies is (total >= 4.0)
+    assert card.rubric.version == rubric.version
+
+
+def _person(key: str, **fields: object) -> Stakeholder:
+    base: dict[str, object] = {"id": key, "account_id": "a", "name": key.title()}
+    base.update(fields)
+    return Stakeholder(**base)  # type: ignore[arg-type]
+
+
+def test_stakeholder_coverage_is_computed_from_stakeholder_data_alone(
+        registry: Registry) -> None:
+    recent = date.today() - timedelta(days=10)
+    rubric = registry.rubric("stakeholder-coverage")
+    assert all(c.computed for c in rubric.criteria)
+    thin = AccountSnapshot(account=Account(id="a", name="A"), stakeholders=(
+        _person("ceo", seniority="c_level", relationship_strength=3, last_contact=recent,
+                seller_owner="Jo"),
+        _person("cfo", seniority="c_level", roles=frozenset({"economic_buyer"})),
+        _person("vp", seniority="vp"),
+    ))
+    card = score_account(rubric, thin, {}, registry.signals)
+    # 1 of 3 relevant active (0.33 -> 3), one executive (3), single-threaded (1), EB known (5)
+    assert card.values == {"coverage": 3, "executive_access": 3, "multi_threaded": 1,
+                           "economic_buyer": 5}
+    assert card.total == pytest.approx(0.4 * 3 + 0.25 * 3 + 0.2 * 1 + 0.15 * 5)
+    broad = AccountSnapshot(account=thin.account, stakeholders=tuple(
+        _person(k, seniority="c_level", relationship_strength=4, last_contact=recent,
+                seller_owner=owner, roles=frozenset({"economic_buyer"}) if k == "cfo" else
+                frozenset())
+        for k, owner in (("ceo", "Jo"), ("cfo", "Sam"), ("coo", "Jo"))))
+    assert score_account(rubric, broad, {}, registry.signals).band == "healthy"
+
+
+@pytest.mark.parametrize(("inputs", "says"), [
+    ({"revenue_contribution": 9.0}, "off the scale"),
+    ({"bogus": 1.0}, "unknown criterion"),
+    ({"revenue_contribution": 2.5}, "not a multiple"),
+    ({}, "needs a value"),
+])
+def test_bad_inputs_are_refused(registry: Registry, inputs: dict[str, float], says: str) -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        score_account(registry.rubric("account-tiering"),
+                      AccountSnapshot(account=Account(id="a", name="A")), inputs,
+                      registry.signals)
+    assert any(says in p.message for p in refused.value.problems)
+
+
+def test_weights_that_do_not_sum_to_one_are_refused_with_location() -> None:
+    text = ("name: r\nversion: 1.0.0\ntitle: R\nscale: {min: 1, max: 5}\ncriteria:\n"
+            "  - {key: a, title: A, weight: 0.5}\n  - {key: b, title: B, weight: 0.3}\n")
+    with pytest.raises(InvalidInputError) as refused:
+        build_rubric(parse_document(text, "r.yaml"))
+    problem = refused.value.problems[0]
+    assert "sum to 0.8" in problem.message
+    assert (problem.source, problem.line, problem.path) == ("r.yaml", 6, ("criteria",))
+
+
+def test_cli_scores_ranks_segments_and_keeps_history(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "kam.db")
+    assert run(["-w", db, "init"]) == 0
+    for key, tier, values in (("a1", "strategic", (5, 5, 4, 4, 3)),
+                              ("a2", "strategic", (2, 2, 2, 2, 2)),
+                              ("a3", "growth", (4, 4, 4, 4, 4)), ("a4", None, (1, 1, 1, 1, 1)),
+                              ("a5", None, (3, 3, 3, 3, 3))):
+        assert run(["-w", db, "account", "add", key, "--id", key,
+                    *(["--tier", tier] if tier else [])]) == 0
+        sets = [f"--set={k}={v}" for k, v in zip(TIERING, values, strict=True)]
+        assert run(["-w", db, "score", key, "-r", "account-tiering", *sets]) == 0
+    assert run(["-w", db, "score", "a2", "-r", "account-tiering", "--set=revenue_contribution=9",
+                "--set=expansion_potential=1"]) == 2
+    capsys.readouterr()
+    assert run(["-w", db, "score", "--all", "-r", "account-tiering", "--json"]) == 0
+    ranked = json.loads(capsys.readouterr().out)
+    assert [r["account_id"] for r in ranked] == ["a1", "a3", "a5", "a2", "a4"]
+    assert run(["-w", db, "segment", "-r", "account-tiering", "--share", "0.2", "--json"]) == 0
+    cut = json.loads(capsys.readouterr().out)
+    assert [r["account_id"] for r in cut["members"]] == ["a1"]
+    assert [r["account_id"] for r in cut["scope_inflation"]] == ["a2"]
+    assert run(["-w", db, "score", "a1", "-r", "account-tiering", "--history", "--json"]) == 0
+    history = json.loads(capsys.readouterr().out)
+    assert [(c["total"], c["rubric"]["version"]) for c in history] == [(4.35, "1.0.0")]
+    with Workspace.open(db) as ws:
+        assert ws.count(ScoreCard) == 5
