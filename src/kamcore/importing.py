@@ -3,12 +3,29 @@
 A record whose id exists is updated when its content differs and left alone otherwise, so
 importing the same data twice changes nothing. A bad row raises before the transaction
 commits: nothing is written. ``dry_run`` does all the work and rolls it back.
+
+**Full and partial records.** A record built with every field (a kamcore bundle) replaces the
+stored one. A record built with only some fields -- what a CRM adapter knows -- is a *patch*:
+the fields it sets replace the stored values and the others (a stakeholder's influence or
+support, assessed in kamcore) keep theirs. In a patch, collections are merged rather than
+replaced: set fields (``roles``) get the imported values added, dict fields
+(``external_ids``, ``contact_roles``, ``attributes``) get the imported entries added or
+replaced by key. So the ``champion`` role a person gave a stakeholder, or the HubSpot id an
+account already carries, survive a Salesforce re-import; an entry removed in the CRM is not
+removed here (do that in kamcore).
+
+**Progress.** While ``kam import`` shows a progress bar, :func:`current_meter` returns a
+:class:`ProgressMeter`; adapters that stream files report the bytes they expect and have read
+with it (it is None otherwise, and reporting is optional).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
 
 import attrs
 
@@ -18,6 +35,10 @@ from .planning import section_findings
 from .registry import Registry
 from .store import SaveOutcome, Workspace
 
+_META_FIELDS = frozenset({"revision", "created_at", "updated_at", "updated_by"})
+#: How many record ids per (kind, outcome) a summary keeps to show as examples.
+EXAMPLES_KEPT = 5
+
 
 class _RollBack(Exception):
     """Raised inside the transaction to undo a dry run."""
@@ -25,14 +46,22 @@ class _RollBack(Exception):
 
 @attrs.define
 class ImportSummary:
-    """How many records of each kind were created, updated or left unchanged."""
+    """How many records of each kind were created, updated or left unchanged.
+
+    ``examples`` keeps the first few ids of each (kind, outcome), for a dry run to show.
+    """
 
     counts: Counter[tuple[str, SaveOutcome]] = attrs.field(factory=Counter)
     dry_run: bool = False
+    examples: dict[tuple[str, SaveOutcome], list[str]] = attrs.field(factory=dict)
 
-    def add(self, kind: str, outcome: SaveOutcome) -> None:
-        """Count one record."""
+    def add(self, kind: str, outcome: SaveOutcome, record_id: str | None = None) -> None:
+        """Count one record (and keep its id as an example while there are few)."""
         self.counts[(kind, outcome)] += 1
+        if record_id is not None:
+            kept = self.examples.setdefault((kind, outcome), [])
+            if len(kept) < EXAMPLES_KEPT:
+                kept.append(record_id)
 
     def total(self, outcome: SaveOutcome) -> int:
         """Records with ``outcome`` across kinds."""
@@ -44,6 +73,51 @@ class ImportSummary:
         return [{"kind": kind, **{o: self.counts[(kind, o)]
                                   for o in ("created", "updated", "unchanged")}}
                 for kind in kinds]
+
+
+# -- progress ---------------------------------------------------------------------------------
+
+
+@attrs.define
+class ProgressMeter:
+    """How much of its input an adapter has read, for ``kam import``'s progress bar.
+
+    ``total`` and ``done`` are in any unit the adapter chooses consistently (bytes of the files
+    it streams); ``total`` is 0 while unknown.
+    """
+
+    total: int = 0
+    done: int = 0
+
+    def expect(self, amount: int) -> None:
+        """Add ``amount`` to what will be read (call once per file, with its size)."""
+        self.total += max(0, amount)
+
+    def advance(self, amount: int) -> None:
+        """Record that ``amount`` more has been read."""
+        self.done += max(0, amount)
+
+
+_METER: ContextVar[ProgressMeter | None] = ContextVar("kamcore_import_meter", default=None)
+
+
+def current_meter() -> ProgressMeter | None:
+    """The meter of the import being shown with a progress bar, or None."""
+    return _METER.get()
+
+
+@contextmanager
+def metering() -> Iterator[ProgressMeter]:
+    """Make a fresh :class:`ProgressMeter` current for the block (adapters then report to it)."""
+    meter = ProgressMeter()
+    token = _METER.set(meter)
+    try:
+        yield meter
+    finally:
+        _METER.reset(token)
+
+
+# -- writing ----------------------------------------------------------------------------------
 
 
 def _check_plan_sections(plan: Plan, registry: Registry) -> None:
@@ -61,9 +135,53 @@ def _check_plan_sections(plan: Plan, registry: Registry) -> None:
             problems)
 
 
+def _patched_fields(record: Record) -> frozenset[str] | None:
+    """The fields a partial record sets, or None when it sets every field (a full record)."""
+    every = frozenset(type(record).model_fields) - _META_FIELDS
+    given = frozenset(record.model_fields_set) - _META_FIELDS
+    return None if given >= every else given
+
+
+def merge_patch(current: Record, patch: Record, fields: Iterable[str]) -> Record:
+    """``current`` with the ``fields`` of ``patch`` applied (collections merged, see above)."""
+    update: dict[str, Any] = {}
+    for name in fields:
+        if name == "id":
+            continue
+        value = getattr(patch, name)
+        stored = getattr(current, name)
+        if isinstance(value, frozenset) and isinstance(stored, frozenset):
+            value = stored | value
+        elif isinstance(value, dict) and isinstance(stored, dict):
+            value = {**stored, **value}
+        update[name] = value
+    return current.model_copy(update=update)
+
+
+def _content(record: Record) -> dict[str, Any]:
+    return record.model_dump(mode="json", exclude=set(_META_FIELDS))
+
+
+def _save(workspace: Workspace, record: Record, by: str | None) -> SaveOutcome:
+    fields = _patched_fields(record)
+    if fields is None:
+        return workspace.save_if_changed(record, by=by)[1]
+    current = workspace.find(type(record), record.id)
+    if current is None:
+        workspace.save(record, base_revision=0, by=by)
+        return "created"
+    merged = merge_patch(current, record, fields)
+    if _content(merged) == _content(current):
+        return "unchanged"
+    workspace.save(merged, base_revision=current.revision, by=by)
+    return "updated"
+
+
 def import_records(workspace: Workspace, records: Iterable[Record], *, dry_run: bool = False,
                    by: str | None = None, registry: Registry | None = None) -> ImportSummary:
     """Write ``records`` in one transaction and count what happened to each.
+
+    Full records replace stored ones; partial records patch them (see the module docs).
 
     :param registry: when given, plans are checked against their methodology's section
         schemas, as ``kam plan set`` would.
@@ -74,8 +192,8 @@ def import_records(workspace: Workspace, records: Iterable[Record], *, dry_run: 
             for record in records:
                 if registry is not None and isinstance(record, Plan):
                     _check_plan_sections(record, registry)
-                _, outcome = workspace.save_if_changed(record, by=by)
-                summary.add(record.kind, outcome)
+                outcome = _save(workspace, record, by)
+                summary.add(record.kind, outcome, record.id)
             if dry_run:
                 raise _RollBack
     except _RollBack:

@@ -1,12 +1,82 @@
-"""``kam import ADAPTER PATH``."""
+"""``kam import ADAPTER PATH``: all or nothing, with a summary and (on a terminal) progress."""
 
 from __future__ import annotations
 
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ._common import actor, json_option, open_workspace, print_json, print_table, registry
+
+if TYPE_CHECKING:
+    from ..importing import ImportSummary, ProgressMeter
+    from ..model import Record
+    from ..store import SaveOutcome
+
+#: Seconds between two refreshes of the progress bar (records are not counted one by one).
+REFRESH_EVERY = 0.1
+OUTCOMES: tuple[SaveOutcome, ...] = ("created", "updated", "unchanged")
+
+
+def _show_progress(as_json: bool) -> bool:
+    """A progress bar only for people: stderr is a terminal and the output is not JSON."""
+    return not as_json and sys.stderr.isatty()
+
+
+def _with_progress(records: Iterable[Record], meter: ProgressMeter,
+                   stack: ExitStack) -> Iterator[Record]:
+    """Yield ``records``, showing a rich progress bar on stderr while they are read.
+
+    The bar is measured by what the adapter reports to ``meter`` (bytes of its files); an
+    adapter that reports nothing gets a spinner with the count of records.
+    """
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    progress = stack.enter_context(Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+        TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True),
+        transient=True))
+    task = progress.add_task("reading", total=None)
+    count = 0
+    next_refresh = 0.0
+
+    def refresh() -> None:
+        progress.update(task, description=f"{count:,} records",
+                        total=meter.total or None, completed=meter.done)
+
+    for record in records:
+        count += 1
+        now = time.monotonic()
+        if now >= next_refresh:
+            refresh()
+            next_refresh = now + REFRESH_EVERY
+        yield record
+    refresh()
+
+
+def _print_examples(summary: ImportSummary) -> None:
+    """For a dry run: a few ids of what would be created or updated."""
+    for (kind, outcome), ids in sorted(summary.examples.items()):
+        if outcome == "unchanged":
+            continue
+        more = summary.counts[(kind, outcome)] - len(ids)
+        tail = f" and {more:,} more" if more > 0 else ""
+        verb = "create" if outcome == "created" else "update"
+        click.echo(f"would {verb} {kind}: {', '.join(ids)}{tail}")
 
 
 @click.command("import")
@@ -17,17 +87,35 @@ from ._common import actor, json_option, open_workspace, print_json, print_table
 @click.pass_context
 def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool,
             as_json: bool) -> None:
-    """Import records from PATH with ADAPTER, in one transaction (all or nothing)."""
-    from ..importing import import_records
+    """Import records from PATH with ADAPTER, in one transaction (all or nothing).
+
+    Re-importing the same data changes nothing: records are matched by their ids, which
+    adapters derive from the source system's ids. A bad row aborts the import with its file,
+    line and column, and nothing is written.
+    """
+    from ..importing import import_records, metering
 
     reg = registry()
     adapter = reg.adapter(adapter_name)
-    summary = import_records(open_workspace(ctx), adapter.read(Path(path)), dry_run=dry_run,
-                             by=actor(ctx), registry=reg)
+    workspace = open_workspace(ctx)
+    with ExitStack() as stack:
+        records: Iterable[Record] = adapter.read(Path(path))
+        if _show_progress(as_json):
+            meter = stack.enter_context(metering())
+            records = _with_progress(records, meter, stack)
+        summary = import_records(workspace, records, dry_run=dry_run, by=actor(ctx),
+                                 registry=reg)
+    totals = {o: summary.total(o) for o in OUTCOMES}
     if as_json:
-        print_json({"dry_run": dry_run, "kinds": summary.rows(),
-                    **{o: summary.total(o) for o in ("created", "updated", "unchanged")}})
+        print_json({"dry_run": dry_run, "kinds": summary.rows(), **totals})
         return
     title = "import (dry run: nothing written)" if dry_run else "import"
-    print_table(title, ["kind", "created", "updated", "unchanged"],
-                [[r["kind"], r["created"], r["updated"], r["unchanged"]] for r in summary.rows()])
+    print_table(title, ["kind", *OUTCOMES],
+                [[r["kind"], *(r[o] for o in OUTCOMES)] for r in summary.rows()])
+    if dry_run:
+        _print_examples(summary)
+    verbs = ("would be created", "would be updated", "would be left unchanged") if dry_run \
+        else ("created", "updated", "unchanged")
+    click.echo(", ".join(f"{totals[o]:,} {verb}" for o, verb in zip(OUTCOMES, verbs,
+                                                                       strict=True))
+               + (" (dry run: nothing written)" if dry_run else ""))

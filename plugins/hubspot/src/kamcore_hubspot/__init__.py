@@ -1,0 +1,29 @@
+"""kamcore plugin ``hubspot``: the ``hubspot-csv`` adapter (companies, contacts and deals).
+
+See :mod:`kamcore_hubspot.reading` for the files it reads and how they map to records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from kamcore import hookimpl
+from kamcore.contributions import Adapter
+from kamcore.model import Record
+
+__all__ = ["kam_adapters"]
+
+
+def read_csv(path: Path) -> Iterator[Record]:
+    """Records from HubSpot CSV exports: a folder of companies/contacts/deals files, or one."""
+    from .reading import HubSpotExport
+
+    return HubSpotExport(path).records()
+
+
+@hookimpl
+def kam_adapters() -> list[Adapter]:
+    """``hubspot-csv``."""
+    return [Adapter("hubspot-csv", "HubSpot CSV exports of companies, contacts and deals: PATH "
+                                   "is a folder holding them (or one such file).", read_csv)]

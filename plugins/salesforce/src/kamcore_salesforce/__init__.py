@@ -1,0 +1,80 @@
+"""kamcore plugin ``salesforce``: import from Salesforce, write plan actions back as Tasks.
+
+Adapters (``kam import ADAPTER PATH``):
+
+* ``salesforce-csv`` -- Data Loader / data export CSVs (a folder, or one file named after its
+  object), streamed: :mod:`kamcore_salesforce.csv_source`.
+* ``salesforce-tree`` -- ``sf data export tree`` output (a plan file, or one tree file):
+  :mod:`kamcore_salesforce.tree_source`.
+* ``salesforce-api`` -- the live REST API through simple-salesforce; PATH is a connection file
+  naming environment variables for the credentials: :mod:`kamcore_salesforce.api_source`.
+
+All three map Salesforce objects to records the same way (:mod:`kamcore_salesforce.mapping`).
+Exporter ``salesforce-tasks`` writes a plan's actions as a Task CSV for Data Loader
+(:mod:`kamcore_salesforce.tasks`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from kamcore import hookimpl
+from kamcore.contributions import Adapter, ExportContext, Exporter
+from kamcore.model import Record
+
+__all__ = ["kam_adapters", "kam_exporters"]
+
+
+def read_csv(path: Path) -> Iterator[Record]:
+    """Records from Salesforce CSVs (a folder of ``Account.csv``, ``Contact.csv``... or one)."""
+    from .csv_source import CsvSource
+    from .mapping import map_records
+
+    return map_records(CsvSource(path))
+
+
+def read_tree(path: Path) -> Iterator[Record]:
+    """Records from an ``sf data export tree`` plan file (or one tree file, or their folder)."""
+    from .mapping import map_records
+    from .tree_source import TreeSource
+
+    return map_records(TreeSource(path))
+
+
+def read_api(path: Path) -> Iterator[Record]:
+    """Records queried live from Salesforce, as the connection file at ``path`` says."""
+    from .api_source import ApiSource
+    from .mapping import map_records
+
+    return map_records(ApiSource(path))
+
+
+def _render_tasks(context: ExportContext) -> str:
+    from .tasks import render_tasks
+
+    return render_tasks(context)
+
+
+@hookimpl
+def kam_adapters() -> list[Adapter]:
+    """``salesforce-tree``, ``salesforce-csv`` and ``salesforce-api``."""
+    return [
+        Adapter("salesforce-tree", "Salesforce `sf data export tree` output: PATH is the plan "
+                                   "file (or one tree file).", read_tree),
+        Adapter("salesforce-csv", "Salesforce Data Loader / data export CSVs: PATH is a folder "
+                                  "of Account.csv, Contact.csv, Opportunity.csv, "
+                                  "OpportunityContactRole.csv, AccountContactRelation.csv (any "
+                                  "of them), or one such file.", read_csv),
+        Adapter("salesforce-api", "Live from the Salesforce REST API: PATH is a connection file "
+                                  "(instance URL; credentials from environment variables).",
+                read_api),
+    ]
+
+
+@hookimpl
+def kam_exporters() -> list[Exporter]:
+    """``salesforce-tasks``."""
+    return [Exporter("salesforce-tasks", "The plan's actions as a Salesforce Task CSV for "
+                                         "Data Loader (WhatId = the account's Salesforce Id).",
+                     ".csv", _render_tasks)]
