@@ -94,3 +94,27 @@ def test_unreadable_cadence_override_is_refused() -> None:
     with pytest.raises(ValueError, match="cannot read cadence"):
         Plan(id="p", account_id="a", methodology={"name": "m", "version": "1"}, step="s",
              cadence={"internal": "fortnightly"})
+
+
+def test_review_list_numbers_reviews_by_date(sama7_plan: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    today = date.today()
+    assert run(["-w", str(sama7_plan), "review", "record", "p1", "--kind", "internal",
+                "--date", today.isoformat()]) == 0
+    assert run(["-w", str(sama7_plan), "review", "record", "p1", "--kind", "customer",
+                "--date", (today - timedelta(days=10)).isoformat()]) == 0
+    capsys.readouterr()
+    assert run(["-w", str(sama7_plan), "review", "list", "p1", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(r["number"], r["kind"]) for r in listed] == [(1, "customer"), (2, "internal")]
+    assert run(["-w", str(sama7_plan), "review", "list", "p1"]) == 0
+    assert "review:2" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("as_of", ["2026-13-01", "soon"])
+def test_due_with_a_bad_date_is_a_clear_error(sama7_plan: Path, as_of: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert run(["-w", str(sama7_plan), "review", "due", "--as-of", as_of]) == 2
+    err = capsys.readouterr().err
+    assert "is not a date" in err and "--as-of" in err and "Traceback" not in err

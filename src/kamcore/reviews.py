@@ -1,4 +1,5 @@
-"""When each kind of review of a plan is next due, from the methodology's cadence."""
+"""Reviews of a plan: when each kind is next due (from the methodology's cadence), and which
+review a reference such as ``review:2`` or ``review:last`` names."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 import attrs
 
 from .cadence import Cadence
+from .errors import InvalidInputError
 from .methodology import Methodology
 from .model import Finding, Plan, Review
 
@@ -89,3 +91,45 @@ def overdue_review_findings(plan: Plan, methodology: Methodology, reviews: Itera
                     f"days; every {due.cadence.every}), {last}",
         ))
     return findings
+
+
+def plan_reviews(reviews: Iterable[Review], plan_id: str) -> list[Review]:
+    """The reviews of one plan, oldest first (by date, then id): ``review:1`` is the first."""
+    return sorted((r for r in reviews if r.plan_id == plan_id), key=lambda r: (r.date, r.id))
+
+
+def last_review(reviews: Iterable[Review], plan_id: str,
+                as_of: date | None = None) -> Review | None:
+    """The latest review of ``plan_id`` held on or before ``as_of`` (any date if None)."""
+    held = [r for r in plan_reviews(reviews, plan_id) if as_of is None or r.date <= as_of]
+    return held[-1] if held else None
+
+
+def find_review(reviews: Iterable[Review], plan_id: str, reference: str) -> Review:
+    """The review of ``plan_id`` that ``reference`` names.
+
+    ``reference`` is a 1-based number in date order (``"1"`` is the first review of the plan),
+    ``"last"`` (the latest), or a review id. Anything else is an :class:`InvalidInputError`
+    that says which reviews the plan has.
+    """
+    ordered = plan_reviews(reviews, plan_id)
+    text = reference.strip()
+    listing = "; ".join(f"review:{n} = {r.review_kind} {r.date.isoformat()} ({r.id})"
+                        for n, r in enumerate(ordered, start=1)) or "none recorded yet"
+    if not ordered:
+        raise InvalidInputError(f"plan {plan_id!r} has no reviews, so 'review:{text}' names "
+                                "nothing; record one with `kam review record`")
+    if text == "last":
+        return ordered[-1]
+    if text.lstrip("-").isdigit():
+        number = int(text)
+        if 1 <= number <= len(ordered):
+            return ordered[number - 1]
+        raise InvalidInputError(f"plan {plan_id!r} has {len(ordered)} review(s), so "
+                                f"'review:{text}' names none (reviews count from 1 in date "
+                                f"order): {listing}")
+    for review in ordered:
+        if review.id == text:
+            return review
+    raise InvalidInputError(f"'review:{text}' is neither a review number, 'last' nor the id of a "
+                            f"review of plan {plan_id!r}: {listing}")

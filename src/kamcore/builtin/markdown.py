@@ -3,6 +3,11 @@
 Everything taken from the data is escaped: Markdown punctuation is backslash-escaped and
 ``<``, ``>`` and ``&`` become entities, so a stakeholder called ``<script>`` or an action
 starting with ``=`` stays inert text in any Markdown renderer.
+
+With ``options["review_pack"]`` the document is a review pack: after the plan's header come
+what changed since the last review, the scores and the reviews due next, from the option keys
+documented in :mod:`kamcore.reviewpack` (``kam export --review-pack`` sets them all). Missing
+keys are left out, except the scores, which then come from the snapshot's latest cards.
 """
 
 from __future__ import annotations
@@ -66,7 +71,9 @@ def render_markdown(context: ExportContext) -> str:
     """The whole plan as one Markdown document."""
     plan, snapshot, methodology = context.plan, context.snapshot, context.methodology
     account = snapshot.account
-    out = [f"# Account plan: {escape(account.name)}", ""]
+    pack = bool(context.options.get("review_pack"))
+    heading = "Review pack" if pack else "Account plan"
+    out = [f"# {heading}: {escape(account.name)}", ""]
     method = (f"{escape(methodology.title)} ({escape(plan.methodology.name)} "
               f"{escape(plan.methodology.version)})" if methodology else
               f"{escape(plan.methodology.name)} {escape(plan.methodology.version)} (not installed)")
@@ -74,6 +81,8 @@ def render_markdown(context: ExportContext) -> str:
             f"- **Period**: {escape(plan.period or 'not set')}",
             f"- **Current step**: {escape(_step_title(context))}",
             f"- **Plan**: {escape(plan.id)}, revision {plan.revision}", ""]
+    if pack:
+        out += _review_pack(context)
     out += ["## Account", ""]
     out += _table(["Field", "Value"], [
         ["Industry", account.industry], ["Annual revenue", _money(account.annual_revenue)],
@@ -106,6 +115,62 @@ def render_markdown(context: ExportContext) -> str:
             + (f" ({escape(f.path)})" if f.path else "") for f in context.findings
             ] or ["_No findings._"]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _review_pack(context: ExportContext) -> list[str]:
+    """What changed since the last review, the scores, and what is due next."""
+    options = context.options
+    out: list[str] = []
+    last = options.get("last_review")
+    if isinstance(last, Mapping):
+        out += [f"- **Last review**: {escape(last.get('kind'))} review on "
+                f"{escape(last.get('date'))} (review {escape(last.get('number'))}, plan "
+                f"revision {escape(last.get('plan_revision'))})"]
+        if last.get("decisions"):
+            out += [f"- **Decisions then**: {escape('; '.join(map(str, last['decisions'])))}"]
+        out.append("")
+    elif "last_review" in options:
+        out += ["- **Last review**: none recorded yet", ""]
+    if "changes_since_review" in options:
+        since = options.get("changes_since")
+        out += ["## Since the last review", ""]
+        if since:
+            out += [f"_Changes since {escape(since)}._", ""]
+        out += [f"- {escape(text)}" for text in options["changes_since_review"]
+                ] or ["_No changes._"]
+        out.append("")
+    out += ["## Scores", ""]
+    scores = options.get("scores")
+    if scores is None:
+        latest = {card.rubric.name: card for card in context.snapshot.score_cards}
+        scores = [{"rubric": name, "version": card.rubric.version, "total": card.total,
+                   "band": card.band, "scored_at": card.scored_at.isoformat(),
+                   "at_last_review": None} for name, card in sorted(latest.items())]
+    out += _table(["Rubric", "Version", "Total", "Band", "Scored", "At last review"], [
+        [s.get("rubric"), s.get("version"), _score(s.get("total")), s.get("band"),
+         str(s.get("scored_at") or "")[:10], _previous(s.get("at_last_review"))]
+        for s in scores]) if scores else ["_No score cards yet._"]
+    out.append("")
+    if "due" in options:
+        out += ["## Due next", ""]
+        out += _table(["Review", "Every", "Last held", "Due", "Status"], [
+            [d.get("title") or d.get("kind"), d.get("every"), d.get("last") or "never",
+             d.get("due"),
+             f"overdue {d.get('days_overdue')} days" if d.get("overdue") else "upcoming"]
+            for d in options["due"]]) if options["due"] else ["_No review cadence._"]
+        out.append("")
+    return out
+
+
+def _score(value: Any) -> str:
+    return f"{value:.2f}" if isinstance(value, (int, float)) else ""
+
+
+def _previous(value: Any) -> str:
+    if not isinstance(value, Mapping):
+        return ""
+    band = f" ({value['band']})" if value.get("band") else ""
+    return f"{_score(value.get('total'))}{band}"
 
 
 def _money(value: float | None) -> str:

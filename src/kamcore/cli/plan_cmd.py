@@ -189,29 +189,42 @@ def history(ctx: click.Context, plan_id: str, as_json: bool) -> None:
 
 @plan.command("diff")
 @click.argument("plan_id")
-@click.option("--from", "from_rev", type=int, help="Older revision (default: the one before).")
-@click.option("--to", "to_rev", type=int, help="Newer revision (default: the current one).")
+@click.option("--from", "from_ref", metavar="REV|review:N",
+              help="Older point: a revision, review:N (the N-th review of the plan, by date), "
+                   "review:last, review:ID or now (default: the revision before --to).")
+@click.option("--to", "to_ref", metavar="REV|review:N",
+              help="Newer point, as --from (default: now, the current revision).")
+@click.option("--raw", is_flag=True, help="Only the field-level diff of the plan record.")
 @json_option
 @click.pass_context
-def diff(ctx: click.Context, plan_id: str, from_rev: int | None, to_rev: int | None,
+def diff(ctx: click.Context, plan_id: str, from_ref: str | None, to_ref: str | None, raw: bool,
          as_json: bool) -> None:
-    """Show what changed in a plan between two revisions."""
-    from ..diff import diff_values
+    """Show what changed in a plan between two revisions or reviews, in plain words.
+
+    Besides the plan's own fields this names stakeholders added or removed, support and
+    influence moved, objectives signed, actions done or now overdue, whitespace cells that
+    changed state and score changes, from the account's records as they were at each point.
+    --json gives both: "summary" (plain words) and "changes" (field by field).
+    """
+    from ..changes import compare
     from ..model import Plan
 
     workspace = open_workspace(ctx)
-    current = workspace.get(Plan, plan_id)
-    newer = to_rev if to_rev is not None else current.revision
-    older = from_rev if from_rev is not None else max(newer - 1, 1)
-    before = workspace.at_revision(Plan, plan_id, older).model_dump(mode="json")
-    after = workspace.at_revision(Plan, plan_id, newer).model_dump(mode="json")
-    changes = diff_values(before, after)
+    plan_record = workspace.get(Plan, plan_id)
+    methodology = registry().methodologies.get(plan_record.methodology.name)
+    result = compare(workspace, plan_id, from_ref, to_ref, methodology)
     if as_json:
-        print_json({"plan": plan_id, "from": older, "to": newer,
-                    "changes": [c.as_dict() for c in changes]})
+        print_json(result.as_dict())
         return
-    click.echo(f"plan {plan_id}: revision {older} -> {newer}")
-    for change in changes:
-        click.echo(f"  {change.describe()}")
-    if not changes:
+    click.echo(f"plan {plan_id}: {result.before.label} -> {result.after.label}")
+    if not raw:
+        for change in result.changes:
+            click.echo(f"  {change.text}")
+        if not result.changes:
+            click.echo("  no changes")
+        if result.fields:
+            click.echo("field changes:")
+    for field in result.fields:
+        click.echo(f"  {field.describe()}")
+    if raw and not result.fields:
         click.echo("  no changes")

@@ -1,4 +1,4 @@
-"""``kam review record|due``: keeping plans alive with reviews on the methodology's cadence."""
+"""``kam review record|list|due``: keeping plans alive with reviews on the methodology's cadence."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ def review() -> None:
 def record(ctx: click.Context, plan_id: str, kind: str, held_on: str,
            attendees: tuple[str, ...], decisions: tuple[str, ...], notes: str | None,
            as_json: bool) -> None:
-    """Record a review of PLAN, snapshotting the plan revision and current score cards."""
+    """Record a review of PLAN, snapshotting the plan revision, the current score cards and who
+    holds the economic buyer role (so a later leadership change is noticed)."""
+    from ..builtin.staleness import economic_buyer_role
     from ..errors import InvalidInputError
     from ..model import Plan, Review, ScoreCard
     from ..reviews import plan_cadence
@@ -51,6 +53,7 @@ def record(ctx: click.Context, plan_id: str, kind: str, held_on: str,
         raise InvalidInputError(f"unknown review kind {kind!r} for {methodology.name}; "
                                 f"kinds: {', '.join(kinds) or 'none (no cadence)'}")
     snapshot = workspace.snapshot(plan.account_id)
+    role = economic_buyer_role(methodology)
     latest: dict[str, ScoreCard] = {}
     for card in snapshot.score_cards:
         latest[card.rubric.name] = card
@@ -61,12 +64,38 @@ def record(ctx: click.Context, plan_id: str, kind: str, held_on: str,
         id=review_id, plan_id=plan.id, account_id=plan.account_id,
         review_kind=kind, date=when, attendees=list(attendees), plan_revision=plan.revision,
         score_cards=list(latest.values()), decisions=list(decisions), notes=notes,
+        economic_buyers=sorted(s.id for s in snapshot.stakeholders if role in s.roles),
     ), base_revision=0, by=actor(ctx))
     if as_json:
         print_json(saved.model_dump(mode="json"))
     else:
         click.echo(f"recorded {kind} review of {plan.id} on {when} (plan revision "
                    f"{plan.revision}, {len(saved.score_cards)} score cards)")
+
+
+@review.command("list")
+@click.argument("plan_id")
+@json_option
+@click.pass_context
+def list_reviews(ctx: click.Context, plan_id: str, as_json: bool) -> None:
+    """List the reviews of PLAN in date order, numbered as `kam plan diff --from review:N`
+    counts them."""
+    from ..model import Plan, Review
+    from ..reviews import plan_reviews
+
+    workspace = open_workspace(ctx)
+    plan = workspace.get(Plan, plan_id)
+    reviews = plan_reviews(workspace.iter(Review, account_id=plan.account_id), plan.id)
+    if as_json:
+        print_json([{"number": n, "id": r.id, "kind": r.review_kind, "date": r.date,
+                     "plan_revision": r.plan_revision, "attendees": r.attendees,
+                     "decisions": r.decisions, "economic_buyers": r.economic_buyers}
+                    for n, r in enumerate(reviews, start=1)])
+        return
+    print_table(f"reviews of {plan.id}", ["ref", "kind", "date", "plan revision", "attendees",
+                                          "decisions"],
+                [[f"review:{n}", r.review_kind, r.date, r.plan_revision, ", ".join(r.attendees),
+                  "; ".join(r.decisions)] for n, r in enumerate(reviews, start=1)])
 
 
 @review.command("due")

@@ -25,3 +25,8 @@ class Review(Record):
     score_cards: list[ScoreCard] = Field(default_factory=list)
     decisions: list[str] = Field(default_factory=list)
     notes: str | None = None
+    economic_buyers: list[RecordId] | None = Field(
+        default=None,
+        description="Ids of the account's stakeholders holding the economic buyer role when the "
+                    "review was recorded (None: not recorded, as in older reviews).",
+    )

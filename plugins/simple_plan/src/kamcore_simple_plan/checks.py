@@ -16,7 +16,6 @@ Finding codes (all ``warning``):
 ``no-actions``               analysis without commitments: no action at all
 ``action-without-owner``     an open action has no owner
 ``action-without-due-date``  an open action has no due date
-``action-overdue``           an open action's due date is before ``as_of``
 ``review-overdue``           a review kind of the cadence (check-in, refresh) is overdue
 """
 
@@ -56,14 +55,6 @@ def section_items(plan: Plan, key: str) -> list[tuple[int, dict[str, Any]]]:
         return []
     return [(index, item) for index, item in enumerate(data) if isinstance(item, dict)]
 
-
-def _parse_date(value: Any) -> date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def goal_findings(plan: Plan, methodology: Methodology) -> list[Finding]:
@@ -109,8 +100,11 @@ def stakeholder_map_findings(plan: Plan, methodology: Methodology,
     return findings
 
 
-def action_findings(plan: Plan, methodology: Methodology, as_of: date) -> list[Finding]:
-    """``no-actions``; and for each action not done or cancelled: no owner, no date, overdue."""
+def action_findings(plan: Plan, methodology: Methodology) -> list[Finding]:
+    """``no-actions``; and for each action not done or cancelled: no owner, no date.
+
+    Overdue actions are reported by kamcore's built-in staleness check for every methodology.
+    """
     if not _has_section(methodology, "actions"):
         return []
     actions = section_items(plan, "actions")
@@ -131,16 +125,9 @@ def action_findings(plan: Plan, methodology: Methodology, as_of: date) -> list[F
             findings.append(_finding(
                 "action-without-owner", f"action {label} has no owner",
                 ("sections", "actions", index, "owner"), subject))
-        due = _parse_date(action.get("due"))
         if action.get("due") is None:
             findings.append(_finding(
                 "action-without-due-date", f"action {label} has no due date",
-                ("sections", "actions", index, "due"), subject))
-        elif due is not None and due < as_of:
-            findings.append(_finding(
-                "action-overdue",
-                f"action {label} was due {due.isoformat()} ({(as_of - due).days} days ago) and "
-                f"is still {action.get('status', 'open')}",
                 ("sections", "actions", index, "due"), subject))
     return findings
 
@@ -153,7 +140,7 @@ def check_plan(plan: Plan, methodology: Methodology, snapshot: AccountSnapshot,
     return [
         *goal_findings(plan, methodology),
         *stakeholder_map_findings(plan, methodology, snapshot),
-        *action_findings(plan, methodology, as_of),
+        *action_findings(plan, methodology),
         *overdue_review_findings(plan, methodology, snapshot.reviews_of(plan.id), as_of,
                                   source=PLUGIN),
     ]

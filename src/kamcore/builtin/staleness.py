@@ -1,0 +1,258 @@
+"""Built-in staleness checks for every plan, whatever its methodology: is the plan still alive?
+
+Findings (``source="kamcore"``; stable codes):
+
+``stakeholder-not-contacted``   warning: a stakeholder who matters (has a role, influence 3+,
+                                is C-level or VP, or is on the plan's stakeholder map) was last
+                                contacted more than ``contact_days`` ago, or never (subject: the
+                                stakeholder; path: their stakeholder-map entry, if any)
+``action-overdue``              warning: an action-shaped item of any section (see
+                                :mod:`kamcore.shapes`) that is not done or cancelled is past its
+                                due date (path: ``sections.<...>[i].due``)
+``plan-not-refreshed``          warning: no plan revision saved within the refresh cycle
+``new-economic-buyer``          warning: a stakeholder holds the economic buyer role now who
+                                did not when the last review was recorded (or, for a review
+                                that did not record them, whose record was created after it)
+``staleness-settings-invalid``  error: ``settings.staleness`` cannot be used
+
+Settings, in the methodology's ``settings.staleness`` (all optional)::
+
+    staleness:
+      contact_days: 90              # 0 turns the contact check off
+      overdue_actions: true         # false: the methodology's plugin reports them itself
+      refresh: 1 year               # default: the cadence of the review kind `annual` or
+                                    # `refresh` (with the plan's cadence overrides), else 1 year
+      economic_buyer_role: economic_buyer
+      new_economic_buyer: true      # false turns that check off
+
+Per plan, the refresh cycle follows the plan's cadence override of ``annual``/``refresh``.
+
+A new economic buyer is a warning, not an error: errors mean the plan's data is wrong and make
+``kam plan check`` exit 1 (and block pipelines); a leadership change is news about the
+customer that outdates the plan until it is reviewed with them, which the next review (it
+records the economic buyers of the day) settles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import attrs
+
+from ..cadence import Cadence
+from ..markers import hookimpl
+from ..methodology import Methodology
+from ..model import Finding, Plan, Severity, Stakeholder
+from ..reviews import last_review, plan_cadence
+from ..shapes import action_open, due_date, shaped_items
+from ..snapshot import AccountSnapshot
+
+SOURCE = "kamcore"
+DEFAULT_CONTACT_DAYS = 90
+DEFAULT_REFRESH = "1 year"
+DEFAULT_ECONOMIC_BUYER_ROLE = "economic_buyer"
+#: Review kinds whose cadence is the plan's refresh cycle, in order of preference.
+REFRESH_KINDS = ("annual", "refresh")
+_KNOWN = frozenset({"contact_days", "overdue_actions", "refresh", "economic_buyer_role",
+                    "new_economic_buyer"})
+
+
+@attrs.frozen
+class StalenessSettings:
+    """The methodology's ``settings.staleness``, checked."""
+
+    contact_days: int = DEFAULT_CONTACT_DAYS
+    overdue_actions: bool = True
+    refresh: str | None = None
+    economic_buyer_role: str = DEFAULT_ECONOMIC_BUYER_ROLE
+    new_economic_buyer: bool = True
+
+    @classmethod
+    def of(cls, methodology: Methodology) -> StalenessSettings:
+        """Read ``settings.staleness``; :class:`ValueError` names what is wrong."""
+        raw = methodology.settings.get("staleness", {})
+        where = f"{methodology.name}: settings.staleness"
+        if raw is None:
+            return cls()
+        if not isinstance(raw, Mapping):
+            raise ValueError(f"{where} must be a mapping, not {raw!r}")
+        unknown = sorted(set(raw) - _KNOWN)
+        if unknown:
+            raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)}; known: "
+                             f"{', '.join(sorted(_KNOWN))}")
+        days = raw.get("contact_days", DEFAULT_CONTACT_DAYS)
+        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+            raise ValueError(f"{where}.contact_days must be a whole number >= 0, not {days!r}")
+        for flag in ("overdue_actions", "new_economic_buyer"):
+            if not isinstance(raw.get(flag, True), bool):
+                raise ValueError(f"{where}.{flag} must be true or false, not {raw[flag]!r}")
+        refresh = raw.get("refresh")
+        if refresh is not None:
+            if not isinstance(refresh, str):
+                raise ValueError(f"{where}.refresh must be a cadence such as '1 year', "
+                                 f"not {refresh!r}")
+            Cadence.parse("refresh", refresh)
+        role = raw.get("economic_buyer_role", DEFAULT_ECONOMIC_BUYER_ROLE)
+        if not isinstance(role, str) or not role:
+            raise ValueError(f"{where}.economic_buyer_role must be a role name, not {role!r}")
+        return cls(days, raw.get("overdue_actions", True), refresh, role,
+                   raw.get("new_economic_buyer", True))
+
+
+def economic_buyer_role(methodology: Methodology) -> str:
+    """The role that marks the economic buyer (``economic_buyer`` unless the settings say
+    otherwise, or are unusable)."""
+    try:
+        return StalenessSettings.of(methodology).economic_buyer_role
+    except ValueError:
+        return DEFAULT_ECONOMIC_BUYER_ROLE
+
+
+def _finding(code: str, message: str, *, path: str | None = None, subject: str | None = None,
+             severity: Severity = "warning") -> Finding:
+    return Finding(severity=severity, code=code, message=message, path=path, source=SOURCE,
+                   subject=subject)
+
+
+def _who(person: Stakeholder) -> str:
+    return f"{person.name} ({person.title})" if person.title else person.name
+
+
+def _map_entries(plan: Plan, methodology: Methodology) -> dict[str, str]:
+    """Stakeholder id -> the path of their entry in a stakeholder-map section."""
+    entries: dict[str, str] = {}
+    for shaped in shaped_items(plan, methodology, frozenset({"stakeholder_entry"})):
+        person = shaped.item.get("stakeholder_id")
+        if isinstance(person, str):
+            entries.setdefault(person, shaped.location)
+    return entries
+
+
+def _matters(person: Stakeholder, mapped: Mapping[str, str]) -> bool:
+    return (bool(person.roles) or (person.influence or 0) >= 3
+            or person.seniority in ("c_level", "vp") or person.id in mapped)
+
+
+def contact_findings(plan: Plan, methodology: Methodology, snapshot: AccountSnapshot,
+                     as_of: date, days: int) -> list[Finding]:
+    """``stakeholder-not-contacted`` for each stakeholder who matters and was not contacted
+    within ``days`` days of ``as_of`` (none when ``days`` is 0)."""
+    if days <= 0:
+        return []
+    mapped = _map_entries(plan, methodology)
+    findings = []
+    for person in snapshot.stakeholders:
+        if not _matters(person, mapped):
+            continue
+        if person.last_contact is None:
+            message = (f"no contact with {_who(person)} is recorded; {methodology.name} expects "
+                       f"one at least every {days} days")
+        else:
+            silent = (as_of - person.last_contact).days
+            if silent <= days:
+                continue
+            message = (f"{_who(person)} not contacted for {silent} days (last contact "
+                       f"{person.last_contact.isoformat()}); {methodology.name} expects contact "
+                       f"at least every {days} days")
+        findings.append(_finding("stakeholder-not-contacted", message,
+                                 path=mapped.get(person.id), subject=person.id))
+    return findings
+
+
+def overdue_action_findings(plan: Plan, methodology: Methodology,
+                            as_of: date) -> list[Finding]:
+    """``action-overdue`` for each open action-shaped item past its due date."""
+    findings = []
+    for shaped in shaped_items(plan, methodology, frozenset({"action"})):
+        item = shaped.item
+        due = due_date(item)
+        if due is None or due >= as_of or not action_open(item):
+            continue
+        label = repr(item.get("title", f"#{shaped.index + 1}"))
+        subject = str(item["id"]) if isinstance(item.get("id"), (str, int)) else None
+        findings.append(_finding(
+            "action-overdue",
+            f"action {label} was due {due.isoformat()} ({(as_of - due).days} days ago) and is "
+            f"still {item.get('status', 'open')}",
+            path=f"{shaped.location}.due", subject=subject))
+    return findings
+
+
+def refresh_cadence(plan: Plan, methodology: Methodology, settings: StalenessSettings) -> Cadence:
+    """How often the plan must be refreshed: ``settings.staleness.refresh``, else the cadence
+    of the ``annual`` or ``refresh`` review kind (with the plan's overrides), else 1 year."""
+    if settings.refresh is not None:
+        return Cadence.parse("refresh", settings.refresh, "plan refresh")
+    cadences = {c.kind: c for c in plan_cadence(plan, methodology)}
+    for kind in REFRESH_KINDS:
+        if kind in cadences:
+            return cadences[kind]
+    return Cadence.parse("refresh", DEFAULT_REFRESH, "plan refresh")
+
+
+def refresh_findings(plan: Plan, methodology: Methodology, settings: StalenessSettings,
+                     as_of: date) -> list[Finding]:
+    """``plan-not-refreshed`` when no revision of the plan was saved within its cycle."""
+    if plan.updated_at is None:
+        return []
+    cadence = refresh_cadence(plan, methodology, settings)
+    last = plan.updated_at.date()
+    due = cadence.next_due(last)
+    if due >= as_of:
+        return []
+    return [_finding(
+        "plan-not-refreshed",
+        f"the plan was last saved on {last.isoformat()} ({(as_of - last).days} days ago): it is "
+        f"refreshed every {cadence.every} and was due by {due.isoformat()}; review it and save "
+        "the refreshed plan",
+        subject=plan.id)]
+
+
+def economic_buyer_findings(plan: Plan, snapshot: AccountSnapshot, role: str,
+                            as_of: date) -> list[Finding]:
+    """``new-economic-buyer`` for each holder of ``role`` who was not one at the last review."""
+    review = last_review(snapshot.reviews, plan.id, as_of)
+    if review is None:
+        return []
+    findings = []
+    for person in snapshot.stakeholders:
+        if role not in person.roles:
+            continue
+        if review.economic_buyers is not None:
+            new = person.id not in review.economic_buyers
+        else:
+            new = (person.created_at is not None and review.created_at is not None
+                   and person.created_at > review.created_at)
+        if new:
+            findings.append(_finding(
+                "new-economic-buyer",
+                f"{_who(person)} is the {role.replace('_', ' ')} now but was not at the last "
+                f"review ({review.review_kind} review on {review.date.isoformat()}): a "
+                "leadership change makes the plan outdated; review the plan and its objectives "
+                "with them",
+                subject=person.id))
+    return findings
+
+
+def staleness_findings(plan: Plan, methodology: Methodology, snapshot: AccountSnapshot,
+                       as_of: date) -> list[Finding]:
+    """Every staleness finding about ``plan`` as of ``as_of``."""
+    try:
+        settings = StalenessSettings.of(methodology)
+    except ValueError as exc:
+        return [_finding("staleness-settings-invalid", str(exc), severity="error",
+                         path=None, subject=plan.id)]
+    findings = contact_findings(plan, methodology, snapshot, as_of, settings.contact_days)
+    if settings.overdue_actions:
+        findings += overdue_action_findings(plan, methodology, as_of)
+    findings += refresh_findings(plan, methodology, settings, as_of)
+    if settings.new_economic_buyer:
+        findings += economic_buyer_findings(plan, snapshot, settings.economic_buyer_role, as_of)
+    return findings
+
+
+@hookimpl
+def kam_check_plan(plan: Plan, methodology: Methodology, snapshot: AccountSnapshot,
+                   as_of: date) -> list[Finding]:
+    return staleness_findings(plan, methodology, snapshot, as_of)
