@@ -1,4 +1,5 @@
-"""Built-in exporters: ``json`` (the kamcore bundle), ``yaml`` and ``markdown``."""
+"""Built-in exporters: ``json`` (the kamcore bundle), ``yaml``, ``markdown``, ``html`` (a
+self-contained review report) and ``csv`` (the plan's actions)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,18 @@ def _render_markdown(context: ExportContext) -> str:
     return render_markdown(context)
 
 
+def _render_html(context: ExportContext) -> str:
+    from .html import render_html
+
+    return render_html(context)
+
+
+def _render_csv(context: ExportContext) -> str:
+    from .csv_actions import render_csv
+
+    return render_csv(context)
+
+
 @hookimpl
 def kam_exporters() -> list[Exporter]:
     return [
@@ -34,4 +47,9 @@ def kam_exporters() -> list[Exporter]:
         Exporter("yaml", "The same bundle as YAML.", ".yaml", _render_yaml),
         Exporter("markdown", "A readable plan: account, stakeholders, opportunities, each step "
                              "and section, findings.", ".md", _render_markdown),
+        Exporter("html", "A self-contained review report (no scripts, no external assets): "
+                         "stakeholder map, whitespace heatmap, objectives, actions, scores, "
+                         "findings and the plan step by step.", ".html", _render_html),
+        Exporter("csv", "The plan's actions as CSV, formulas neutralised.", ".csv",
+                 _render_csv),
     ]

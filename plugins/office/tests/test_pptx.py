@@ -1,0 +1,157 @@
+"""The ``pptx`` review deck: it opens with python-pptx and has the expected slides."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import TYPE_CHECKING
+
+from kamcore_office.deck import render_pptx
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from kamcore.testing import HOSTILE_ACTION_TITLE, HOSTILE_NAME
+
+if TYPE_CHECKING:
+    from pptx.presentation import Presentation as Deck
+    from pptx.slide import Slide
+
+    from conftest import OfficeContext
+
+
+def _deck(data: bytes) -> Deck:
+    return Presentation(io.BytesIO(data))
+
+
+def _titles(deck: Deck) -> list[str]:
+    return [slide.shapes.title.text for slide in deck.slides]
+
+
+def _texts(slide: Slide) -> list[str]:
+    """Every piece of text on a slide, tables included."""
+    found = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            found.append(shape.text_frame.text)
+        if shape.has_table:
+            found.extend(cell.text for row in shape.table.rows for cell in row.cells)
+    return found
+
+
+def _slide(deck: Deck, title: str) -> Slide:
+    return next(s for s in deck.slides if s.shapes.title.text == title)
+
+
+def test_the_deck_has_the_expected_slides(office_context: OfficeContext) -> None:
+    deck = _deck(render_pptx(office_context()))
+    assert _titles(deck) == [
+        "Account plan review: Acme Industrial", "Summary", "Stakeholder map", "Whitespace",
+        "Objectives and actions", "Risks", "Scores", "Changes since the last review",
+        "Findings"]
+    assert deck.slide_width / deck.slide_height > 1.7  # 16:9
+    assert deck.core_properties.title == "Account plan review: Acme Industrial"
+
+
+def test_without_a_review_there_is_no_changes_slide(office_context: OfficeContext) -> None:
+    titles = _titles(_deck(render_pptx(office_context(reviewed=False))))
+    assert "Changes since the last review" not in titles
+    assert titles[-2:] == ["Scores", "Findings"]
+
+
+def test_summary(office_context: OfficeContext) -> None:
+    texts = "\n".join(_texts(_slide(_deck(render_pptx(office_context())), "Summary")))
+    for expected in ("Manufacturing", "FY2027/28", "2. Plan (step 2 of 3)", "650k",
+                     "1 overdue", "500k"):
+        assert expected in texts, expected
+
+
+def test_stakeholder_map_draws_people_and_relationships(office_context: OfficeContext) -> None:
+    slide = _slide(_deck(render_pptx(office_context())), "Stakeholder map")
+    people = [s for s in slide.shapes if s.name.startswith("stakeholder: ")]
+    assert sorted(s.name for s in people) == sorted(
+        f"stakeholder: {n}" for n in ("Chris Finance", HOSTILE_NAME, "Rita Operations",
+                                      "=cmd|' /C calc'!A0", "Eva Engineering"))
+    lines = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.LINE]
+    assert sorted(s.name.split(":")[0] for s in lines) == ["conflicts", "influences",
+                                                           "informal", "reports_to"]
+    reports = next(s for s in lines if s.name.startswith("reports_to"))
+    assert b"tailEnd" in reports.line._get_or_add_ln().xml.encode()  # an arrow
+    texts = _texts(slide)
+    assert HOSTILE_NAME in texts and "Nia Newcomer" in "\n".join(texts)  # listed, not drawn
+    # colour by support: the opponent is dark red, the sponsor dark blue
+    fills = {s.name: str(s.fill.fore_color.rgb) for s in people}
+    assert fills[f"stakeholder: {HOSTILE_NAME}"] == "B2182B"
+    assert fills["stakeholder: Rita Operations"] == "2166AC"
+
+
+def test_whitespace_grid(office_context: OfficeContext) -> None:
+    slide = _slide(_deck(render_pptx(office_context())), "Whitespace")
+    table = next(s for s in slide.shapes if s.has_table).table
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows[0] == ["Business unit", "Platform", "Analytics"]
+    assert rows[1] == ["Plants", "Owned\n500k", "Potential\n250k"]
+    assert rows[2] == ["Service", "Competitor", "Pipeline\n400k"]
+    assert str(table.cell(1, 1).fill.fore_color.rgb) == "1F7A45"
+
+
+def test_objectives_and_actions(office_context: OfficeContext) -> None:
+    slide = _slide(_deck(render_pptx(office_context())), "Objectives and actions")
+    texts = _texts(slide)
+    assert "Cut order-to-cash time by 30%" in texts and "not signed off" in texts
+    assert HOSTILE_ACTION_TITLE in texts and HOSTILE_NAME in texts  # plain text in XML
+    assert "1 May 2026 (overdue)" in texts
+    assert "Kick-off workshop" in texts  # the control character was dropped
+
+
+def test_many_actions_continue_on_further_slides(office_context: OfficeContext) -> None:
+    deck = _deck(render_pptx(office_context(actions=40)))
+    titles = _titles(deck)
+    assert titles.count("Actions (continued)") >= 2
+    shown = [t for s in deck.slides for t in _texts(s) if t.startswith("Follow-up ")]
+    assert sorted(shown, key=lambda t: int(t.split()[1])) == [
+        f"Follow-up {n}" for n in range(37)]
+
+
+def test_scores_show_the_latest_card_and_the_change(office_context: OfficeContext) -> None:
+    texts = "\n".join(_texts(_slide(_deck(render_pptx(office_context())), "Scores")))
+    assert "Health" in texts and "3.5" in texts and "Healthy" in texts
+    assert "+1 since 2.5 (10 Jan 2026)" in texts
+
+
+def test_changes_since_the_last_review(office_context: OfficeContext) -> None:
+    slide = _slide(_deck(render_pptx(office_context())), "Changes since the last review")
+    texts = "\n".join(_texts(slide))
+    assert "Customer review on 1 Feb 2026" in texts
+    assert "Reviewed plan revision 1; now revision 2 (1 change since)" in texts
+    assert "\u2022 Escalate the Service renewal to the CRO" in texts
+    assert "\u2022 " + HOSTILE_ACTION_TITLE in texts
+    assert "health: 2.5 (watch) \u2192 3.5 (healthy), +1" in texts
+    assert "Access: 2 \u2192 4" in texts and "Coverage" not in texts  # only what changed
+    assert "Kick-off workshop \u2014 due 15 Feb 2026, done" in texts  # came due since
+    assert "Cut order-to-cash time by 30% (1 Mar 2026)" in texts  # signed off since
+
+
+def test_text_is_escaped_in_the_slide_xml(office_context: OfficeContext) -> None:
+    with zipfile.ZipFile(io.BytesIO(render_pptx(office_context()))) as package:
+        xml = b"".join(package.read(n) for n in package.namelist()
+                       if n.startswith("ppt/slides/slide"))
+    assert b"<script>" not in xml
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in xml
+
+
+def test_review_pack_options_add_the_plan_changes(office_context: OfficeContext) -> None:
+    """The option keys of kamcore.reviewpack (``kam export --review-pack``)."""
+    import attrs
+
+    context = office_context()
+    changes = [f"action x{n}: added" for n in range(20)]
+    options = {**context.options, "review_pack": True, "changes_since_review": changes,
+               "changes_since": "review:1 (customer review on 2026-02-01, plan revision 1)"}
+    deck = _deck(render_pptx(attrs.evolve(context, options=options)))
+    titles = _titles(deck)
+    assert titles[titles.index("Changes since the last review") + 1:][:2] == [
+        "What changed in the plan", "What changed in the plan (continued)"]
+    texts = "\n".join(t for s in deck.slides for t in _texts(s))
+    assert "Since review:1 (customer review on 2026-02-01, plan revision 1)" in texts
+    assert all(f"\u2022 action x{n}: added" in texts for n in range(20))
+    assert "What changed in the plan" not in _titles(_deck(render_pptx(context)))

@@ -1,0 +1,108 @@
+"""The ``xlsx`` workbook: its sheets, the whitespace grid, and no cell that could run."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+from typing import TYPE_CHECKING
+
+import openpyxl
+import pytest
+from kamcore_office.workbook import render_xlsx
+
+from kamcore.exporting import FORMULA_PREFIXES
+from kamcore.testing import HOSTILE_ACTION_TITLE, HOSTILE_NAME
+
+if TYPE_CHECKING:
+    from conftest import OfficeContext
+
+
+@pytest.fixture
+def workbook(office_context: OfficeContext) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(render_xlsx(office_context())))
+
+
+def _rows(sheet: openpyxl.worksheet.worksheet.Worksheet) -> list[list[object]]:
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_sheets(workbook: openpyxl.Workbook) -> None:
+    assert workbook.sheetnames == [
+        "Summary", "Stakeholders", "Relationships", "Opportunities", "Whitespace",
+        "Objectives", "Actions", "Risks", "Scores", "Reviews", "Findings",
+        "\u00a7 Joint objectives", "\u00a7 Whitespace", "\u00a7 Value plan", "\u00a7 Risks",
+        "\u00a7 Notes"]
+
+
+def test_no_cell_can_run_as_a_formula(office_context: OfficeContext) -> None:
+    data = render_xlsx(office_context())
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for name in package.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in package.read(name) and b"<f " not in package.read(name)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    strings = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    strings += 1
+                    assert not cell.value.startswith(FORMULA_PREFIXES), (
+                        sheet.title, cell.coordinate, cell.value)
+    assert strings > 100
+
+
+def test_hostile_values_stay_text(workbook: openpyxl.Workbook) -> None:
+    actions = _rows(workbook["Actions"])
+    assert actions[0][:3] == ["Section", "Id", "Title"]
+    assert actions[1][2] == "'" + HOSTILE_ACTION_TITLE
+    assert actions[1][3] == HOSTILE_NAME  # a name, as text: nothing to run in a cell
+    assert actions[3][3] == "'\tTab Person"
+    assert actions[3][2] == "Kick-off workshop"  # a control character XML can't hold: dropped
+    names = [row[1] for row in _rows(workbook["Stakeholders"])[1:]]
+    assert "'=cmd|' /C calc'!A0" in names
+    objectives = _rows(workbook["Objectives"])
+    assert objectives[2][4] == "'@survey"
+    assert _rows(workbook["Risks"])[1][6] == "'=1+1"
+    notes = _rows(workbook["\u00a7 Notes"])
+    assert ["Text", "'@mention first"] in [row[:2] for row in notes]
+    decisions = _rows(workbook["Reviews"])[1][4]
+    # one cell: only its start could make it a formula
+    assert decisions == "Escalate the Service renewal to the CRO\n" + HOSTILE_ACTION_TITLE
+
+
+def test_numbers_and_dates_stay_typed(workbook: openpyxl.Workbook) -> None:
+    actions = _rows(workbook["Actions"])
+    assert actions[1][5].date() == date(2026, 5, 1) and actions[1][8] == "yes"
+    stakeholders = _rows(workbook["Stakeholders"])
+    hostile = next(row for row in stakeholders if row[1] == HOSTILE_NAME)
+    assert hostile[6:8] == [4, -2]  # influence, support: numbers, not neutralised text
+    value_plan = _rows(workbook["\u00a7 Value plan"])
+    assert ["Budget", 120000] in [row[:2] for row in value_plan]
+    assert ["Summary", "'+ a plus sign first"] in [row[:2] for row in value_plan]
+
+
+def test_whitespace_grid(workbook: openpyxl.Workbook) -> None:
+    sheet = workbook["Whitespace"]
+    rows = _rows(sheet)
+    assert rows[0][0] == "Whitespace by state"
+    assert rows[1][:3] == ["Business unit", "Platform", "Analytics"]
+    assert rows[2][:3] == ["Plants", "Owned", "Potential"]
+    assert rows[3][:3] == ["Service", "Competitor", "Pipeline"]
+    assert sheet["B3"].fill.fgColor.rgb.endswith("1F7A45")
+    by_value = rows.index(["Whitespace by value"] + [None] * (len(rows[0]) - 1))
+    assert rows[by_value + 2][:3] == ["Plants", 500000, 250000]
+    listing = [row for row in rows if row[0] == "Joint objectives" or row[0] == "whitespace"]
+    assert len(listing) == 4 and listing[2][5] == "'-incumbent renews 2027"
+
+
+def test_scores_and_summary(workbook: openpyxl.Workbook) -> None:
+    scores = _rows(workbook["Scores"])
+    assert [row[0] for row in scores[1:]] == ["health"] * 4
+    assert {row[3] for row in scores[1:]} == {2.5, 3.5}
+    summary = {row[0]: row[1] for row in _rows(workbook["Summary"]) if row[0]}
+    assert summary["Account"] == "Acme Industrial"
+    assert summary["Revision"] == 2 and summary["Overdue actions"] == 1
+    assert summary["Whitespace to win (pipeline + potential)"] == 650000
