@@ -30,7 +30,6 @@ import yaml
 from markupsafe import escape
 
 from kamcore.builtin.html import render_html, render_portfolio, report_data
-from kamcore.builtin.plan_items import find_items
 from kamcore.contributions import ExportContext
 from kamcore.documents import Document
 from kamcore.methodology import Methodology, build_methodology
@@ -46,6 +45,7 @@ from kamcore.model import (
 )
 from kamcore.planning import check_plan
 from kamcore.plugins import make_plugin_host
+from kamcore.shapes import find_items
 from kamcore.store import Workspace
 from kamcore.testing import (
     HOSTILE_ACTION_TITLE,
@@ -249,13 +249,14 @@ class TestCsvExporter(ExporterContract):
 
 
 def test_plan_items_are_found_in_any_section(report_context: ExportContext) -> None:
-    items = find_items(report_context.plan)
-    assert [i.path for i in items.actions] == [
-        f"sections.value_plan.initiatives[{n}]" for n in range(3)]
-    assert {i.shape.id for i in items.objectives} == {"o1", "o2"}
-    assert len(items.whitespace) == 6 and len(items.risks) == 2
-    assert [a.shape.id for a in items.overdue_actions(TODAY)] == ["a1"]
-    assert items.whitespace_value("pipeline", "potential") == 650000
+    for methodology in (report_context.methodology, None):  # schema hints, or keys alone
+        items = find_items(report_context.plan, methodology)
+        assert [i.location for i in items.actions] == [
+            f"sections.value_plan.initiatives[{n}]" for n in range(3)]
+        assert {i.model.id for i in items.objectives} == {"o1", "o2"}
+        assert len(items.whitespace) == 6 and len(items.risks) == 2
+        assert [a.model.id for a in items.overdue_actions(TODAY)] == ["a1"]
+        assert items.whitespace_value("pipeline", "potential") == 650000
 
 
 def test_report_data_summarises_the_plan(report_context: ExportContext) -> None:
@@ -396,13 +397,13 @@ def test_renders_the_example_of_every_installed_methodology(tmp_path: Path) -> N
                                                                          {}).items():
                 plan = set_section(workspace, methodology, plan, key, data)
             context = export_context(workspace, registry, plan)
-            items = find_items(plan)
+            items = find_items(plan, methodology)
             text = render_html(context)
             assert methodology.title in text
             for action in items.actions:
-                assert str(escape(action.shape.title)) in text
+                assert str(escape(action.model.title)) in text
             rows = list(csv.DictReader(io.StringIO(render_csv(context))))
-            assert [r["title"] for r in rows] == [a.shape.title for a in items.actions]
+            assert [r["title"] for r in rows] == [a.model.title for a in items.actions]
             if methodology.derives_from("sama7"):
                 assert len(items.objectives) == 2 and len(items.actions) == 2
                 assert len(items.whitespace) == 2

@@ -51,15 +51,7 @@ from .diff import IGNORED_FIELDS, Change, diff_values
 from .errors import InvalidInputError, NotFoundError
 from .model import Plan, Review, ScoreCard, Stakeholder
 from .reviews import find_review
-from .shapes import (
-    SHAPE_WORDS,
-    ShapeName,
-    action_open,
-    classify,
-    due_date,
-    keyed_items,
-    schema_hints,
-)
+from .shapes import SHAPE_WORDS, ShapeName, keyed_items, overdue_since, schema_hints, shape_at
 
 if TYPE_CHECKING:
     from .methodology import Methodology
@@ -413,13 +405,6 @@ def score_changes(before: Mapping[str, ScoreCard],
     return out
 
 
-def _overdue(item: Mapping[str, Any] | None, as_of: date) -> bool:
-    if item is None or not action_open(item):
-        return False
-    due = due_date(item)
-    return due is not None and due < as_of
-
-
 class _PlanComparer:
     """Compares the plan records of two states (one use)."""
 
@@ -460,7 +445,7 @@ class _PlanComparer:
         new_list = [] if new is _MISSING else new
         if isinstance(old_list, list) and isinstance(new_list, list) and (old_list or new_list) \
                 and all(isinstance(i, Mapping) for i in [*old_list, *new_list]):
-            shape = classify([*old_list, *new_list], self.hints.get(path))
+            shape = shape_at(path, [*old_list, *new_list], self.hints)
             if shape is not None:
                 self._list(shape, path, old_list, new_list)
                 return
@@ -521,10 +506,11 @@ class _PlanComparer:
                           subject, location)
             else:
                 self._item(shape, word, label, previous, item, subject, location)
-            if shape == "action" and key in new_items and _overdue(item, self.after.as_of) \
-                    and not _overdue(previous, self.before.as_of):
-                due = due_date(item)
-                assert due is not None
+            due = overdue_since(item, self.after.as_of) if shape == "action" and \
+                key in new_items else None
+            was_overdue = previous is not None and \
+                overdue_since(previous, self.before.as_of) is not None
+            if due is not None and not was_overdue:
                 self._add("action-overdue", f"{label} now overdue: due {due.isoformat()}, still "
                           f"{item.get('status', 'open')}", subject, f"{location}.due")
 

@@ -1,6 +1,6 @@
 """The ``csv`` exporter: the plan's actions as a CSV table, safe to open in a spreadsheet.
 
-The actions are found in any section (see :mod:`kamcore.builtin.plan_items`), so the export
+The actions are found in any section (see :mod:`kamcore.shapes`), so the export
 works for every methodology. Every text cell goes through
 :func:`kamcore.exporting.neutralise_formula`: a value starting with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return gets an apostrophe in front, so a spreadsheet shows it as text
@@ -14,7 +14,7 @@ import io
 from typing import Any
 
 from ..contributions import ExportContext
-from .plan_items import find_items
+from ..shapes import find_items
 
 COLUMNS = ("plan", "section", "id", "title", "owner", "customer_owner", "due", "status",
            "objective")
@@ -33,8 +33,8 @@ def render_csv(context: ExportContext) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for item in find_items(context.plan).actions:
-        action = item.shape
+    for item in find_items(context.plan, context.methodology).actions:
+        action = item.model
         writer.writerow([_cell(v) for v in (
             context.plan.id, item.section, action.id, action.title, action.owner,
             action.customer_owner, action.due.isoformat() if action.due else None,

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..contributions import ExportContext
-from .plan_items import PlanItems, find_items, iter_sections
+from ..shapes import PlanItems, find_items, iter_sections
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -249,14 +249,15 @@ def stakeholder_map(context: ExportContext, items: PlanItems) -> StakeholderMap:
                        f"our owner {s.seller_owner}" if s.seller_owner else None)
         entries.append((s.id, s.name, s.title, s.influence, s.support,
                         s.relationship_strength, tip, False))
-    for index, person in enumerate(items.people):
+    for index, assessed in enumerate(items.people):
+        person = assessed.model
         name = person.name or person.stakeholder_id or ""
         if person.stakeholder_id in known_ids or name.casefold() in known_names:
             continue
         tip = _tooltip(name, person.title, person.role,
                        f"influence {person.influence}" if person.influence is not None else None,
                        f"support {signed(person.support)}" if person.support is not None
-                       else None, f"assessed in the plan ({person.section})")
+                       else None, f"assessed in the plan ({assessed.section})")
         entries.append((f"plan:{index}", name, person.title, person.influence, person.support,
                         None, tip, True))
 
@@ -348,13 +349,13 @@ def heatmap(context: ExportContext, items: PlanItems) -> Heatmap | None:
     """Business unit x product line, each cell by state with its value; None without cells."""
     if not items.whitespace:
         return None
-    units = list(dict.fromkeys(c.shape.business_unit for c in items.whitespace))
+    units = list(dict.fromkeys(c.model.business_unit for c in items.whitespace))
     units += sorted(u for u in context.snapshot.account.business_units if u not in units)
-    lines = list(dict.fromkeys(c.shape.product_line for c in items.whitespace))
+    lines = list(dict.fromkeys(c.model.product_line for c in items.whitespace))
     grid: dict[tuple[str, str], list[HeatCell]] = defaultdict(list)
     open_value: dict[str, float] = defaultdict(float)
     for cell in items.whitespace:
-        shape = cell.shape
+        shape = cell.model
         grid[(shape.business_unit, shape.product_line)].append(HeatCell(
             shape.state, STATE_LABELS[shape.state], STATE_CSS[shape.state], compact(shape.value),
             full_number(shape.value), shape.note or ""))
@@ -362,9 +363,9 @@ def heatmap(context: ExportContext, items: PlanItems) -> Heatmap | None:
             open_value[shape.business_unit] += shape.value
     totals = []
     for state in WHITESPACE_STATES:
-        found = [c for c in items.whitespace if c.shape.state == state]
+        found = [c for c in items.whitespace if c.model.state == state]
         if found:
-            value = sum(c.shape.value or 0 for c in found)
+            value = sum(c.model.value or 0 for c in found)
             totals.append((STATE_LABELS[state], STATE_CSS[state], compact(value) if value else "",
                            full_number(value), len(found)))
     return Heatmap(tuple(units), tuple(lines), {k: tuple(v) for k, v in grid.items()},
@@ -456,14 +457,14 @@ def _step_views(context: ExportContext) -> tuple[list[dict[str, Any]], list[dict
 
 
 def _objective_titles(items: PlanItems) -> dict[str, str]:
-    return {str(o.shape.id): o.shape.title for o in items.objectives}
+    return {str(o.model.id): o.model.title for o in items.objectives}
 
 
 def _action_rows(items: PlanItems, as_of: date) -> list[dict[str, Any]]:
     objectives = _objective_titles(items)
     rows = []
     for item in items.actions:
-        action = item.shape
+        action = item.model
         closed = action.status in ("done", "cancelled")
         overdue = bool(action.due and action.due < as_of and not closed)
         objective = action.objective or ""
@@ -484,11 +485,11 @@ def _action_rows(items: PlanItems, as_of: date) -> list[dict[str, Any]]:
 def _objective_rows(items: PlanItems) -> list[dict[str, Any]]:
     actions_by_objective: dict[str, int] = defaultdict(int)
     for action in items.actions:
-        if action.shape.objective:
-            actions_by_objective[action.shape.objective] += 1
+        if action.model.objective:
+            actions_by_objective[action.model.objective] += 1
     rows = []
     for item in items.objectives:
-        objective = item.shape
+        objective = item.model
         signoff = objective.customer_signoff
         rows.append({
             "id": objective.id, "title": objective.title,
@@ -502,9 +503,9 @@ def _objective_rows(items: PlanItems) -> list[dict[str, Any]]:
 
 
 def _risk_rows(items: PlanItems) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in items.risks:
-        risk = item.shape
+        risk = item.model
         exposure = risk.likelihood * risk.impact
         rows.append({"title": risk.title, "category": risk.category or "",
                      "likelihood": risk.likelihood, "impact": risk.impact, "exposure": exposure,
@@ -590,7 +591,7 @@ class PlanSummary:
 
 def plan_summary(context: ExportContext, items: PlanItems | None = None) -> PlanSummary:
     """The figures the portfolio page shows for one plan."""
-    items = items if items is not None else find_items(context.plan)
+    items = items if items is not None else find_items(context.plan, context.methodology)
     plan, snapshot, methodology = context.plan, context.snapshot, context.methodology
     as_of = _as_of(context)
     step_title, number, count = plan.step, 0, 0
@@ -624,7 +625,7 @@ def report_data(context: ExportContext) -> dict[str, Any]:
     """The values the report template places (exposed for tests and other HTML writers)."""
     plan, snapshot, methodology = context.plan, context.snapshot, context.methodology
     as_of = _as_of(context)
-    items = find_items(plan)
+    items = find_items(plan, methodology)
     summary = plan_summary(context, items)
     steps, loose_sections = _step_views(context)
     findings = sorted(context.findings, key=lambda f: f.sort_key())

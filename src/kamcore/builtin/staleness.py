@@ -45,7 +45,7 @@ from ..markers import hookimpl
 from ..methodology import Methodology
 from ..model import Finding, Plan, Severity, Stakeholder
 from ..reviews import last_review, plan_cadence
-from ..shapes import action_open, due_date, shaped_items
+from ..shapes import overdue_since, shaped_items
 from ..snapshot import AccountSnapshot
 
 SOURCE = "kamcore"
@@ -122,7 +122,7 @@ def _who(person: Stakeholder) -> str:
 def _map_entries(plan: Plan, methodology: Methodology) -> dict[str, str]:
     """Stakeholder id -> the path of their entry in a stakeholder-map section."""
     entries: dict[str, str] = {}
-    for shaped in shaped_items(plan, methodology, frozenset({"stakeholder_entry"})):
+    for shaped in shaped_items(plan, methodology, ("stakeholder_entry",)):
         person = shaped.item.get("stakeholder_id")
         if isinstance(person, str):
             entries.setdefault(person, shaped.location)
@@ -164,10 +164,10 @@ def overdue_action_findings(plan: Plan, methodology: Methodology,
                             as_of: date) -> list[Finding]:
     """``action-overdue`` for each open action-shaped item past its due date."""
     findings = []
-    for shaped in shaped_items(plan, methodology, frozenset({"action"})):
+    for shaped in shaped_items(plan, methodology, ("action",)):
         item = shaped.item
-        due = due_date(item)
-        if due is None or due >= as_of or not action_open(item):
+        due = overdue_since(item, as_of)
+        if due is None:
             continue
         label = repr(item.get("title", f"#{shaped.index + 1}"))
         subject = str(item["id"]) if isinstance(item.get("id"), (str, int)) else None

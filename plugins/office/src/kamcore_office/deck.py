@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from kamcore.builtin.plan_items import PlanItems, find_items
 from kamcore.contributions import ExportContext
+from kamcore.shapes import PlanItems, find_items
 
 from .facts import (
     STATE_COLOURS,
@@ -426,7 +426,7 @@ def _map_slide(deck: Deck, items: PlanItems) -> None:
 
 def _whitespace_slide(deck: Deck, items: PlanItems) -> None:
     slide = deck.slide(SLIDE_TITLES["whitespace"])
-    cells = [c.shape for c in items.whitespace]
+    cells = [c.model for c in items.whitespace]
     if not cells:
         deck.text(slide, 0.6, 1.5, 12, 0.5, ["No whitespace cells in this plan yet."],
                   colour=MUTED)
@@ -470,7 +470,7 @@ def _whitespace_slide(deck: Deck, items: PlanItems) -> None:
 def _objective_rows(items: PlanItems) -> list[list[Any]]:
     rows = []
     for item in items.objectives:
-        o = item.shape
+        o = item.model
         signoff = o.customer_signoff
         rows.append([_truncate(o.title, 90),
                      _truncate(" / ".join(v for v in (o.measure, o.target) if v), 80),
@@ -481,10 +481,10 @@ def _objective_rows(items: PlanItems) -> list[list[Any]]:
 
 def _action_rows(items: PlanItems, today: date) -> list[list[Any]]:
     ordered = sorted(items.actions, key=lambda a: (
-        a.shape.status in ("done", "cancelled"), a.shape.due or date.max, a.shape.title))
+        a.model.status in ("done", "cancelled"), a.model.due or date.max, a.model.title))
     rows = []
     for item in ordered:
-        a = item.shape
+        a = item.model
         late = a.due is not None and a.due < today and a.status not in ("done", "cancelled")
         rows.append([_truncate(a.title, 90), a.owner or "", a.customer_owner or "",
                      when(a.due) + (" (overdue)" if late else ""), label(a.status)])
@@ -522,9 +522,10 @@ def _objectives_slides(deck: Deck, items: PlanItems) -> None:
 
 
 def _risks_slides(deck: Deck, items: PlanItems) -> None:
-    rows = sorted(([_truncate(r.shape.title, 80), r.shape.likelihood, r.shape.impact,
-                    r.shape.likelihood * r.shape.impact, _truncate(r.shape.mitigation, 110),
-                    r.shape.owner or ""] for r in items.risks), key=lambda r: -int(r[3]))
+    risks = sorted((r.model for r in items.risks), key=lambda r: -(r.likelihood * r.impact))
+    rows: list[list[Any]] = [
+        [_truncate(r.title, 80), r.likelihood, r.impact, r.likelihood * r.impact,
+         _truncate(r.mitigation, 110), r.owner or ""] for r in risks]
     deck.paged(SLIDE_TITLES["risks"], [4.0, 1.1, 1.0, 1.1, 3.8, 1.1],
                ["Risk", "Likelihood", "Impact", "Exposure", "Mitigation", "Owner"], rows, 12)
 
@@ -651,7 +652,7 @@ def _findings_slides(deck: Deck) -> None:
 
 def render_pptx(context: ExportContext) -> bytes:
     """The review deck's bytes."""
-    items = find_items(context.plan)
+    items = find_items(context.plan, context.methodology)
     deck = Deck(context)
     _title_slide(deck)
     _summary_slide(deck, items)

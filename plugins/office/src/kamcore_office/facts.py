@@ -19,10 +19,10 @@ from typing import Any
 
 import attrs
 
-from kamcore.builtin.plan_items import PlanItems
 from kamcore.contributions import ExportContext
 from kamcore.diff import Change, diff_values
 from kamcore.model import Review, ScoreCard
+from kamcore.shapes import PlanItems
 
 #: Characters XML 1.0 (and so XLSX and PPTX) cannot hold.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -194,10 +194,10 @@ def review_changes(context: ExportContext, items: PlanItems) -> ReviewChanges | 
                              diff_values(dict(before.values), dict(after.values)))
         scores.append(ScoreChange(rubric, before, after, criteria))
     came_due = tuple(
-        (a.shape.title, when(a.shape.due), label(a.shape.status)) for a in items.actions
-        if a.shape.due is not None and review.date < a.shape.due <= now)
+        (a.model.title, when(a.model.due), label(a.model.status)) for a in items.actions
+        if a.model.due is not None and review.date < a.model.due <= now)
     signed_off = tuple(
-        (o.shape.title, when(o.shape.customer_signoff.date)) for o in items.objectives
-        if o.shape.customer_signoff is not None and o.shape.customer_signoff.date > review.date)
+        (o.model.title, when(o.model.customer_signoff.date)) for o in items.objectives
+        if o.model.customer_signoff is not None and o.model.customer_signoff.date > review.date)
     return ReviewChanges(review, max(0, context.plan.revision - review.plan_revision),
                          tuple(scores), came_due, signed_off)

@@ -17,9 +17,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from kamcore.builtin.plan_items import PlanItems, find_items, iter_sections
 from kamcore.contributions import ExportContext
 from kamcore.exporting import neutralise_formula
+from kamcore.shapes import PlanItems, find_items, iter_sections
 
 from .facts import (
     STATE_COLOURS,
@@ -200,7 +200,7 @@ def _step_title(context: ExportContext) -> str:
 def _whitespace(sheet: Worksheet, context: ExportContext, items: PlanItems) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    cells = [c.shape for c in items.whitespace]
+    cells = [c.model for c in items.whitespace]
     units = list(dict.fromkeys(c.business_unit for c in cells))
     units += sorted(u for u in context.snapshot.account.business_units if u not in units)
     lines = list(dict.fromkeys(c.product_line for c in cells))
@@ -237,8 +237,8 @@ def _whitespace(sheet: Worksheet, context: ExportContext, items: PlanItems) -> N
         return
     row = _title(sheet, row, "Cells")
     table(sheet, ["Section", "Business unit", "Product line", "State", "Value", "Note"],
-          [[c.section, c.shape.business_unit, c.shape.product_line,
-            STATE_LABELS[c.shape.state], c.shape.value, c.shape.note]
+          [[c.section, c.model.business_unit, c.model.product_line,
+            STATE_LABELS[c.model.state], c.model.value, c.model.note]
            for c in items.whitespace], start=row)
 
 
@@ -311,7 +311,7 @@ def render_xlsx(context: ExportContext) -> bytes:
     from openpyxl import Workbook
 
     plan, snapshot = context.plan, context.snapshot
-    items = find_items(plan)
+    items = find_items(plan, context.methodology)
     today = as_of(context)
     workbook = Workbook()
     sheets = _Sheets(workbook)
@@ -338,23 +338,23 @@ def render_xlsx(context: ExportContext) -> bytes:
     table(sheets.new("Objectives"),
           ["Section", "Id", "Title", "Description", "Measure", "Target", "Due",
            "Signed off by", "Sign-off title", "Sign-off date"],
-          [[o.section, o.shape.id, o.shape.title, o.shape.description, o.shape.measure,
-            o.shape.target, o.shape.due,
-            *((o.shape.customer_signoff.name, o.shape.customer_signoff.title,
-               o.shape.customer_signoff.date) if o.shape.customer_signoff else
+          [[o.section, o.model.id, o.model.title, o.model.description, o.model.measure,
+            o.model.target, o.model.due,
+            *((o.model.customer_signoff.name, o.model.customer_signoff.title,
+               o.model.customer_signoff.date) if o.model.customer_signoff else
               (None, None, None))] for o in items.objectives])
-    overdue = {a.path for a in items.overdue_actions(today)}
+    overdue = {a.location for a in items.overdue_actions(today)}
     table(sheets.new("Actions"),
           ["Section", "Id", "Title", "Owner", "Customer owner", "Due", "Status", "Objective",
            "Overdue"],
-          [[a.section, a.shape.id, a.shape.title, a.shape.owner, a.shape.customer_owner,
-            a.shape.due, a.shape.status, a.shape.objective,
-            a.path in overdue] for a in items.actions])
+          [[a.section, a.model.id, a.model.title, a.model.owner, a.model.customer_owner,
+            a.model.due, a.model.status, a.model.objective,
+            a.location in overdue] for a in items.actions])
     table(sheets.new("Risks"),
           ["Section", "Title", "Category", "Likelihood (1-5)", "Impact (1-5)", "Exposure",
            "Mitigation", "Owner"],
-          [[r.section, r.shape.title, r.shape.category, r.shape.likelihood, r.shape.impact,
-            r.shape.likelihood * r.shape.impact, r.shape.mitigation, r.shape.owner]
+          [[r.section, r.model.title, r.model.category, r.model.likelihood, r.model.impact,
+            r.model.likelihood * r.model.impact, r.model.mitigation, r.model.owner]
            for r in items.risks])
     score_rows = []
     for name, cards in latest_cards(snapshot.score_cards, plan.id).items():

@@ -12,12 +12,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kamcore.contributions import ExportContext
 from kamcore.errors import InvalidInputError
 from kamcore.exporting import neutralise_formula
 from kamcore.model import Action, Plan
+from kamcore.shapes import find_items
+
+if TYPE_CHECKING:
+    from kamcore.methodology import Methodology
 
 COLUMNS = ("Subject", "ActivityDate", "Status", "Priority", "WhatId", "Description")
 
@@ -33,43 +37,15 @@ PRIORITY: dict[str, str] = {"high": "High", "normal": "Normal", "medium": "Norma
                             "low": "Low"}
 #: Task.Subject holds at most 255 characters.
 SUBJECT_MAX = 255
-_ACTION_WORDS = ("action", "initiative", "task", "next_step", "commitment", "todo")
 
 
-def plan_actions(plan: Plan) -> Iterator[tuple[str, Action, Mapping[str, Any]]]:
-    """``(path, action, item data)`` for every action-shaped item of the plan's sections.
-
-    Uses the core's recogniser (``kamcore.builtin.plan_items``) when it is there, so this
-    exporter lists the same actions as the other exporters; else lists named like actions.
-    """
-    try:
-        from kamcore.builtin.plan_items import find_items
-    except ImportError:
-        yield from _named_actions(plan)
-        return
-    for item in find_items(plan).actions:
-        yield item.path, item.shape, item.data
-
-
-def _named_actions(plan: Plan) -> Iterator[tuple[str, Action, Mapping[str, Any]]]:
-    def walk(value: Any, path: str, name: str) -> Iterator[tuple[str, Action, Mapping[str, Any]]]:
-        if isinstance(value, Mapping):
-            for key, sub in value.items():
-                yield from walk(sub, f"{path}.{key}", str(key))
-        elif isinstance(value, list):
-            named = any(word in name.lower() for word in _ACTION_WORDS)
-            for index, item in enumerate(value):
-                if named and isinstance(item, Mapping) and isinstance(item.get("title"), str):
-                    known = {k: v for k, v in item.items() if k in Action.model_fields}
-                    try:
-                        yield f"{path}[{index}]", Action.model_validate(known), item
-                    except ValueError:
-                        continue
-                elif isinstance(item, Mapping | list):
-                    yield from walk(item, f"{path}[{index}]", name)
-
-    for key, data in plan.sections.items():
-        yield from walk(data, f"sections.{key}", key)
+def plan_actions(plan: Plan, methodology: Methodology | None = None,
+                 ) -> Iterator[tuple[str, Action, Mapping[str, Any]]]:
+    """``(path, action, item data)`` for every valid action of the plan's sections, as the
+    core recognises them (:func:`kamcore.shapes.find_items`; ``methodology`` adds its schema
+    hints), so this exporter lists the same actions as the other exporters."""
+    for item in find_items(plan, methodology).actions:
+        yield item.location, item.model, item.item
 
 
 def _description(plan: Plan, path: str, action: Action) -> str:
@@ -96,7 +72,7 @@ def render_tasks(context: ExportContext) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for path, action, data in plan_actions(context.plan):
+    for path, action, data in plan_actions(context.plan, context.methodology):
         priority = data.get("priority")
         row = (
             action.title[:SUBJECT_MAX],
