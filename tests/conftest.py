@@ -274,3 +274,175 @@ def gated(methodology_dir: Path) -> Any:
     from kamcore.methodology import build_methodology
 
     return build_methodology(load_document(methodology_dir / "kt-gated.yaml"))
+
+
+# -- workspace backends: SQLite and PostgreSQL -------------------------------------------------
+
+POSTGRES_ENV = "KAM_TEST_POSTGRES_URL"
+NO_POSTGRES = (f"${POSTGRES_ENV} is not set: no PostgreSQL server to test against "
+               "(.ci/run starts one with .ci/setup.d/20-postgres.sh)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"postgresql: needs the PostgreSQL server named by ${POSTGRES_ENV}")
+
+
+class PostgresServer:
+    """The PostgreSQL server of ``$KAM_TEST_POSTGRES_URL``.
+
+    Every test gets a schema of its own in the URL's database (``kamtest_<pid>_<n>``), put
+    first on the search path through the URL (``?options=-csearch_path=...``), so tests (and
+    test runs) never see each other's tables. The schemas are dropped at the end of the
+    session, all at once (cheaper than one by one; DROP DATABASE would force a checkpoint).
+    """
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy import create_engine, make_url, text
+        from sqlalchemy.exc import DBAPIError
+        from sqlalchemy.pool import NullPool
+
+        from kamcore.store.engine import workspace_url
+
+        self.url = make_url(workspace_url(url))
+        self.engine = create_engine(self.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except DBAPIError as exc:
+            pytest.fail(f"${POSTGRES_ENV} is set but the server does not answer: {exc.orig}",
+                        pytrace=False)
+        self._prefix = f"kamtest_{os.getpid()}_{os.urandom(2).hex()}"
+        self.schemas: list[str] = []
+
+    def new_schema(self) -> tuple[str, str]:
+        """A new empty schema: ``(name, URL that uses it)``; the URL keeps the password."""
+        from sqlalchemy import text
+
+        name = f"{self._prefix}_{len(self.schemas) + 1}"
+        with self.engine.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{name}"'))
+        self.schemas.append(name)
+        url = self.url.update_query_dict({"options": f"-csearch_path={name}"})
+        return name, url.render_as_string(hide_password=False)
+
+    def close(self) -> None:
+        """Drop every schema the session made."""
+        from sqlalchemy import text
+
+        if self.schemas:
+            names = ", ".join(f'"{name}"' for name in self.schemas)
+            with self.engine.connect() as conn:
+                conn.execute(text("SET lock_timeout = '10s'"))
+                conn.execute(text(f"DROP SCHEMA IF EXISTS {names} CASCADE"))
+        self.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """The test PostgreSQL server; skips every test that needs it when none is configured."""
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(NO_POSTGRES)
+    server = PostgresServer(url)
+    yield server
+    server.close()
+
+
+@dataclass
+class Backend:
+    """Where a test's workspace lives: ``target`` is what ``Workspace.open`` and
+    ``kam --workspace`` are given (a path for SQLite, a URL for PostgreSQL)."""
+
+    name: str
+    target: Any
+    url: str
+
+    @property
+    def sqlite(self) -> bool:
+        return self.name == "sqlite"
+
+    def _engine(self) -> Any:
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        from kamcore.store.engine import workspace_url
+
+        return create_engine(workspace_url(self.url), poolclass=NullPool)
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        """Run one query straight on the database (not through kamcore)."""
+        if self.sqlite:
+            import sqlite3
+
+            with sqlite3.connect(self.target) as conn:
+                return conn.execute(sql).fetchall()
+        from sqlalchemy import text
+
+        engine = self._engine()
+        try:
+            with engine.connect() as conn:
+                return [tuple(row) for row in conn.execute(text(sql))]
+        finally:
+            engine.dispose()
+
+    def execute(self, *statements: str) -> None:
+        """Run statements straight on the database, in one committed transaction."""
+        if self.sqlite:
+            import sqlite3
+
+            conn = sqlite3.connect(self.target)
+            try:
+                with conn:
+                    for statement in statements:
+                        conn.execute(statement)
+            finally:
+                conn.close()
+            return
+        from sqlalchemy import text
+
+        engine = self._engine()
+        try:
+            with engine.begin() as conn:
+                for statement in statements:
+                    conn.execute(text(statement))
+        finally:
+            engine.dispose()
+
+    def dump(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of the workspace tables, sorted: to compare before and after."""
+        order = {"records": "kind, id", "revisions": "kind, id, revision",
+                 "external_ids": "kind, system, external_id", "meta": "key"}
+        return {table: sorted(self.rows(f"SELECT * FROM {table} ORDER BY {keys}"))
+                for table, keys in order.items()}
+
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+def make_backend(name: str, tmp_path: Path, request: pytest.FixtureRequest,
+                 file_name: str = "kam.db") -> Backend:
+    """A new, empty place for a workspace on ``name`` (cleaned up after the test)."""
+    if name == "sqlite":
+        path = tmp_path / file_name
+        return Backend("sqlite", path, f"sqlite:///{path.resolve()}")
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    _, url = server.new_schema()
+    return Backend("postgresql", url, url)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    """An empty place for a workspace, on SQLite and (when configured) on PostgreSQL."""
+    return make_backend(request.param, tmp_path, request)
+
+
+@pytest.fixture
+def new_backend(request: pytest.FixtureRequest,
+                tmp_path: Path) -> Callable[..., Backend]:
+    """Make more empty places for workspaces: ``new_backend("postgresql", "other.db")``."""
+
+    def make(name: str, file_name: str = "kam.db") -> Backend:
+        return make_backend(name, tmp_path, request, file_name)
+
+    return make

@@ -1,27 +1,33 @@
-"""The workspace: a real SQLite file, revisions, conflicts, transactions, external ids."""
+"""The workspace: revisions, conflicts, transactions, external ids — on a real SQLite file and
+on a real PostgreSQL server (``backend``: PostgreSQL when ``$KAM_TEST_POSTGRES_URL`` is set)."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from kamcore import Account, Opportunity, Plan, Stakeholder, Workspace
 from kamcore.errors import ConflictError, InvalidInputError, NotFoundError, WorkspaceError
 from kamcore.model import MethodologyRef
+from kamcore.store.tables import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from conftest import Backend
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
+    """An SQLite workspace file (for the tests about SQLite files)."""
     return tmp_path / "kam.db"
 
 
 @pytest.fixture
-def ws(db: Path, core_host: Any) -> Iterator[Workspace]:
-    with Workspace.open(db, create=True, plugins=core_host) as workspace:
+def ws(backend: Backend, core_host: Any) -> Iterator[Workspace]:
+    with Workspace.open(backend.target, create=True, plugins=core_host) as workspace:
         yield workspace
 
 
@@ -35,13 +41,16 @@ def _plan(**fields: Any) -> Plan:
                    "methodology": MethodologyRef(name="kt-gated", version="1.0"), **fields})
 
 
-def test_workspace_is_a_real_sqlite_file_in_wal_mode(ws: Workspace, db: Path) -> None:
-    assert db.is_file()
-    assert ws.url == f"sqlite:///{db.resolve()}"
+def test_workspace_is_a_real_sqlite_file_in_wal_mode(db: Path, core_host: Any) -> None:
+    with Workspace.open(db, create=True, plugins=core_host) as ws:
+        assert db.is_file()
+        assert ws.url == f"sqlite:///{db.resolve()}"
     assert _rows(db, "PRAGMA journal_mode") == [("wal",)]
-    assert {"records", "revisions", "external_ids", "meta"} <= {
+    assert {"records", "revisions", "external_ids", "meta", "alembic_version"} == {
         name for (name,) in _rows(db, "SELECT name FROM sqlite_master WHERE type='table'")}
-    assert _rows(db, "SELECT value FROM meta WHERE key='schema_version'") == [("1",)]
+    assert _rows(db, "SELECT value FROM meta WHERE key='schema_version'") == [
+        (str(SCHEMA_VERSION),)]
+    assert _rows(db, "SELECT version_num FROM alembic_version") == [(f"{SCHEMA_VERSION:04d}",)]
 
 
 def test_sqlite_url_is_accepted(db: Path, core_host: Any) -> None:
@@ -51,7 +60,7 @@ def test_sqlite_url_is_accepted(db: Path, core_host: Any) -> None:
         assert again.get(Account, "acme").name == "Acme"
 
 
-def test_save_appends_revisions(ws: Workspace, db: Path) -> None:
+def test_save_appends_revisions(ws: Workspace, backend: Backend) -> None:
     first = ws.save(Account(id="acme", name="Acme"), by="dana")
     assert first.revision == 1 and first.updated_by == "dana"
     assert first.created_at is not None and first.updated_at == first.created_at
@@ -66,19 +75,22 @@ def test_save_appends_revisions(ws: Workspace, db: Path) -> None:
     assert ws.at_revision(Account, "acme", 2).name == "Acme Corp"
     assert ws.at_revision(Account, "acme", 2).tier is None
     # one current row, every revision kept
-    assert _rows(db, "SELECT revision FROM records WHERE id='acme'") == [(3,)]
-    assert _rows(db, "SELECT revision FROM revisions WHERE id='acme' ORDER BY revision") == [
+    assert backend.rows("SELECT revision FROM records WHERE id='acme'") == [(3,)]
+    assert backend.rows("SELECT revision FROM revisions WHERE id='acme' ORDER BY revision") == [
         (1,), (2,), (3,)]
+    # created_at (schema version 2): the first revision's time, kept by later revisions
+    assert backend.rows("SELECT created_at FROM records WHERE id='acme'") == [
+        (first.created_at.isoformat(),)]
     with pytest.raises(NotFoundError, match="1, 2, 3"):
         ws.at_revision(Account, "acme", 9)
     with pytest.raises(NotFoundError):
         ws.history(Account, "nobody")
 
 
-def test_stale_save_from_a_second_handle_conflicts(ws: Workspace, db: Path,
+def test_stale_save_from_a_second_handle_conflicts(ws: Workspace, backend: Backend,
                                                    core_host: Any) -> None:
     ws.save(Account(id="acme", name="Acme"))
-    with Workspace.open(db, plugins=core_host) as other:
+    with Workspace.open(backend.target, plugins=core_host) as other:
         mine = ws.get(Account, "acme")
         theirs = other.get(Account, "acme")
         saved = other.save(theirs.model_copy(update={"name": "Theirs"}))
@@ -91,7 +103,7 @@ def test_stale_save_from_a_second_handle_conflicts(ws: Workspace, db: Path,
     stored = ws.get(Account, "acme")
     assert stored.revision == 2 and stored.name == "Theirs" and stored.tier is None
     assert [h.revision for h in ws.history(Account, "acme")] == [1, 2]
-    assert _rows(db, "SELECT count(*) FROM revisions") == [(2,)]
+    assert backend.rows("SELECT count(*) FROM revisions") == [(2,)]
 
 
 def test_explicit_base_revision(ws: Workspace) -> None:
@@ -119,7 +131,7 @@ def test_updating_a_missing_record_conflicts(ws: Workspace) -> None:
     assert ws.find(Account, "ghost") is None
 
 
-def test_a_transaction_that_raises_writes_nothing(ws: Workspace, db: Path) -> None:
+def test_a_transaction_that_raises_writes_nothing(ws: Workspace, backend: Backend) -> None:
     ws.save(Account(id="acme", name="Acme"))
     with pytest.raises(RuntimeError, match="boom"), ws.transaction():
         current = ws.get(Account, "acme")
@@ -129,7 +141,7 @@ def test_a_transaction_that_raises_writes_nothing(ws: Workspace, db: Path) -> No
         raise RuntimeError("boom")
     assert ws.get(Account, "acme").name == "Acme"
     assert ws.find(Account, "globex") is None
-    assert _rows(db, "SELECT count(*) FROM revisions") == [(1,)]
+    assert backend.rows("SELECT count(*) FROM revisions") == [(1,)]
     assert ws.count(Account) == 1
 
 
@@ -141,13 +153,27 @@ def test_a_conflict_inside_a_transaction_rolls_back_earlier_saves(ws: Workspace)
     assert ws.ids(Account) == ["acme"]
 
 
-def test_transaction_commits_together(ws: Workspace, db: Path) -> None:
+def test_transaction_commits_together(ws: Workspace, backend: Backend) -> None:
     with ws.transaction():
         ws.save(Account(id="a1", name="One"))
         with ws.transaction():  # nested blocks join the outer one
             ws.save(Account(id="a2", name="Two"))
-        assert _rows(db, "SELECT count(*) FROM records") == [(0,)]  # not committed yet
-    assert _rows(db, "SELECT count(*) FROM records") == [(2,)]
+        assert backend.rows("SELECT count(*) FROM records") == [(0,)]  # not committed yet
+    assert backend.rows("SELECT count(*) FROM records") == [(2,)]
+
+
+def test_a_conflict_caught_inside_a_transaction_leaves_it_usable(ws: Workspace) -> None:
+    """PostgreSQL refuses every statement after a failed one in a transaction: a refused
+    save must not leave the transaction in that state (the same as on SQLite)."""
+    ws.save(Account(id="acme", name="Acme", external_ids={"salesforce": "001A"}))
+    with ws.transaction():
+        with pytest.raises(ConflictError):
+            ws.save(Account(id="acme", name="Again"))
+        with pytest.raises(InvalidInputError):
+            ws.save(Account(id="globex", name="Globex", external_ids={"salesforce": "001A"}))
+        ws.save(Account(id="initech", name="Initech"))
+    assert ws.ids(Account) == ["acme", "initech"]
+    assert [h.revision for h in ws.history(Account, "acme")] == [1]
 
 
 def test_external_ids_index_and_clash(ws: Workspace) -> None:
@@ -208,7 +234,7 @@ def test_get_unknown_lists_existing(ws: Workspace) -> None:
         ws.get(Account, "nope")
 
 
-def test_plan_saved_event_reaches_plugins(db: Path, core_host: Any) -> None:
+def test_plan_saved_event_reaches_plugins(backend: Backend, core_host: Any) -> None:
     from kamcore import hookimpl
     from kamcore.plugins import PluginInfo
 
@@ -220,7 +246,7 @@ def test_plan_saved_event_reaches_plugins(db: Path, core_host: Any) -> None:
             seen.append((plan.revision, previous.revision if previous else None))
 
     core_host.register(Listener(), PluginInfo(name="listener", builtin=False))
-    with Workspace.open(db, create=True, plugins=core_host) as ws:
+    with Workspace.open(backend.target, create=True, plugins=core_host) as ws:
         ws.save(Account(id="acme", name="Acme"))
         plan = ws.save(_plan())
         ws.save(plan.model_copy(update={"period": "FY27"}))
@@ -279,15 +305,38 @@ def test_refusing_a_foreign_database_leaves_its_journal_mode(tmp_path: Path) -> 
     assert _rows(other, "SELECT name FROM sqlite_master") == [("things",)]
 
 
-def test_a_newer_schema_version_is_refused(db: Path, core_host: Any) -> None:
-    Workspace.open(db, create=True, plugins=core_host).close()
-    with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE meta SET value='2' WHERE key='schema_version'")
-    with pytest.raises(WorkspaceError, match=r"schema version 2, newer .* upgrade kamcore"):
-        Workspace.open(db)
+def test_a_newer_schema_version_is_refused(backend: Backend, core_host: Any) -> None:
+    Workspace.open(backend.target, create=True, plugins=core_host).close()
+    newer = SCHEMA_VERSION + 1
+    backend.execute(f"UPDATE meta SET value='{newer}' WHERE key='schema_version'")
+    before = backend.dump()
+    with pytest.raises(WorkspaceError, match=rf"schema version {newer}: it was created by a "
+                                             r"newer kamcore .*; upgrade kamcore"):
+        Workspace.open(backend.target)
     with pytest.raises(WorkspaceError):
-        Workspace.open(db, create=True)  # create never downgrades
-    assert _rows(db, "SELECT value FROM meta") == [("2",)]
+        Workspace.open(backend.target, create=True)  # create never downgrades
+    assert backend.dump() == before
+    assert backend.rows("SELECT value FROM meta") == [(str(newer),)]
+
+
+def test_an_older_schema_version_asks_for_kam_migrate(backend: Backend, core_host: Any) -> None:
+    Workspace.open(backend.target, create=True, plugins=core_host).close()
+    backend.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
+    before = backend.dump()
+    for create in (False, True):
+        with pytest.raises(WorkspaceError, match=r"schema version 1, older than this kamcore's "
+                                                 rf"\({SCHEMA_VERSION}\); run `kam migrate`"):
+            Workspace.open(backend.target, create=create)
+    assert backend.dump() == before
+
+
+def test_a_database_that_is_not_a_workspace_is_refused(backend: Backend) -> None:
+    backend.execute("CREATE TABLE things (a INTEGER)")
+    with pytest.raises(WorkspaceError, match="not a kamcore workspace"):
+        Workspace.open(backend.target)
+    with pytest.raises(WorkspaceError, match="not a kamcore workspace"):
+        Workspace.open(backend.target, create=True)
+    assert backend.rows("SELECT count(*) FROM things") == [(0,)]
 
 
 def test_unknown_database_url_is_a_workspace_error() -> None:

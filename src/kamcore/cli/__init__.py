@@ -17,6 +17,7 @@ import click
 #: name -> (module, attribute, one-line help shown by ``kam --help``)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("kamcore.cli.init_cmd", "init", "Create a workspace."),
+    "migrate": ("kamcore.cli.migrate_cmd", "migrate", "Upgrade an older workspace's schema."),
     "demo": ("kamcore.cli.demo_cmd", "demo", "Build, check and export a sample portfolio."),
     "plugins": ("kamcore.cli.plugins_cmd", "plugins", "List plugins, what they add, and errors."),
     "methodologies": ("kamcore.cli.catalog_cmd", "methodologies", "List or check methodologies."),

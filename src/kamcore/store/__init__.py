@@ -1,7 +1,10 @@
-"""Storage: the workspace and its tables."""
+"""Storage: the workspace, its tables and their migrations."""
 
 from __future__ import annotations
 
-from .workspace import RevisionInfo, SaveOutcome, Workspace, workspace_url
+from .engine import workspace_url
+from .migrate import MigrationReport, migrate_workspace
+from .workspace import RevisionInfo, SaveOutcome, Workspace
 
-__all__ = ["RevisionInfo", "SaveOutcome", "Workspace", "workspace_url"]
+__all__ = ["MigrationReport", "RevisionInfo", "SaveOutcome", "Workspace", "migrate_workspace",
+           "workspace_url"]

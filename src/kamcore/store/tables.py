@@ -3,34 +3,50 @@
 ``records`` holds the current revision of every record; ``revisions`` every revision ever
 saved (append-only); ``external_ids`` indexes records by the ids other systems give them;
 ``meta`` holds the schema version.
+
+These definitions are the newest schema: ``Workspace.open(create=True)`` creates it directly.
+A workspace made by an older kamcore is brought here by the Alembic migrations in
+``kamcore/store/migrations/versions`` (``kam migrate``); revision ``000N`` leaves
+``meta.schema_version`` at ``N``, and :data:`SCHEMA_VERSION` is the newest ``N``.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy.types import TypeEngine
 
-SCHEMA_VERSION = 1
+#: The schema this kamcore writes; the head of the migrations (``0002``).
+SCHEMA_VERSION = 2
+
+
+def key(length: int) -> TypeEngine[str]:
+    """A string key: compared byte by byte on PostgreSQL too (collation "C"), so records list
+    in the same order as on SQLite whatever the server's locale."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
 
 metadata = MetaData()
 
 records = Table(
     "records",
     metadata,
-    Column("kind", String(32), primary_key=True),
-    Column("id", String(128), primary_key=True),
-    Column("account_id", String(128), nullable=True),
+    Column("kind", key(32), primary_key=True),
+    Column("id", key(128), primary_key=True),
+    Column("account_id", key(128), nullable=True),
     Column("revision", Integer, nullable=False),
     Column("data", Text, nullable=False),
     Column("updated_at", String(40), nullable=False),
     Column("updated_by", String(200), nullable=True),
+    # when the record was created (its first revision's saved_at); added by migration 0002
+    Column("created_at", String(40), nullable=True),
     Index("records_by_account", "kind", "account_id"),
 )
 
 revisions = Table(
     "revisions",
     metadata,
-    Column("kind", String(32), primary_key=True),
-    Column("id", String(128), primary_key=True),
+    Column("kind", key(32), primary_key=True),
+    Column("id", key(128), primary_key=True),
     Column("revision", Integer, primary_key=True),
     Column("data", Text, nullable=False),
     Column("saved_at", String(40), nullable=False),
@@ -40,10 +56,10 @@ revisions = Table(
 external_ids = Table(
     "external_ids",
     metadata,
-    Column("kind", String(32), primary_key=True),
-    Column("system", String(64), primary_key=True),
-    Column("external_id", String(200), primary_key=True),
-    Column("record_id", String(128), nullable=False),
+    Column("kind", key(32), primary_key=True),
+    Column("system", key(64), primary_key=True),
+    Column("external_id", key(200), primary_key=True),
+    Column("record_id", key(128), nullable=False),
     Index("external_ids_by_record", "kind", "record_id"),
 )
 

@@ -15,28 +15,36 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 from sqlalchemy import (
     Connection,
     Engine,
-    create_engine,
+    Table,
     delete,
-    event,
     func,
     insert,
     inspect,
     select,
     update,
 )
-from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from ..errors import ConflictError, InvalidInputError, NotFoundError, WorkspaceError
 from ..model import Account, Opportunity, Plan, Record, Relationship, Review, ScoreCard, Stakeholder
 from ..snapshot import AccountSnapshot
 from . import tables
+from .engine import (
+    check_schema_version,
+    display_url,
+    is_postgresql,
+    is_sqlite,
+    make_engine,
+    schema_version,
+    use_wal,
+    workspace_url,
+)
 
 if TYPE_CHECKING:
     from ..plugins import PluginHost
@@ -44,6 +52,8 @@ if TYPE_CHECKING:
 R = TypeVar("R", bound=Record)
 SaveOutcome = Literal["created", "updated", "unchanged"]
 _META_FIELDS = {"revision", "created_at", "updated_at", "updated_by"}
+#: PostgreSQL advisory lock key held while creating a workspace's tables ("kamcore" in ASCII)
+_CREATE_LOCK = 0x6B616D636F7265
 
 
 @attrs.frozen
@@ -55,41 +65,16 @@ class RevisionInfo:
     saved_by: str | None
 
 
-def _is_sqlite(url: str) -> bool:
-    return url.startswith("sqlite")
+def _external_ids(record: Record) -> dict[str, str]:
+    ids: dict[str, str] = getattr(record, "external_ids", {}) or {}
+    return ids
 
 
-def workspace_url(target: str | os.PathLike[str]) -> str:
-    """The SQLAlchemy URL for a path or URL (a plain path means an SQLite file)."""
-    text = os.fspath(target)
-    if "://" in text:
-        return text
-    return f"sqlite:///{Path(text).expanduser().resolve()}"
-
-
-def _sqlite_file(url: str) -> Path | None:
-    path = url.split(":///", 1)[1] if ":///" in url else ""
-    return Path(path) if path and path != ":memory:" else None
-
-
-def _configure_sqlite(engine: Engine) -> None:
-    """A busy timeout, and BEGIN IMMEDIATE for write transactions (no upgrade deadlock).
-
-    WAL mode is set once the file is known to be a workspace (see ``Workspace._prepare``).
-    """
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Connection) -> None:
-        write = connection.get_execution_options().get("kam_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+def _external_id_clash(stored: Record, system: str, external_id: str,
+                       holder: str | None) -> InvalidInputError:
+    return InvalidInputError(
+        f"{stored.kind} {stored.id!r}: {system} id {external_id!r} already belongs to "
+        f"{stored.kind} {holder!r}")
 
 
 def _content(record: Record) -> dict[str, Any]:
@@ -116,71 +101,61 @@ class Workspace:
              plugins: PluginHost | None = None) -> Workspace:
         """Open the workspace at a path or URL.
 
+        :param target: a path (an SQLite file), ``sqlite:///...``, or ``postgresql://...``
+            (a shared server, through the psycopg 3 driver).
         :param create: create the file and tables when missing; otherwise a missing SQLite
             file is a :class:`WorkspaceError` (so a typo never makes an empty workspace).
         :param plugins: the plugin host whose event hooks are called; default: the process one.
+        :raises WorkspaceError: no workspace there, or one with an older schema (run
+            ``kam migrate``) or a newer one (upgrade kamcore).
         """
         url = workspace_url(target)
-        file = _sqlite_file(url) if _is_sqlite(url) else None
-        if file is not None and not file.exists() and not create:
-            raise WorkspaceError(f"no workspace at {file}; create one with `kam init`")
-        if file is not None and create:
-            file.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            engine = create_engine(url, connect_args={"timeout": 30} if file else {})
-        except (ArgumentError, ImportError) as exc:
-            raise WorkspaceError(f"cannot open workspace {url!r}: {exc}") from None
-        if _is_sqlite(url):
-            _configure_sqlite(engine)
+        engine = make_engine(url, create=create)
         workspace = cls(engine, url, plugins)
         workspace._prepare(create)
         return workspace
 
+    @property
+    def display_url(self) -> str:
+        """The URL with its password hidden."""
+        return display_url(self.url)
+
     def _prepare(self, create: bool) -> None:
-        """Check the database is a kamcore workspace (or make one if ``create`` and it is
-        empty) before changing anything in it."""
+        """Check the database is a kamcore workspace of this kamcore's schema version (or make
+        one if ``create`` and it is empty) before changing anything in it."""
         try:
             with self._engine.connect() as conn:
-                version = self._schema_version(conn)
+                version = schema_version(conn)
                 foreign = version is None and bool(inspect(conn).get_table_names())
             if version is None and create and not foreign:
-                with self._engine.connect().execution_options(kam_write=True) as conn, \
-                        conn.begin():
-                    tables.metadata.create_all(conn)
-                    conn.execute(insert(tables.meta).values(
-                        key="schema_version", value=str(tables.SCHEMA_VERSION)))
-                version = tables.SCHEMA_VERSION
-            if version is not None and _is_sqlite(self.url):
-                self._use_wal()
+                version = self._create_schema()
+            if version is not None and is_sqlite(self.url):
+                use_wal(self._engine)
         except (OperationalError, DatabaseError) as exc:
             self._engine.dispose()
-            raise WorkspaceError(f"cannot use workspace {self.url}: {exc.orig}") from None
-        if version is None:
-            self._engine.dispose()
-            raise WorkspaceError(f"{self.url} is not a kamcore workspace; create one with kam init")
-        if version > tables.SCHEMA_VERSION:
-            self._engine.dispose()
             raise WorkspaceError(
-                f"{self.url} has schema version {version}, newer than this kamcore understands "
-                f"({tables.SCHEMA_VERSION}); upgrade kamcore"
-            )
-
-    def _use_wal(self) -> None:
-        """Switch the SQLite file to WAL (persistent; a no-op when it already is)."""
-        raw = self._engine.raw_connection()
+                f"cannot use workspace {self.display_url}: {exc.orig}") from None
         try:
-            raw.cursor().execute("PRAGMA journal_mode=WAL")
-        finally:
-            raw.close()
+            check_schema_version(self.url, version)
+        except WorkspaceError:
+            self._engine.dispose()
+            raise
 
-    @staticmethod
-    def _schema_version(conn: Connection) -> int | None:
-        if not inspect(conn).has_table(tables.meta.name):
-            return None
-        value = conn.execute(
-            select(tables.meta.c.value).where(tables.meta.c.key == "schema_version")
-        ).scalar()
-        return int(value) if value is not None else None
+    def _create_schema(self) -> int | None:
+        """Create the newest schema in an empty database; return the version found or made."""
+        from .migrate import stamp_head
+
+        with self._engine.connect().execution_options(kam_write=True) as conn, conn.begin():
+            if is_postgresql(self.url):  # one creator at a time (SQLite: BEGIN IMMEDIATE)
+                conn.execute(select(func.pg_advisory_xact_lock(_CREATE_LOCK)))
+            version = schema_version(conn)  # another process may have made it meanwhile
+            if version is not None or inspect(conn).get_table_names():
+                return version
+            tables.metadata.create_all(conn, checkfirst=False)
+            conn.execute(insert(tables.meta).values(
+                key="schema_version", value=str(tables.SCHEMA_VERSION)))
+            stamp_head(conn)
+        return tables.SCHEMA_VERSION
 
     def close(self) -> None:
         """Release the database connections."""
@@ -261,14 +236,12 @@ class Workspace:
             "updated_at": saved_at, "updated_by": stored.updated_by,
         }
         previous: str | None = None
+        self._check_external_ids(conn, stored)
         if base == 0:
-            current = conn.execute(select(tables.records.c.revision).where(where)).scalar()
-            if current is not None:
+            row = {"kind": kind, "id": key, "created_at": saved_at, **values}
+            if not self._insert_new(conn, tables.records, row):
+                current = conn.execute(select(tables.records.c.revision).where(where)).scalar()
                 raise ConflictError(kind, key, base, current)
-            try:
-                conn.execute(insert(tables.records).values(kind=kind, id=key, **values))
-            except IntegrityError:
-                raise ConflictError(kind, key, base, None) from None
         else:
             if isinstance(stored, Plan):
                 previous = conn.execute(select(tables.records.c.data).where(where)).scalar()
@@ -283,24 +256,63 @@ class Workspace:
             kind=kind, id=key, revision=stored.revision, data=data, saved_at=saved_at,
             saved_by=stored.updated_by,
         ))
-        self._index_external_ids(conn, stored)
+        self._index_external_ids(conn, stored, new=base == 0)
         return previous
 
-    def _index_external_ids(self, conn: Connection, stored: Record) -> None:
-        ids: dict[str, str] = getattr(stored, "external_ids", {}) or {}
+    @staticmethod
+    def _external_id_holder(conn: Connection, stored: Record, system: str,
+                            external_id: str) -> str | None:
         table = tables.external_ids
-        conn.execute(delete(table).where((table.c.kind == stored.kind)
-                                         & (table.c.record_id == stored.id)))
-        for system, external_id in sorted(ids.items()):
-            holder = conn.execute(select(table.c.record_id).where(
-                (table.c.kind == stored.kind) & (table.c.system == system)
-                & (table.c.external_id == external_id))).scalar()
-            if holder is not None:
-                raise InvalidInputError(
-                    f"{stored.kind} {stored.id!r}: {system} id {external_id!r} already belongs to "
-                    f"{stored.kind} {holder!r}")
-            conn.execute(insert(table).values(kind=stored.kind, system=system,
-                                              external_id=external_id, record_id=stored.id))
+        holder: str | None = conn.execute(select(table.c.record_id).where(
+            (table.c.kind == stored.kind) & (table.c.system == system)
+            & (table.c.external_id == external_id))).scalar()
+        return holder
+
+    def _check_external_ids(self, conn: Connection, stored: Record) -> None:
+        """Refuse ``stored`` before writing anything if another record holds one of its ids
+        (so a refused save inside a larger transaction leaves no trace)."""
+        for system, external_id in sorted(_external_ids(stored).items()):
+            holder = self._external_id_holder(conn, stored, system, external_id)
+            if holder is not None and holder != stored.id:
+                raise _external_id_clash(stored, system, external_id, holder)
+
+    def _index_external_ids(self, conn: Connection, stored: Record, *, new: bool) -> None:
+        table = tables.external_ids
+        if not new:  # a new record has no entries to move
+            conn.execute(delete(table).where((table.c.kind == stored.kind)
+                                             & (table.c.record_id == stored.id)))
+        for system, external_id in sorted(_external_ids(stored).items()):
+            row = {"kind": stored.kind, "system": system, "external_id": external_id,
+                   "record_id": stored.id}
+            if not self._insert_new(conn, table, row):  # taken since the check: a race
+                holder = self._external_id_holder(conn, stored, system, external_id)
+                raise _external_id_clash(stored, system, external_id, holder)
+
+    def _insert_new(self, conn: Connection, table: Table, row: dict[str, Any]) -> bool:
+        """Insert ``row`` unless a row with its key exists; True when it was inserted.
+
+        A clash never aborts the transaction (PostgreSQL would refuse every later statement
+        after a failed INSERT): ``ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL, which
+        also waits for a concurrent writer of the same key to commit or roll back.
+        """
+        dialect = conn.dialect.name
+        if dialect == "postgresql":  # psycopg's rowcount is not kept: ask for the new key
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            key = next(iter(table.primary_key.columns))
+            statement = pg_insert(table).values(**row).on_conflict_do_nothing().returning(key)
+            return conn.execute(statement).first() is not None
+        if dialect == "sqlite":  # RETURNING would need SQLite 3.35
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            return conn.execute(
+                sqlite_insert(table).values(**row).on_conflict_do_nothing()).rowcount == 1
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(table).values(**row))
+        except IntegrityError:
+            return False
+        return True
 
     def save_if_changed(self, record: R, *, by: str | None = None) -> tuple[R, SaveOutcome]:
         """Create ``record``, or update the stored one by id if its content differs.

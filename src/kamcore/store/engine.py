@@ -1,0 +1,144 @@
+"""Reaching a workspace's database: URLs, engines and the schema version check.
+
+A plain path means an SQLite file (``sqlite:///...``); ``postgresql://...`` means a shared
+PostgreSQL server through the psycopg 3 driver. Everything else in :mod:`kamcore.store` goes
+through the same SQLAlchemy Core code whichever it is.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, select
+from sqlalchemy.exc import ArgumentError
+
+from ..errors import WorkspaceError
+from . import tables
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def is_postgresql(url: str) -> bool:
+    return url.startswith("postgresql")
+
+
+def workspace_url(target: str | os.PathLike[str]) -> str:
+    """The SQLAlchemy URL for a path or URL (a plain path means an SQLite file).
+
+    ``postgresql://`` and ``postgres://`` use the psycopg 3 driver
+    (``postgresql+psycopg://``); a URL naming its driver is kept as it is.
+    """
+    text = os.fspath(target)
+    if "://" not in text:
+        return f"sqlite:///{Path(text).expanduser().resolve()}"
+    scheme, rest = text.split("://", 1)
+    if scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    return text
+
+
+def display_url(url: str) -> str:
+    """``url`` with its password hidden, for messages."""
+    if is_sqlite(url) or "@" not in url:
+        return url
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _sqlite_file(url: str) -> Path | None:
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    return Path(path) if path and path != ":memory:" else None
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """A busy timeout, and BEGIN IMMEDIATE for write transactions (no upgrade deadlock).
+
+    WAL mode is set once the file is known to be a workspace (see ``Workspace._prepare``).
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get("kam_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_engine(url: str, *, create: bool = False) -> Engine:
+    """The engine for a workspace URL (see :func:`workspace_url`), configured for kamcore.
+
+    A missing SQLite file is a :class:`WorkspaceError` unless ``create`` (then its folder is
+    made); so is a missing database driver. Nothing is read or written yet.
+    """
+    file = _sqlite_file(url) if is_sqlite(url) else None
+    if file is not None and not file.exists() and not create:
+        raise WorkspaceError(f"no workspace at {file}; create one with `kam init`")
+    if file is not None and create:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    connect_args: dict[str, Any] = {}
+    if file is not None:
+        connect_args["timeout"] = 30
+    elif is_postgresql(url):
+        connect_args["connect_timeout"] = 10
+    try:
+        engine = create_engine(url, connect_args=connect_args)
+    except ImportError as exc:
+        if is_postgresql(url):
+            raise WorkspaceError(
+                f"cannot open workspace {display_url(url)!r}: PostgreSQL workspaces need the "
+                f"{exc.name or 'psycopg'} driver, which is not installed; install it with "
+                "`pip install 'kamcore[postgres]'`") from None
+        raise WorkspaceError(f"cannot open workspace {display_url(url)!r}: {exc}") from None
+    except ArgumentError as exc:
+        raise WorkspaceError(f"cannot open workspace {display_url(url)!r}: {exc}") from None
+    if is_sqlite(url):
+        _configure_sqlite(engine)
+    return engine
+
+
+def use_wal(engine: Engine) -> None:
+    """Switch an SQLite workspace file to WAL (persistent; a no-op when it already is)."""
+    raw = engine.raw_connection()
+    try:
+        raw.cursor().execute("PRAGMA journal_mode=WAL")
+    finally:
+        raw.close()
+
+
+def schema_version(conn: Connection) -> int | None:
+    """The workspace's ``meta.schema_version``; None when the database is no workspace."""
+    if not inspect(conn).has_table(tables.meta.name):
+        return None
+    value = conn.execute(
+        select(tables.meta.c.value).where(tables.meta.c.key == "schema_version")
+    ).scalar()
+    return int(value) if value is not None else None
+
+
+def check_schema_version(url: str, version: int | None) -> int:
+    """Refuse a database that is no workspace, or one this kamcore cannot use as it is."""
+    where = display_url(url)
+    if version is None:
+        raise WorkspaceError(f"{where} is not a kamcore workspace; create one with kam init")
+    if version > tables.SCHEMA_VERSION:
+        raise WorkspaceError(
+            f"{where} has schema version {version}: it was created by a newer kamcore "
+            f"(this one knows up to version {tables.SCHEMA_VERSION}); upgrade kamcore")
+    if version < tables.SCHEMA_VERSION:
+        raise WorkspaceError(
+            f"{where} has schema version {version}, older than this kamcore's "
+            f"({tables.SCHEMA_VERSION}); run `kam migrate` to upgrade it (every record "
+            "and revision is kept)")
+    return version
