@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("pydantic", "jsonschema", "sqlalchemy", "rich", "yaml", "referencing")
+HEAVY = ("pydantic", "jsonschema", "sqlalchemy", "rich", "yaml", "referencing", "alembic",
+         "psycopg", "jinja2")
 PLUGIN_MODULES = ("kamcore_test_good", "kamcore_test_raising", "kamcore_test_misspelt",
                   "kamcore_test_broken", "kamcore_simple_plan", "kamcore_sama7",
                   "kamcore_medpicc")

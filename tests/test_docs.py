@@ -7,6 +7,12 @@ hook contract is documented and tested.
   docstring fails the generator, hence the build and these tests.
 * Every hookspec is named by a test file of its own (under ``tests/`` or ``plugins/*/tests/``).
 * The examples of the tutorial and the embedding guide run against the installed code.
+* Every ``kam`` command line in the pages names a real command and only its real options; the
+  plugin contributions they name (exporters, adapters, rubrics, methodologies) exist.
+* The console examples of the scoring and CRM-import guides print what the pages show, on the
+  demo workspace and the Salesforce plugin's sample exports.
+* The codes, change kinds and option keys the code documents in its docstrings all appear in
+  the pages that explain them, and the home page lists every built-in plugin and contribution.
 """
 
 from __future__ import annotations
@@ -16,10 +22,13 @@ import importlib.util
 import inspect
 import os
 import re
+import shlex
+import shutil
 import subprocess
 import sys
 import types
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
@@ -42,6 +51,13 @@ def _load_hookref() -> types.ModuleType:
 hookref = _load_hookref()
 HOOKSPECS: dict[str, Callable[..., Any]] = dict(hookref.hookspecs())
 
+#: The guides to the features that came after the first site: each a page of its own.
+GUIDES = ("scoring", "reviews", "crm-import", "exporters")
+#: Every Markdown page of the site (the hook module is not a page).
+PAGES = sorted([*DOCS.glob("*.md"), *DOCS.glob("reference/*.md")])
+#: The entry-point names of the plugins in ``plugins/``.
+REPO_PLUGINS = frozenset({"simple_plan", "sama7", "medpicc", "salesforce", "hubspot", "office"})
+
 
 def _sama7_installed() -> bool:
     return any(ep.name == "sama7" for ep in entry_points(group="kamcore"))
@@ -49,6 +65,15 @@ def _sama7_installed() -> bool:
 
 needs_sama7 = pytest.mark.skipif(not _sama7_installed(),
                                  reason="the sama7 plugin is not installed")
+
+
+def _repo_plugins_installed() -> bool:
+    return {ep.name for ep in entry_points(group="kamcore")} >= REPO_PLUGINS
+
+
+needs_repo_plugins = pytest.mark.skipif(
+    not _repo_plugins_installed(),
+    reason=f"not every plugin of plugins/ is installed ({', '.join(sorted(REPO_PLUGINS))})")
 
 
 def _page_text(page: Path) -> str:
@@ -88,7 +113,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_site_builds_strictly_with_every_page(site: Path) -> None:
     for page in ("index", "quickstart", "concepts", "hooks", "tutorial-house-methodology",
                  "reference/methodology-yaml", "reference/rubric-yaml", "reference/cli",
-                 "embedding", "writing-plugins", "deprecation"):
+                 "embedding", "writing-plugins", "deprecation", *GUIDES):
         path = site / ("index.html" if page == "index" else f"{page}/index.html")
         assert path.is_file(), page
     assert not (site / "_hooks").exists(), "the hook module must not be published"
@@ -285,3 +310,298 @@ def test_writing_plugins_examples_register_cleanly() -> None:
     assert {"actions-csv"} <= set(registry.exporters)
     assert {"mycrm-accounts"} <= set(registry.adapters)
     assert {"open_pipeline"} <= set(registry.signals)
+
+
+# -- kam command lines in the pages -----------------------------------------------------------
+
+_SHELL_LANGUAGES = frozenset({"", "console", "sh", "shell", "bash", "text"})
+_SHELL_OPERATORS = frozenset({"|", "||", "&&", ";", ">", ">>", "<", "2>&1", "&"})
+_KAM_LINE = re.compile(r"^(?:[A-Z_][A-Z0-9_]*=\S*\s+)*kam\s+(?!=)")  # not `kam = module:fn`
+_ENV_ASSIGNMENT = re.compile(r"^[A-Z_][A-Z0-9_]*=")
+_PLACEHOLDER = re.compile(r"^(?:[A-Z][A-Z0-9_]*(?:\.\.\.)?|\.\.\.|\$\w+|<.*>)$")
+
+
+def _kam_lines(text: str) -> list[str]:
+    """Every ``kam ...`` command line of a page: in shell, console and text code blocks (a
+    ``$ `` prompt dropped, backslash continuations joined) and in inline code spans."""
+    found: list[str] = []
+
+    def block(match: re.Match[str]) -> str:
+        if match.group(1) in _SHELL_LANGUAGES:
+            body = re.sub(r"\\\n\s*", " ", match.group(2))
+            for line in body.splitlines():
+                line = line.strip().removeprefix("$ ").lstrip()
+                if _KAM_LINE.match(line):
+                    found.append(line)
+        return ""
+
+    prose = re.sub(r"```(\w*)\n(.*?)```", block, text, flags=re.S)
+    found += [span for span in re.findall(r"`([^`\n]+)`", prose) if _KAM_LINE.match(span)]
+    return found
+
+
+@dataclass
+class _Invocation:
+    """A ``kam`` command line resolved against the click commands."""
+
+    line: str
+    path: tuple[str, ...] = ()
+    options: dict[str, list[str]] = field(default_factory=dict)
+    arguments: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _resolve(line: str) -> _Invocation:
+    """Walk ``line`` through the ``kam`` command tree: each subcommand must exist (``a|b``
+    names alternatives, all of which must) and each option must belong to the command it
+    follows. Placeholders (``COMMAND``, ``$P``) end the walk."""
+    import click
+
+    from kamcore.cli import cli
+
+    try:
+        tokens = shlex.split(line, comments=True)
+    except ValueError:
+        tokens = line.split()
+    while tokens and _ENV_ASSIGNMENT.match(tokens[0]):
+        tokens.pop(0)
+    for index, token in enumerate(tokens):
+        if token in _SHELL_OPERATORS:
+            tokens = tokens[:index]
+            break
+    assert tokens[:1] == ["kam"], line
+    found = _Invocation(line, ("kam",))
+    command: click.Command = cli
+    ctx = click.Context(cli, info_name="kam")
+    rest = tokens[1:]
+    while rest:
+        token = rest.pop(0)
+        if token.startswith("-") and token != "-" and not token[1:2].isdigit():
+            name = token.split("=", 1)[0]
+            if name in ctx.help_option_names:
+                continue
+            param = next((p for p in command.get_params(ctx) if isinstance(p, click.Option)
+                          and name in (*p.opts, *p.secondary_opts)), None)
+            if param is None:
+                found.problems.append(f"`{' '.join(found.path)}` has no option {name}")
+                continue
+            if not param.is_flag and not param.count:
+                value = token.split("=", 1)[1] if "=" in token else (rest.pop(0) if rest else "")
+                found.options.setdefault(str(param.name), []).append(value)
+            continue
+        if isinstance(command, click.Group):
+            if _PLACEHOLDER.match(token):
+                break
+            names = token.split("|")
+            missing = [name for name in names if command.get_command(ctx, name) is None]
+            if missing:
+                found.problems.append(f"`{' '.join(found.path)}` has no subcommand "
+                                      f"{', '.join(missing)}")
+                break
+            if len(names) > 1:
+                break
+            command = command.get_command(ctx, token)  # type: ignore[assignment]
+            ctx = click.Context(command, info_name=token, parent=ctx)
+            found.path = (*found.path, token)
+            continue
+        found.arguments.append(token)
+    return found
+
+
+def _invocations() -> list[tuple[str, _Invocation]]:
+    return [(str(page.relative_to(DOCS)), _resolve(line))
+            for page in PAGES for line in _kam_lines(page.read_text(encoding="utf-8"))]
+
+
+def test_pages_show_kam_commands() -> None:
+    counted = {page: 0 for page in GUIDES}
+    for page, _ in _invocations():
+        stem = page.removesuffix(".md")
+        if stem in counted:
+            counted[stem] += 1
+    assert all(counted.values()), f"a guide without kam command lines: {counted}"
+
+
+def test_every_kam_command_in_the_pages_exists() -> None:
+    problems = [f"{page}: {problem} (in `{found.line}`)"
+                for page, found in _invocations() for problem in found.problems]
+    assert problems == [], "\n".join(problems)
+
+
+def _documented_document_names() -> set[str]:
+    """Names of the methodology and rubric documents the pages define themselves (loaded
+    through KAMCORE_METHODOLOGY_PATH / KAMCORE_RUBRIC_PATH in their examples)."""
+    names = set()
+    for page in PAGES:
+        for block in _code_blocks(page, "yaml"):
+            names.update(re.findall(r"^name:\s*([\w.-]+)", block, re.M))
+    return names
+
+
+@needs_repo_plugins
+def test_names_in_kam_command_lines_are_installed() -> None:
+    from kamcore.plugins import make_plugin_host
+    from kamcore.registry import Registry
+
+    registry = Registry(make_plugin_host(allowlist=None, strict=True))
+    own = _documented_document_names()
+    known = {
+        "exporter": set(registry.exporters), "adapter": set(registry.adapters),
+        "rubric": set(registry.rubrics) | own, "methodology": set(registry.methodologies) | own,
+    }
+    #: command -> (option holding a name, or None for the first argument, kind of name)
+    naming = {
+        ("export",): ("format_name", "exporter"), ("import",): (None, "adapter"),
+        ("score",): ("rubric_name", "rubric"), ("segment",): ("rubric_name", "rubric"),
+        ("plan", "new"): ("methodology_name", "methodology"),
+        ("methodologies", "show"): (None, "methodology"), ("rubrics", "show"): (None, "rubric"),
+    }
+    wanted: list[tuple[str, str, str, str]] = []
+    for page, found in _invocations():
+        if found.path[1:] not in naming:
+            continue
+        option, kind = naming[found.path[1:]]
+        values = found.options.get(option, []) if option else found.arguments[:1]
+        wanted += [(page, found.line, kind, value) for value in values]
+    assert wanted
+    unknown = [f"{page}: {kind} {name!r} is not installed (in `{line}`)"
+               for page, line, kind, name in wanted
+               if name and not _PLACEHOLDER.match(name) and name not in known[kind]]
+    assert unknown == [], "\n".join(unknown)
+
+
+# -- console examples that must print what the pages show -------------------------------------
+
+
+def _console_examples(page: Path, blocks: list[str] | None = None) -> list[tuple[str, list[str]]]:
+    """``(command line, expected output lines)`` for each ``$ kam`` command of the page's
+    console blocks, or of ``blocks`` (continuation lines joined)."""
+    examples: list[tuple[str, list[str]]] = []
+    for body in _code_blocks(page, "console") if blocks is None else blocks:
+        body = re.sub(r"\\\n\s*", " ", body)
+        examples.append(("", []))  # output before a block's first command belongs to none
+        for line in body.splitlines():
+            if line.startswith("$ "):
+                examples.append((line[2:], []))
+            else:
+                examples[-1][1].append(line)
+    return [(line, output) for line, output in examples if line.startswith("kam ")]
+
+
+def _shows(expected: list[str], actual: str) -> bool:
+    """Whether every expected line (blank and ``...`` lines aside) appears in ``actual``, in
+    order, whitespace at both ends ignored."""
+    lines = iter(line.strip() for line in actual.splitlines())
+    return all(any(line == want for line in lines)
+               for want in (e.strip() for e in expected) if want and want != "...")
+
+
+def _run_console_examples(page: Path, run: Callable[..., Any], workspace: Path) -> int:
+    ran = 0
+    for line, expected in _console_examples(page):
+        argv = shlex.split(line, comments=True)[1:]
+        result = run("-w", str(workspace), *argv, env={"KAMCORE_LOAD_PLUGINS": None})
+        code = 2 if any(e.startswith("error:") for e in expected) else 0
+        assert result.code == code, f"{page.name}: `{line}`\n{result}"
+        assert _shows(expected, result.out + result.err), \
+            f"{page.name}: `{line}` does not print what the page shows\n{result}"
+        ran += 1
+    return ran
+
+
+@needs_repo_plugins
+def test_scoring_examples_print_what_the_page_shows(kam_run: Callable[..., Any],
+                                                    tmp_path: Path) -> None:
+    workspace = tmp_path / "kam-demo.db"
+    demo = kam_run("-w", str(workspace), "demo", "--out", str(tmp_path / "out"),
+                   env={"KAMCORE_LOAD_PLUGINS": None})
+    assert demo.code == 0, demo
+    assert _run_console_examples(DOCS / "scoring.md", kam_run, workspace) >= 5
+
+
+@needs_repo_plugins
+def test_crm_import_dry_run_example_prints_what_the_page_shows(kam_run: Callable[..., Any],
+                                                               tmp_path: Path) -> None:
+    import kamcore_salesforce
+
+    samples = Path(kamcore_salesforce.__file__).parent / "samples" / "csv"
+    shutil.copytree(samples, tmp_path / "exports")
+    workspace = tmp_path / "kam.db"
+    assert kam_run("-w", str(workspace), "init").code == 0
+    page = DOCS / "crm-import.md"
+    first = next(body for body in _code_blocks(page, "console") if "--dry-run" in body)
+    examples = _console_examples(page, [first])
+    assert len(examples) == 3
+    for line, expected in examples:
+        result = kam_run("-w", str(workspace), *shlex.split(line, comments=True)[1:],
+                         env={"KAMCORE_LOAD_PLUGINS": None})
+        assert result.code == 0, result
+        assert _shows(expected, result.out + result.err), f"`{line}`\n{result}"
+
+
+# -- what the code documents, the pages explain -----------------------------------------------
+
+
+def _codes(text: str) -> set[str]:
+    """kebab-case codes written as ``code`` in a docstring."""
+    return set(re.findall(r"``([a-z]+(?:-[a-z]+)+)``", text))
+
+
+def test_every_builtin_finding_code_is_documented() -> None:
+    from kamcore import planning
+    from kamcore.builtin import checks, staleness
+
+    staleness_codes = _codes(staleness.__doc__ or "")
+    assert {"stakeholder-not-contacted", "action-overdue", "plan-not-refreshed",
+            "new-economic-buyer", "staleness-settings-invalid"} <= staleness_codes
+    check_codes = set(re.findall(r'code="([a-z-]+)"', inspect.getsource(checks)
+                                 + inspect.getsource(planning)))
+    concepts = (DOCS / "concepts.md").read_text(encoding="utf-8")
+    reviews = (DOCS / "reviews.md").read_text(encoding="utf-8")
+    for code in staleness_codes | check_codes:
+        assert f"`{code}`" in concepts, f"concepts.md does not list the finding code {code}"
+    for code in staleness_codes:
+        assert f"`{code}`" in reviews, f"reviews.md does not explain the finding code {code}"
+
+
+def test_staleness_settings_are_documented() -> None:
+    from kamcore.builtin import staleness
+
+    for page in ("reviews.md", "reference/methodology-yaml.md"):
+        text = (DOCS / page).read_text(encoding="utf-8")
+        for key in staleness._KNOWN:
+            assert f"`{key}`" in text, f"{page} does not describe settings.staleness.{key}"
+
+
+def test_every_change_kind_is_documented() -> None:
+    from kamcore import changes
+
+    kinds = _codes(changes.__doc__ or "")
+    assert {"stakeholder-added", "objective-signed", "action-done", "score-changed"} <= kinds
+    reviews = (DOCS / "reviews.md").read_text(encoding="utf-8")
+    missing = sorted(kind for kind in kinds if f"`{kind}`" not in reviews)
+    assert missing == [], f"reviews.md does not list the change kinds {missing}"
+
+
+def test_every_review_pack_option_is_documented() -> None:
+    from kamcore.reviewpack import OPTION_KEYS
+
+    exporters = (DOCS / "exporters.md").read_text(encoding="utf-8")
+    missing = [key for key in OPTION_KEYS if f"`{key}`" not in exporters]
+    assert missing == [], f"exporters.md does not list the review-pack options {missing}"
+
+
+def test_home_page_lists_every_builtin_plugin_and_contribution() -> None:
+    from kamcore.plugins import BUILTIN_PLUGINS, make_plugin_host
+    from kamcore.registry import Registry
+
+    index = (DOCS / "index.md").read_text(encoding="utf-8")
+    for name in BUILTIN_PLUGINS:
+        assert f"`{name}`" in index, f"index.md does not list the built-in plugin {name}"
+    builtin = Registry(make_plugin_host(entry_points=False, strict=True))
+    names = [*builtin.exporters, *builtin.adapters, *builtin.rubrics, *builtin.signals]
+    assert {"html", "csv", "stakeholder-coverage", "stakeholder_coverage"} <= set(names)
+    missing = [name for name in names if f"`{name}`" not in index]
+    assert missing == [], f"index.md does not list the built-in contributions {missing}"
+    exporters = (DOCS / "exporters.md").read_text(encoding="utf-8")
+    assert [n for n in builtin.exporters if f"`{n}`" not in exporters] == []
