@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -295,3 +297,20 @@ def test_refused_plan_section_names_file_and_line(kam_run, method_env, bundle: P
     result = kam_run("-w", str(target_db), "import", "json", str(bad), env=method_env)
     assert result.code == 2
     assert f"{bad}:{line}" in result.err
+
+
+def test_exported_files_follow_the_umask(tmp_path: Path) -> None:
+    from kamcore.cli._common import write_atomically
+
+    target = tmp_path / "shared" / "plan.md"
+    old = os.umask(0o022)
+    try:
+        write_atomically(target, "# plan\n")
+        assert stat.S_IMODE(target.stat().st_mode) == 0o644
+        os.umask(0o077)
+        write_atomically(target, "# plan, again\n")
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
+    assert target.read_text() == "# plan, again\n"
+    assert [p.name for p in target.parent.iterdir()] == ["plan.md"]

@@ -97,19 +97,37 @@ def parse_date(value: str | None, option: str) -> date | None:
                                  param_hint=option) from None
 
 
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def current_umask() -> int:
+    """The process umask (read by setting and restoring it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def stage_file(folder: Path, name: str, content: str | bytes) -> Path:
+    """Write ``content`` to a hidden temporary file in ``folder`` (mode as the umask allows);
+    the caller renames it into place, so no reader ever sees a half-written ``name``."""
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return Path(temporary)
 
+
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write ``content`` to ``path`` through a temporary file: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = stage_file(path.parent, path.name, content)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 def show_findings(findings: Sequence[Finding], title: str) -> None:
     """Print findings as a table, or a line saying there are none."""

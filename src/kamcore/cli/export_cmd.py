@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tempfile
 from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from ._common import open_workspace, registry, write_atomically
+from ._common import open_workspace, registry, stage_file, write_atomically
 
 if TYPE_CHECKING:
     from ..contributions import Exporter
@@ -98,19 +97,6 @@ def file_name(plan_id: str, suffix: str, taken: set[str]) -> str:
     return name
 
 
-def _stage(folder: Path, name: str, content: str | bytes) -> Path:
-    """Write ``content`` to a temporary file beside ``folder/name``; the caller renames it."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return Path(temporary)
-
-
 def _export_all(ctx: click.Context, format_name: str, output: str | None) -> None:
     """Render every plan first (into temporary files), then move them all into place: a plan
     that fails to render leaves the folder as it was."""
@@ -159,13 +145,13 @@ def _render_all(workspace: Workspace, reg: Registry, exporter: Exporter, folder:
         for plan_id in ids:
             context = export_context(workspace, reg, workspace.get(Plan, plan_id))
             name = file_name(plan_id, exporter.suffix, taken)
-            staged.append((_stage(folder, name, exporter.render(context)), folder / name))
+            staged.append((stage_file(folder, name, exporter.render(context)), folder / name))
             if with_index:
                 summaries.append((plan_summary(context), name))
             if progress is not None:
                 progress.update(1)
     if with_index:
-        staged.append((_stage(folder, INDEX_NAME, render_portfolio(summaries)),
+        staged.append((stage_file(folder, INDEX_NAME, render_portfolio(summaries)),
                        folder / INDEX_NAME))
     return len(ids)
 
