@@ -124,3 +124,36 @@ def test_cli_scores_ranks_segments_and_keeps_history(tmp_path: Path,
     assert [(c["total"], c["rubric"]["version"]) for c in history] == [(4.35, "1.0.0")]
     with Workspace.open(db) as ws:
         assert ws.count(ScoreCard) == 5
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["score", "a1", "-r", "account-tiering", "--save"], "--save goes with --all"),
+    (["score", "--all", "-r", "account-tiering", "--save"], "needs a computed rubric"),
+    (["score", "a1", "-r", "qbr-health", "--history", "--plan", "p"], "takes no --set"),
+    (["score", "a1", "-r", "qbr-health", "--plan", "ghost", "--set=relationship_depth=3",
+      "--set=pipeline_coverage=3", "--set=plan_currency=3"], "no plan named 'ghost'"),
+])
+def test_score_refuses_options_that_would_be_ignored(tmp_path: Path, args: list[str], says: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "kam.db")
+    assert run(["-w", db, "init"]) == 0
+    assert run(["-w", db, "account", "add", "A1", "--id", "a1"]) == 0
+    capsys.readouterr()
+    assert run(["-w", db, *args]) == 2
+    assert says in capsys.readouterr().err
+    with Workspace.open(db) as ws:
+        assert ws.count(ScoreCard) == 0
+
+
+def test_score_all_save_records_the_user(tmp_path: Path) -> None:
+    db = str(tmp_path / "kam.db")
+    assert run(["-w", db, "init"]) == 0
+    assert run(["-w", db, "account", "add", "A1", "--id", "a1"]) == 0
+    with Workspace.open(db) as ws:
+        ws.save(Stakeholder(id="a1.ceo", account_id="a1", name="Ceo", seniority="c_level"),
+                base_revision=0)
+    assert run(["-w", db, "--user", "dana", "score", "--all", "-r", "stakeholder-coverage",
+                "--save"]) == 0
+    with Workspace.open(db) as ws:
+        (card,) = ws.iter(ScoreCard)
+        assert card.updated_by == "dana"

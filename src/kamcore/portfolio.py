@@ -44,10 +44,10 @@ def latest_cards(workspace: Workspace, rubric_name: str) -> dict[str, ScoreCard]
 
 
 def score_portfolio(workspace: Workspace, registry: Registry, rubric: Rubric, *,
-                    save: bool = False) -> Iterator[PortfolioRow]:
+                    save: bool = False, by: str | None = None) -> Iterator[PortfolioRow]:
     """A row per account: computed now when every criterion is a signal, else the latest card.
 
-    :param save: store the computed cards (only for fully computed rubrics).
+    :param save: store the computed cards (only for fully computed rubrics), as ``by``.
     """
     computed = all(c.computed for c in rubric.criteria)
     cards = {} if computed else latest_cards(workspace, rubric.name)
@@ -61,7 +61,7 @@ def score_portfolio(workspace: Workspace, registry: Registry, rubric: Rubric, *,
                 yield _row(account, None, "; ".join(p.message for p in exc.problems))
                 continue
             if save:
-                card = workspace.save(card, base_revision=0, by="kam score --all")
+                card = workspace.save(card, base_revision=0, by=by)
         else:
             card = cards.get(account.id)
         yield _row(account, card, "" if card else "not scored yet")

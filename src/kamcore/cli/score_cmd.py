@@ -42,16 +42,31 @@ def score(ctx: click.Context, account_id: str | None, rubric_name: str, values: 
 
     if all_accounts == (account_id is not None):
         raise click.UsageError("give either ACCOUNT or --all")
+    if save and not all_accounts:
+        raise click.UsageError("--save goes with --all (a single account's card is always saved)")
+    if history and (values or plan_id):
+        raise click.UsageError("--history shows stored cards; it takes no --set or --plan")
     reg = registry()
     rubric = reg.rubric(rubric_name)
     workspace = open_workspace(ctx)
     if all_accounts:
-        _portfolio(workspace, reg, rubric, save, as_json)
+        if save and not all(c.computed for c in rubric.criteria):
+            raise click.UsageError(f"--save needs a computed rubric; {rubric.name} has criteria "
+                                   "entered by a person (score each account with --set)")
+        _portfolio(workspace, reg, rubric, save, as_json, actor(ctx))
         return
     assert account_id is not None
     if history:
         _history(workspace, account_id, rubric_name, as_json)
         return
+    if plan_id is not None:
+        from ..errors import InvalidInputError
+        from ..model import Plan
+
+        plan = workspace.get(Plan, plan_id)
+        if plan.account_id != account_id:
+            raise InvalidInputError(f"plan {plan_id!r} belongs to account {plan.account_id!r}, "
+                                    f"not {account_id!r}")
     inputs = parse_inputs(key_values(values, "--set"))
     card = score_account(rubric, workspace.snapshot(account_id), inputs, reg.signals,
                          plan_id=plan_id)
@@ -80,10 +95,10 @@ def _history(workspace: Workspace, account_id: str, rubric_name: str, as_json: b
 
 
 def _portfolio(workspace: Workspace, reg: Registry, rubric: Rubric, save: bool,
-               as_json: bool) -> None:
+               as_json: bool, by: str | None) -> None:
     from ..portfolio import ranked, score_portfolio
 
-    rows = ranked(score_portfolio(workspace, reg, rubric, save=save))
+    rows = ranked(score_portfolio(workspace, reg, rubric, save=save, by=by))
     if as_json:
         print_json([{"rank": i, **_row_dict(r)} for i, r in enumerate(rows, start=1)])
         return
