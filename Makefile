@@ -6,7 +6,7 @@ PLUGINS := $(sort $(wildcard plugins/*/pyproject.toml))
 PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(PLUGINS))
 STAMP := $(VENV)/.kamcore-installed
 
-.PHONY: install demo test lint docs clean
+.PHONY: install demo test lint docs bench clean
 
 install: $(STAMP)
 
@@ -25,6 +25,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests plugins
 	$(BIN)/mypy
+
+# The performance suite (~10 minutes): figures against floors measured in the same run,
+# written to benchmarks/results.md (see docs/performance.md).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py --out benchmarks/results.md
 
 docs: $(STAMP)
 	$(BIN)/python -m mkdocs build --strict

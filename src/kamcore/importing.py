@@ -38,6 +38,8 @@ from .store import SaveOutcome, Workspace
 _META_FIELDS = frozenset({"revision", "created_at", "updated_at", "updated_by"})
 #: How many record ids per (kind, outcome) a summary keeps to show as examples.
 EXAMPLES_KEPT = 5
+#: How many records :func:`import_records` hands to :meth:`Workspace.save_many` at a time.
+IMPORT_CHUNK = 500
 
 
 class _RollBack(Exception):
@@ -163,6 +165,7 @@ def _content(record: Record) -> dict[str, Any]:
 
 
 def _save(workspace: Workspace, record: Record, by: str | None) -> SaveOutcome:
+    """Save one record as an import does (kept for callers; :func:`import_records` batches)."""
     fields = _patched_fields(record)
     if fields is None:
         return workspace.save_if_changed(record, by=by)[1]
@@ -177,11 +180,34 @@ def _save(workspace: Workspace, record: Record, by: str | None) -> SaveOutcome:
     return "updated"
 
 
+def _merge(current: Record, record: Record) -> Record:
+    """What an import stores over ``current``: a full record as is, a partial one merged."""
+    fields = _patched_fields(record)
+    return record if fields is None else merge_patch(current, record, fields)
+
+
+def _chunks(records: Iterable[Record], registry: Registry | None) -> Iterator[list[Record]]:
+    """The records in lists of :data:`IMPORT_CHUNK` (plans checked as they are read)."""
+    chunk: list[Record] = []
+    for record in records:
+        if registry is not None and isinstance(record, Plan):
+            _check_plan_sections(record, registry)
+        chunk.append(record)
+        if len(chunk) >= IMPORT_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def import_records(workspace: Workspace, records: Iterable[Record], *, dry_run: bool = False,
                    by: str | None = None, registry: Registry | None = None) -> ImportSummary:
     """Write ``records`` in one transaction and count what happened to each.
 
     Full records replace stored ones; partial records patch them (see the module docs).
+    Records are written in chunks through :meth:`Workspace.save_many` (a few multi-row
+    statements per chunk rather than several statements per record), with the same outcome
+    as saving them one after another.
 
     :param registry: when given, plans are checked against their methodology's section
         schemas, as ``kam plan set`` would.
@@ -189,11 +215,9 @@ def import_records(workspace: Workspace, records: Iterable[Record], *, dry_run: 
     summary = ImportSummary(dry_run=dry_run)
     try:
         with workspace.transaction():
-            for record in records:
-                if registry is not None and isinstance(record, Plan):
-                    _check_plan_sections(record, registry)
-                outcome = _save(workspace, record, by)
-                summary.add(record.kind, outcome, record.id)
+            for chunk in _chunks(records, registry):
+                for stored, outcome in workspace.save_many(chunk, by=by, merge=_merge):
+                    summary.add(stored.kind, outcome, stored.id)
             if dry_run:
                 raise _RollBack
     except _RollBack:
