@@ -8,6 +8,8 @@ through the same SQLAlchemy Core code whichever it is.
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -108,11 +110,26 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
     return engine
 
 
-def use_wal(engine: Engine) -> None:
-    """Switch an SQLite workspace file to WAL (persistent; a no-op when it already is)."""
+def use_wal(engine: Engine, attempts: int = 50) -> None:
+    """Switch an SQLite workspace file to WAL (persistent; a no-op when it already is).
+
+    Changing the journal mode needs the file to itself, and SQLite's busy handler does not
+    wait for that: when other processes open the same new workspace at the same moment, the
+    switch is retried for a few seconds (one of them wins, the others then find WAL set).
+    """
     raw = engine.raw_connection()
     try:
-        raw.cursor().execute("PRAGMA journal_mode=WAL")
+        cursor = raw.cursor()
+        for attempt in range(attempts):
+            try:
+                if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+                    return
+                cursor.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 + 0.05 * attempt)
     finally:
         raw.close()
 
