@@ -25,6 +25,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 import yaml
 from markupsafe import escape
@@ -653,3 +654,16 @@ def test_portfolio_page_renders_in_chromium(report_context: ExportContext,
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert 'href="acme-report.html"' in dom.stdout and "Acme Industrial" in dom.stdout
     assert console_problems(dom.stderr) == []
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (date(2026, 3, 1), date(2026, 3, 1)),
+    (datetime(2026, 3, 1, 17, 30), date(2026, 3, 1)),
+    ("2026-03-01", date(2026, 3, 1)),
+    ("not a date", None),
+    (None, None),
+])
+def test_export_context_report_date(report_context: ExportContext, value: object,
+                                    expected: date | None) -> None:
+    context = attrs.evolve(report_context, options={"as_of": value} if value else {})
+    assert context.as_of == (expected or date.today())

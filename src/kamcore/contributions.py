@@ -7,6 +7,7 @@ Each is a small frozen value with a ``name`` and a callable; plugins return list
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,21 @@ class ExportContext:
     methodology: Methodology | None
     findings: tuple[Finding, ...] = ()
     options: Mapping[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def as_of(self) -> date:
+        """The report date: ``options["as_of"]`` (a date, datetime or ISO string) or today."""
+        value = self.options.get("as_of")
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        return date.today()
 
 
 @attrs.frozen

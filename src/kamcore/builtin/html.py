@@ -146,20 +146,6 @@ def _short(name: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def _as_of(context: ExportContext) -> date:
-    value = context.options.get("as_of")
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    return date.today()
-
-
 # -- the stakeholder map ---------------------------------------------------------------------
 
 
@@ -593,7 +579,7 @@ def plan_summary(context: ExportContext, items: PlanItems | None = None) -> Plan
     """The figures the portfolio page shows for one plan."""
     items = items if items is not None else find_items(context.plan, context.methodology)
     plan, snapshot, methodology = context.plan, context.snapshot, context.methodology
-    as_of = _as_of(context)
+    as_of = context.as_of
     step_title, number, count = plan.step, 0, 0
     if methodology is not None:
         keys = [s.key for s in methodology.steps]
@@ -624,7 +610,7 @@ def plan_summary(context: ExportContext, items: PlanItems | None = None) -> Plan
 def report_data(context: ExportContext) -> dict[str, Any]:
     """The values the report template places (exposed for tests and other HTML writers)."""
     plan, snapshot, methodology = context.plan, context.snapshot, context.methodology
-    as_of = _as_of(context)
+    as_of = context.as_of
     items = find_items(plan, methodology)
     summary = plan_summary(context, items)
     steps, loose_sections = _step_views(context)

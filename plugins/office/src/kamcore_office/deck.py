@@ -32,7 +32,6 @@ from .facts import (
     STATE_LABELS,
     SUPPORT_COLOURS,
     SUPPORT_LABELS,
-    as_of,
     clean,
     compact,
     label,
@@ -86,7 +85,7 @@ class Deck:
         self.prs.slide_height = Inches(7.5)
         plan = context.plan
         self.footer = clean(f"{context.snapshot.account.name} \u00b7 {plan.id} revision "
-                            f"{plan.revision} \u00b7 as of {when(as_of(context))}")
+                            f"{plan.revision} \u00b7 as of {when(context.as_of)}")
 
     # -- building blocks ---------------------------------------------------------------------
 
@@ -259,7 +258,7 @@ def _title_slide(deck: Deck) -> None:
         (f"{plan.methodology.name} {plan.methodology.version}"
          + (f" \u00b7 period {plan.period}" if plan.period else ""), {"colour": "DBE4F0"}),
         (f"Current step: {_step_title(context)}", {"colour": "DBE4F0"}),
-        (f"Plan {plan.id}, revision {plan.revision} \u00b7 as of {when(as_of(context))}",
+        (f"Plan {plan.id}, revision {plan.revision} \u00b7 as of {when(context.as_of)}",
          {"colour": "B9C7DA", "size": 14}),
     ]
     deck.text(slide, 0.6, 3.3, 12.0, 2.4, lines, size=16)
@@ -279,7 +278,7 @@ def _step_title(context: ExportContext) -> str:
 def _summary_slide(deck: Deck, items: PlanItems) -> None:
     context = deck.context
     snapshot, account = context.snapshot, context.snapshot.account
-    today = as_of(context)
+    today = context.as_of
     slide = deck.slide(SLIDE_TITLES["summary"])
     facts = [("Industry", account.industry), ("Tier", label(account.tier or "")),
              ("Account manager", account.owner),
@@ -492,7 +491,7 @@ def _action_rows(items: PlanItems, today: date) -> list[list[Any]]:
 
 
 def _objectives_slides(deck: Deck, items: PlanItems) -> None:
-    today = as_of(deck.context)
+    today = deck.context.as_of
     objectives, actions = _objective_rows(items), _action_rows(items, today)
     slide = deck.slide(SLIDE_TITLES["objectives"])
     y = 1.4

@@ -79,21 +79,6 @@ def when(value: date | datetime | None) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
-def as_of(context: ExportContext) -> date:
-    """The report date: ``options["as_of"]`` (a date or ISO string) or today."""
-    value = context.options.get("as_of")
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    return date.today()
-
-
 def flat(value: Any) -> str:
     """A nested value as one line of text."""
     if value is None:
@@ -181,7 +166,7 @@ def review_changes(context: ExportContext, items: PlanItems) -> ReviewChanges | 
     review = latest_review(context)
     if review is None:
         return None
-    now = as_of(context)
+    now = context.as_of
     current = {name: cards[-1] for name, cards in
                latest_cards(context.snapshot.score_cards, context.plan.id).items()}
     at_review = {card.rubric.name: card for card in review.score_cards}

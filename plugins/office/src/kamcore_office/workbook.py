@@ -24,7 +24,6 @@ from kamcore.shapes import PlanItems, find_items, iter_sections
 from .facts import (
     STATE_COLOURS,
     STATE_LABELS,
-    as_of,
     clean,
     flat,
     label,
@@ -154,7 +153,7 @@ def _summary(sheet: Worksheet, context: ExportContext, items: PlanItems) -> None
 
     plan, snapshot, methodology = context.plan, context.snapshot, context.methodology
     account = snapshot.account
-    today = as_of(context)
+    today = context.as_of
     row = _title(sheet, 1, f"Account plan: {account.name}")
     facts: list[tuple[str, Any]] = [
         ("Account", account.name), ("Account id", account.id), ("Industry", account.industry),
@@ -312,7 +311,7 @@ def render_xlsx(context: ExportContext) -> bytes:
 
     plan, snapshot = context.plan, context.snapshot
     items = find_items(plan, context.methodology)
-    today = as_of(context)
+    today = context.as_of
     workbook = Workbook()
     sheets = _Sheets(workbook)
     workbook.remove(workbook.active)
