@@ -39,8 +39,6 @@ datetimes. Numbers: ``125000``, ``125000.50``, ``125,000.50``. Booleans: true/fa
 from __future__ import annotations
 
 import csv
-import io
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -50,12 +48,11 @@ from typing import Any, NoReturn, TypeVar
 
 from pydantic import ValidationError
 
+from kamcore.csvrows import stream_csv
 from kamcore.errors import InvalidInputError, Problem
-from kamcore.importing import current_meter
 from kamcore.model import Account, Opportunity, Record, Stakeholder
 
 KINDS = ("companies", "contacts", "deals")
-METER_EVERY = 1024
 M = TypeVar("M", bound=Record)
 
 #: Field -> the header labels it may have (first found wins), lower-case.
@@ -250,49 +247,12 @@ def _first_line(path: Path) -> list[str] | None:
 def read_rows(path: Path, kind: str) -> Iterator[Row]:
     """Stream one export's rows (line = the row's first line)."""
     source = str(path)
-    meter = current_meter()
-    line = 1
-    try:
-        with path.open("rb") as binary:
-            if meter is not None:
-                meter.expect(os.fstat(binary.fileno()).st_size)
-            reported = 0
-            reader = csv.reader(io.TextIOWrapper(binary, encoding="utf-8-sig", newline=""),
-                                strict=True)
-            names = next(reader, None)
-            if names is None:
-                raise InvalidInputError(f"{source}: the file is empty", [
-                    Problem("expected a header line", source=source, line=1)])
-            columns = _columns(source, names)
-            labels = [name.strip() for name in names]
-            line = reader.line_num + 1
-            count = 0
-            for values in reader:
-                start, line = line, reader.line_num + 1
-                if not values:
-                    continue
-                if len(values) != len(names):
-                    raise InvalidInputError(f"invalid {kind[:-1]} row at {source}:{start}; "
-                                            "nothing imported", [
-                        Problem(f"expected {len(names)} fields (as in the header), found "
-                                f"{len(values)}", source=source, line=start)])
-                yield Row(kind, source, start, columns, labels, values)
-                count += 1
-                if meter is not None and count % METER_EVERY == 0:
-                    position = binary.tell()
-                    meter.advance(position - reported)
-                    reported = position
-            if meter is not None:
-                meter.advance(os.fstat(binary.fileno()).st_size - reported)
-    except UnicodeDecodeError:
-        raise InvalidInputError(f"{source}: not UTF-8 text", [
-            Problem("export the file from HubSpot as UTF-8 CSV", source=source,
-                    line=line)]) from None
-    except csv.Error as exc:
-        raise InvalidInputError(f"{source}: not a valid CSV file", [
-            Problem(str(exc), source=source, line=line)]) from None
-    except OSError as exc:
-        raise InvalidInputError(f"{source}: cannot read it ({exc})") from None
+    rows = stream_csv(path, kind[:-1], "export the file from HubSpot as UTF-8 CSV")
+    _, names = next(rows)
+    columns = _columns(source, names)
+    labels = [name.strip() for name in names]
+    for line, values in rows:
+        yield Row(kind, source, line, columns, labels, values)
 
 
 # -- mapping ----------------------------------------------------------------------------------

@@ -8,21 +8,15 @@ its file, line and column.
 
 from __future__ import annotations
 
-import csv
-import io
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from kamcore.csvrows import stream_csv
 from kamcore.errors import InvalidInputError, Problem
-from kamcore.importing import current_meter
 
 from .mapping import OBJECTS
 from .rows import CsvRow
-
-#: How many rows between two reports to the progress meter.
-METER_EVERY = 1024
 
 _NAMES: dict[str, str] = {}
 for _object in OBJECTS:
@@ -96,47 +90,9 @@ def _header(source: str, names: list[str]) -> dict[str, int]:
 def read_csv(path: Path, sobject: str) -> Iterator[CsvRow]:
     """Stream the rows of one CSV as :class:`CsvRow` (line = the row's first line)."""
     source = str(path)
-    meter = current_meter()
-    line = 1
-    try:
-        with path.open("rb") as binary:
-            if meter is not None:
-                meter.expect(os.fstat(binary.fileno()).st_size)
-            reported = 0
-            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-            reader = csv.reader(text, strict=True)
-            names = next(reader, None)
-            if names is None:
-                raise InvalidInputError(f"{source}: the file is empty", [
-                    Problem("expected a header line", source=source, line=1)])
-            columns = _header(source, names)
-            width = len(names)
-            labels = [name.strip() for name in names]
-            line = reader.line_num + 1
-            count = 0
-            for values in reader:
-                start, line = line, reader.line_num + 1
-                if not values:
-                    continue
-                if len(values) != width:
-                    raise InvalidInputError(f"invalid {sobject} row at {source}:{start}; "
-                                            "nothing imported", [
-                        Problem(f"expected {width} fields (as in the header), found "
-                                f"{len(values)}", source=source, line=start)])
-                yield CsvRow(sobject, source, start, columns, values, labels)
-                count += 1
-                if meter is not None and count % METER_EVERY == 0:
-                    position = binary.tell()
-                    meter.advance(position - reported)
-                    reported = position
-            if meter is not None:
-                meter.advance(os.fstat(binary.fileno()).st_size - reported)
-    except UnicodeDecodeError as exc:
-        raise InvalidInputError(f"{source}: not UTF-8 text", [
-            Problem(f"cannot decode byte {exc.object[exc.start:exc.start + 1]!r}; export the "
-                    "file as UTF-8", source=source, line=line)]) from None
-    except csv.Error as exc:
-        raise InvalidInputError(f"{source}: not a valid CSV file", [
-            Problem(str(exc), source=source, line=line)]) from None
-    except OSError as exc:
-        raise InvalidInputError(f"{source}: cannot read it ({exc})") from None
+    rows = stream_csv(path, sobject)
+    _, names = next(rows)
+    columns = _header(source, names)
+    labels = [name.strip() for name in names]
+    for line, values in rows:
+        yield CsvRow(sobject, source, line, columns, values, labels)
