@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..contributions import ExportContext
+from ..rendering import flat, full_number, label
 from ..shapes import PlanItems, find_items, iter_sections
 
 if TYPE_CHECKING:
@@ -71,41 +72,11 @@ def compact(value: float | None) -> str:
     return f"{value:,.0f}"
 
 
-def full_number(value: float | None) -> str:
-    """1234567.0 -> ``1,234,567``."""
-    if value is None:
-        return ""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
-
 def score(value: float | None) -> str:
     """A score with at most two decimals: 3.5, 4, 2.33."""
     if value is None:
         return ""
     return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def label(key: Any) -> str:
-    """``customer_owner`` -> ``Customer owner``."""
-    text = str(key).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
-
-
-def flat(value: Any) -> str:
-    """A nested value as one line of text (for table cells)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Mapping):
-        return "; ".join(f"{label(k)}: {flat(v)}" for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return ", ".join(flat(v) for v in value)
-    if isinstance(value, (set, frozenset)):
-        return ", ".join(sorted(flat(v) for v in value))
-    if isinstance(value, float):
-        return full_number(value)
-    return str(value)
 
 
 def when(value: date | datetime | str | None) -> str:

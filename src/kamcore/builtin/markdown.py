@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..contributions import ExportContext
+from ..rendering import flat, label
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~=-])")
 
@@ -40,31 +41,19 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
     return lines
 
 
-def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
-
-
 def render_value(value: Any) -> list[str]:
     """Section data as Markdown: lists of objects as tables, objects as bullet lists."""
     if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
         columns: list[str] = []
         for item in value:
             columns.extend(k for k in item if k not in columns)
-        return _table([_label(c) for c in columns],
-                      ([_flat(item.get(c)) for c in columns] for item in value))
+        return _table([label(c) for c in columns],
+                      ([flat(item.get(c)) for c in columns] for item in value))
     if isinstance(value, list):
-        return [f"- {escape(_flat(item))}" for item in value] or ["_(empty)_"]
+        return [f"- {escape(flat(item))}" for item in value] or ["_(empty)_"]
     if isinstance(value, Mapping):
-        return [f"- **{escape(_label(str(k)))}**: {escape(_flat(v))}" for k, v in value.items()]
+        return [f"- **{escape(label(str(k)))}**: {escape(flat(v))}" for k, v in value.items()]
     return [escape(value)]
-
-
-def _flat(value: Any) -> str:
-    if isinstance(value, Mapping):
-        return "; ".join(f"{k}: {_flat(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return ", ".join(_flat(v) for v in value)
-    return "" if value is None else str(value)
 
 
 def render_markdown(context: ExportContext) -> str:
@@ -193,7 +182,7 @@ def _plan_body(context: ExportContext) -> list[str]:
     out = ["## Plan", ""]
     if methodology is None:
         for key, data in plan.sections.items():
-            out += [f"### {escape(_label(key))}", "", *render_value(data), ""]
+            out += [f"### {escape(label(key))}", "", *render_value(data), ""]
         return out
     shown: set[str] = set()
     for number, step in enumerate(methodology.steps, start=1):

@@ -25,6 +25,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kamcore.contributions import ExportContext
+from kamcore.rendering import label
 from kamcore.shapes import PlanItems, find_items
 
 from .facts import (
@@ -34,7 +35,6 @@ from .facts import (
     SUPPORT_LABELS,
     clean,
     compact,
-    label,
     latest_cards,
     review_changes,
     score,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ import attrs
 from kamcore.contributions import ExportContext
 from kamcore.diff import Change, diff_values
 from kamcore.model import Review, ScoreCard
+from kamcore.rendering import label
 from kamcore.shapes import PlanItems
 
 #: Characters XML 1.0 (and so XLSX and PPTX) cannot hold.
@@ -41,12 +42,6 @@ SUPPORT_LABELS = {-2: "Opposes", -1: "Sceptical", 0: "Neutral", 1: "Supports", 2
 def clean(value: Any) -> str:
     """Text without the control characters XML cannot carry (tab, CR and LF stay)."""
     return _NOT_XML.sub("", "" if value is None else str(value))
-
-
-def label(key: Any) -> str:
-    """``customer_owner`` -> ``Customer owner``."""
-    text = str(key).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 def compact(value: float | None) -> str:
@@ -77,21 +72,6 @@ def when(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = value.date()
     return f"{value.day} {value:%b %Y}"
-
-
-def flat(value: Any) -> str:
-    """A nested value as one line of text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Mapping):
-        return "; ".join(f"{label(k)}: {flat(v)}" for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return ", ".join(flat(v) for v in value)
-    if isinstance(value, (set, frozenset)):
-        return ", ".join(sorted(flat(v) for v in value))
-    return str(value)
 
 
 def latest_cards(cards: Iterable[ScoreCard], plan_id: str) -> dict[str, list[ScoreCard]]:

@@ -19,14 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from kamcore.contributions import ExportContext
 from kamcore.exporting import neutralise_formula
+from kamcore.rendering import flat, label
 from kamcore.shapes import PlanItems, find_items, iter_sections
 
 from .facts import (
     STATE_COLOURS,
     STATE_LABELS,
     clean,
-    flat,
-    label,
     latest_cards,
     latest_review,
 )
