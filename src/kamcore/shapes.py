@@ -165,11 +165,23 @@ def schema_hints(methodology: Methodology | None) -> dict[Path, ShapeName]:
     """The list paths whose item schema references a core shape, from the methodology's section
     schemas (none without a methodology): ``{("sections", "value_plan", "initiatives"):
     "action"}``. A list level inside the path is :data:`ANY_INDEX`; look a data path up with
-    :func:`shape_at`, which does the translation."""
+    :func:`shape_at`, which does the translation. Computed once per methodology; do not
+    modify the result."""
+    if methodology is None:
+        return {}
+    cached = _HINTS.get(id(methodology))
+    if cached is not None and cached[0] is methodology:
+        return cached[1]
     hints: dict[Path, ShapeName] = {}
-    for section in methodology.sections if methodology is not None else ():
+    for section in methodology.sections:
         _schema_hints(section.schema.schema, ("sections", section.key), hints)
+    _HINTS[id(methodology)] = (methodology, hints)
     return hints
+
+
+#: schema_hints per methodology object (methodologies are immutable and few; the object is
+#: kept so its id cannot be reused). Callers must not modify the returned mapping.
+_HINTS: dict[int, tuple[Methodology, dict[Path, ShapeName]]] = {}
 
 
 def _has(item: Mapping[str, Any], *keys: str) -> bool:
