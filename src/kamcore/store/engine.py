@@ -134,18 +134,22 @@ def use_wal(engine: Engine, attempts: int = 50) -> None:
         raw.close()
 
 
-def schema_version(conn: Connection) -> int | None:
-    """The workspace's ``meta.schema_version``; None when the database is no workspace."""
+def schema_version(conn: Connection, *, lock: bool = False) -> int | None:
+    """The workspace's ``meta.schema_version``; None when the database is no workspace.
+
+    With ``lock`` the row stays locked until the transaction ends, so two ``kam migrate`` runs
+    on one PostgreSQL server take turns (SQLite write transactions are BEGIN IMMEDIATE).
+    """
     if not inspect(conn).has_table(tables.meta.name):
         return None
-    value = conn.execute(
-        select(tables.meta.c.value).where(tables.meta.c.key == "schema_version")
-    ).scalar()
+    query = select(tables.meta.c.value).where(tables.meta.c.key == "schema_version")
+    value = conn.execute(query.with_for_update() if lock else query).scalar()
     return int(value) if value is not None else None
 
 
-def check_schema_version(url: str, version: int | None) -> int:
-    """Refuse a database that is no workspace, or one this kamcore cannot use as it is."""
+def check_schema_version(url: str, version: int | None, *, older_ok: bool = False) -> int:
+    """Refuse a database that is no workspace, or one this kamcore cannot use as it is
+    (``older_ok``: an older schema is fine, as for ``kam migrate``)."""
     where = display_url(url)
     if version is None:
         raise WorkspaceError(f"{where} is not a kamcore workspace; create one with kam init")
@@ -153,7 +157,7 @@ def check_schema_version(url: str, version: int | None) -> int:
         raise WorkspaceError(
             f"{where} has schema version {version}: it was created by a newer kamcore "
             f"(this one knows up to version {tables.SCHEMA_VERSION}); upgrade kamcore")
-    if version < tables.SCHEMA_VERSION:
+    if version < tables.SCHEMA_VERSION and not older_ok:
         raise WorkspaceError(
             f"{where} has schema version {version}, older than this kamcore's "
             f"({tables.SCHEMA_VERSION}); run `kam migrate` to upgrade it (every record "

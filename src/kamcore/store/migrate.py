@@ -20,12 +20,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, inspect
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from ..errors import WorkspaceError
 from . import tables
-from .engine import display_url, is_sqlite, make_engine, schema_version, use_wal, workspace_url
+from .engine import (
+    check_schema_version,
+    display_url,
+    is_sqlite,
+    make_engine,
+    schema_version,
+    use_wal,
+    workspace_url,
+)
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -117,28 +125,6 @@ def downgrade(conn: Connection, revision: str) -> None:
     command.downgrade(alembic_config(conn), revision)
 
 
-def _locked_version(conn: Connection) -> int | None:
-    """The schema version, read with its row locked until the transaction ends, so two
-    ``kam migrate`` runs on one PostgreSQL server take turns (SQLite: BEGIN IMMEDIATE)."""
-    if not inspect(conn).has_table(tables.meta.name):
-        return None
-    value = conn.execute(
-        select(tables.meta.c.value).where(tables.meta.c.key == "schema_version")
-        .with_for_update()
-    ).scalar()
-    return int(value) if value is not None else None
-
-
-def _refuse(url: str, version: int | None) -> None:
-    where = display_url(url)
-    if version is None:
-        raise WorkspaceError(f"{where} is not a kamcore workspace; create one with kam init")
-    if version > tables.SCHEMA_VERSION:
-        raise WorkspaceError(
-            f"{where} has schema version {version}: it was created by a newer kamcore "
-            f"(this one knows up to version {tables.SCHEMA_VERSION}); upgrade kamcore")
-
-
 def _upgrade_from(conn: Connection, url: str, version: int) -> None:
     """Stamp a pre-Alembic workspace, check Alembic agrees with ``meta``, and upgrade."""
     known = {script.revision for script in script_directory().walk_revisions()}
@@ -175,14 +161,13 @@ def migrate_workspace(target: str | os.PathLike[str]) -> MigrationReport:
     try:
         with engine.connect() as conn:
             before = schema_version(conn)
-        _refuse(url, before)
-        assert before is not None
+        before = check_schema_version(url, before, older_ok=True)
         after = before
         if before < tables.SCHEMA_VERSION:
             with engine.connect().execution_options(kam_write=True) as conn, conn.begin():
-                before = _locked_version(conn)  # another run may have migrated meanwhile
-                _refuse(url, before)
-                assert before is not None
+                # another run may have migrated meanwhile
+                before = check_schema_version(url, schema_version(conn, lock=True),
+                                              older_ok=True)
                 if before < tables.SCHEMA_VERSION:
                     _upgrade_from(conn, url, before)
                 after = schema_version(conn) or before
