@@ -667,3 +667,14 @@ def test_export_context_report_date(report_context: ExportContext, value: object
                                     expected: date | None) -> None:
     context = attrs.evolve(report_context, options={"as_of": value} if value else {})
     assert context.as_of == (expected or date.today())
+
+
+def test_markdown_and_html_number_steps_once(report_context: ExportContext) -> None:
+    from kamcore.builtin.markdown import render_markdown
+
+    markdown = render_markdown(report_context)
+    assert "### 1. Understand the account" in markdown
+    assert "1. 1." not in markdown
+    html = render_html(report_context)
+    assert "1. Understand the account" in html
+    assert "1. 1." not in html

@@ -5,8 +5,11 @@ These return unescaped text: each exporter escapes for its own format.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
+
+_STEP_NUMBER = re.compile(r"^\s*\d+[.)]\s+")
 
 
 def label(key: Any) -> str:
@@ -38,3 +41,9 @@ def flat(value: Any) -> str:
     if isinstance(value, float):
         return full_number(value)
     return str(value)
+
+
+def unnumbered(title: str) -> str:
+    """A step title without a hand-written number (``1. Customer business`` ->
+    ``Customer business``): reports number the steps themselves."""
+    return _STEP_NUMBER.sub("", title)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -30,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..contributions import ExportContext
-from ..rendering import flat, full_number, label
+from ..rendering import flat, full_number, label, unnumbered
 from ..shapes import PlanItems, find_items, iter_sections
 
 if TYPE_CHECKING:
@@ -99,11 +98,6 @@ def signed(value: int | float | None) -> str:
         return ""
     text = score(float(value))
     return f"+{text}" if value > 0 else text.replace("-", "\u2212")
-
-
-def _strip_number(title: str) -> str:
-    """``1. Customer business`` -> ``Customer business`` (the report numbers steps itself)."""
-    return re.sub(r"^\s*\d+[.)]\s+", "", title)
 
 
 def _short(name: str, limit: int) -> str:
@@ -407,7 +401,7 @@ def _step_views(context: ExportContext) -> tuple[list[dict[str, Any]], list[dict
         state = "current" if index == current else "done" if index < current else "todo"
         step_sections = [sections[key] for key in step.sections if key in sections]
         shown.update(step.sections)
-        steps.append({"number": index + 1, "key": step.key, "title": _strip_number(step.title),
+        steps.append({"number": index + 1, "key": step.key, "title": unnumbered(step.title),
                       "purpose": step.purpose, "state": state, "sections": step_sections,
                       "gate": step.gate.message if step.gate else ""})
     return steps, [s for key, s in sections.items() if key not in shown]
@@ -557,7 +551,7 @@ def plan_summary(context: ExportContext, items: PlanItems | None = None) -> Plan
         count = len(keys)
         if plan.step in keys:
             number = keys.index(plan.step) + 1
-            step_title = _strip_number(methodology.steps[number - 1].title)
+            step_title = unnumbered(methodology.steps[number - 1].title)
     cards = latest_cards(snapshot.score_cards, plan.id)
     card = cards[0][0] if cards else None
     severities = [f.severity for f in context.findings]

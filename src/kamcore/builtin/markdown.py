@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..contributions import ExportContext
-from ..rendering import flat, label
+from ..rendering import flat, label, unnumbered
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~=-])")
 
@@ -174,7 +174,7 @@ def _step_title(context: ExportContext) -> str:
     if context.plan.step not in keys:
         return context.plan.step
     index = keys.index(context.plan.step)
-    return f"{methodology.steps[index].title} (step {index + 1} of {len(keys)})"
+    return f"{unnumbered(methodology.steps[index].title)} (step {index + 1} of {len(keys)})"
 
 
 def _plan_body(context: ExportContext) -> list[str]:
@@ -187,7 +187,7 @@ def _plan_body(context: ExportContext) -> list[str]:
     shown: set[str] = set()
     for number, step in enumerate(methodology.steps, start=1):
         marker = " (current step)" if step.key == plan.step else ""
-        out += [f"### {number}. {escape(step.title)}{marker}", ""]
+        out += [f"### {number}. {escape(unnumbered(step.title))}{marker}", ""]
         if step.purpose:
             out += [f"_{escape(step.purpose)}_", ""]
         for key in step.sections:
