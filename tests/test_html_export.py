@@ -497,6 +497,19 @@ def test_export_all_other_formats_write_no_index(kam_run, report_workspace,
     assert sorted(p.name for p in out.iterdir()) == ["acme-report.json", "beta_plan.json"]
 
 
+def test_export_all_refuses_a_plan_without_its_account(kam_run, report_workspace,
+                                                       tmp_path: Path) -> None:
+    db, env = report_workspace
+    with Workspace.open(db) as workspace:
+        workspace.save(Plan(id="lost", account_id="ghost", step="understand",
+                            methodology=MethodologyRef(name="kt-report", version="1.0")),
+                       base_revision=0)
+    out = tmp_path / "json"
+    result = kam_run("-w", str(db), "export", "--all", "-f", "json", "-o", str(out), env=env)
+    assert result.code == 2 and "ghost" in result.err, result
+    assert not out.exists()  # nothing half-written
+
+
 def test_export_all_refuses_bad_input(kam_run, report_workspace, tmp_path: Path) -> None:
     db, _env = report_workspace
     a_file = tmp_path / "taken.html"

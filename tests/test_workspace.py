@@ -228,6 +228,32 @@ def test_iter_streams_many_records(ws: Workspace) -> None:
     assert len(ids) == 520 and ids == sorted(ids)  # more than one fetch batch (500)
 
 
+def test_snapshots_stream_the_same_snapshots_in_account_order(ws: Workspace) -> None:
+    # ids chosen so that byte order, case and punctuation matter (ids are ASCII); one account
+    # has more stakeholders than a fetch batch; "ghost" and "aaa" records have no account
+    accounts = ["Zeta", "alpha", "b-1", "b.1", "b1", "b:1", "B_2", "empty"]
+    with ws.transaction():
+        for name in accounts:
+            ws.save(Account(id=name, name=name.title()))
+        for index in range(510):
+            ws.save(Stakeholder(id=f"alpha.s{index:04d}", account_id="alpha", name=f"S{index}"))
+        for name in ("Zeta", "b-1", "b1", "b:1", "B_2"):
+            ws.save(Stakeholder(id=f"{name}.s1", account_id=name, name="One"))
+            ws.save(Opportunity(id=f"{name}.o1", account_id=name, name="Deal"))
+            ws.save(_plan(id=f"{name}.plan", account_id=name))
+        ws.save(Stakeholder(id="ghost.s1", account_id="ghost", name="Nobody's"))
+        ws.save(Stakeholder(id="aaa.s1", account_id="aaa", name="Before everyone"))
+    streamed = list(ws.snapshots())
+    assert [s.account.id for s in streamed] == ws.ids(Account) == sorted(accounts)
+    assert streamed == [ws.snapshot(account_id) for account_id in ws.ids(Account)]
+    by_id = {s.account.id: s for s in streamed}
+    assert len(by_id["alpha"].stakeholders) == 510
+    assert [p.id for p in by_id["b1"].plans] == ["b1.plan"]
+    assert by_id["empty"].stakeholders == () and by_id["empty"].plans == ()
+    assert all(s.account_id == snapshot.account.id
+               for snapshot in streamed for s in snapshot.stakeholders)
+
+
 def test_get_unknown_lists_existing(ws: Workspace) -> None:
     ws.save(Account(id="acme", name="Acme"))
     with pytest.raises(NotFoundError, match="no account named 'nope'; available: acme"):

@@ -51,20 +51,21 @@ def score_portfolio(workspace: Workspace, registry: Registry, rubric: Rubric, *,
     """
     computed = all(c.computed for c in rubric.criteria)
     cards = {} if computed else latest_cards(workspace, rubric.name)
-    for account in workspace.iter(Account):
-        card: ScoreCard | None
-        if computed:
-            try:
-                card = score_account(rubric, workspace.snapshot(account.id), {},
-                                     registry.signals)
-            except InvalidInputError as exc:
-                yield _row(account, None, "; ".join(p.message for p in exc.problems))
-                continue
-            if save:
-                card = workspace.save(card, base_revision=0, by=by)
-        else:
+    if not computed:
+        for account in workspace.iter(Account):
             card = cards.get(account.id)
-        yield _row(account, card, "" if card else "not scored yet")
+            yield _row(account, card, "" if card else "not scored yet")
+        return
+    for snapshot in workspace.snapshots():
+        account = snapshot.account
+        try:
+            card = score_account(rubric, snapshot, {}, registry.signals)
+        except InvalidInputError as exc:
+            yield _row(account, None, "; ".join(p.message for p in exc.problems))
+            continue
+        if save:
+            card = workspace.save(card, base_revision=0, by=by)
+        yield _row(account, card, "")
 
 
 def _row(account: Account, card: ScoreCard | None, note: str) -> PortfolioRow:

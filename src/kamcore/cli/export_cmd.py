@@ -129,22 +129,23 @@ def _export_all(ctx: click.Context, format_name: str, output: str | None) -> Non
 
 def _render_all(workspace: Workspace, reg: Registry, exporter: Exporter, folder: Path,
                 with_index: bool, staged: list[tuple[Path, Path]]) -> int:
-    from ..exporting import export_context
+    from ..exporting import export_contexts
     from ..model import Plan
 
-    ids = workspace.ids(Plan)
+    total = workspace.count(Plan)
     taken: set[str] = set()
     summaries = []
     if with_index:
         from ..builtin.html import INDEX_NAME, plan_summary, render_portfolio
 
         taken.add(INDEX_NAME)
-    progress: Any = (click.progressbar(length=len(ids), label="exporting", file=sys.stderr)
-                     if sys.stderr.isatty() and len(ids) > 1 else None)
+    progress: Any = (click.progressbar(length=total, label="exporting", file=sys.stderr)
+                     if sys.stderr.isatty() and total > 1 else None)
+    count = 0
     with progress if progress is not None else nullcontext():
-        for plan_id in ids:
-            context = export_context(workspace, reg, workspace.get(Plan, plan_id))
-            name = file_name(plan_id, exporter.suffix, taken)
+        for context in export_contexts(workspace, reg):
+            count += 1
+            name = file_name(context.plan.id, exporter.suffix, taken)
             staged.append((stage_file(folder, name, exporter.render(context)), folder / name))
             if with_index:
                 summaries.append((plan_summary(context), name))
@@ -153,5 +154,5 @@ def _render_all(workspace: Workspace, reg: Registry, exporter: Exporter, folder:
     if with_index:
         staged.append((stage_file(folder, INDEX_NAME, render_portfolio(summaries)),
                        folder / INDEX_NAME))
-    return len(ids)
+    return count
 

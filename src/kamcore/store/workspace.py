@@ -709,20 +709,71 @@ class Workspace:
                 found[kind].append(data)
         if account is None:  # not there (or stored by an older kamcore): the usual lookup
             account = self.get(Account, account_id)
-        def parse(cls: type[R]) -> list[R]:
-            return [cls.model_validate_json(data) for data in found[cls.kind]]
+        return _assemble(account, found)
 
-        by_date = sorted(parse(Review), key=lambda r: (r.date, r.id))
-        cards = sorted(parse(ScoreCard), key=lambda c: (c.scored_at, c.id))
-        return AccountSnapshot(
-            account=account,
-            stakeholders=tuple(parse(Stakeholder)),
-            relationships=tuple(parse(Relationship)),
-            opportunities=tuple(parse(Opportunity)),
-            plans=tuple(parse(Plan)),
-            reviews=tuple(by_date),
-            score_cards=tuple(cards),
-        )
+    def snapshots(self) -> Iterator[AccountSnapshot]:
+        """The snapshot of every account, in account id order, streamed.
+
+        The same snapshots as :meth:`snapshot` account by account, but the records are read in
+        one ordered pass per kind (a handful of statements for the whole portfolio instead of
+        one per account), and only one account's records are held at a time. Records whose
+        account does not exist are skipped.
+        """
+        records = tables.records
+        with self._reading() as conn:
+            streaming = conn.execution_options(yield_per=500)
+            accounts = streaming.execute(
+                select(records.c.id, records.c.data).where(records.c.kind == Account.kind)
+                .order_by(records.c.id))
+            streams = {cls.kind: _AccountRows(streaming.execute(_by_account_statement(cls.kind)))
+                       for cls in _SNAPSHOT_KINDS}
+            for account_id, data in accounts:
+                found = {kind: stream.take(account_id) for kind, stream in streams.items()}
+                yield _assemble(Account.model_validate_json(data), found)
+
+
+class _AccountRows:
+    """One kind's ``(account_id, data)`` rows in account id order, taken account by account."""
+
+    def __init__(self, rows: Iterable[tuple[str, str]]) -> None:
+        self._rows = iter(rows)
+        self._head: tuple[str, str] | None = next(self._rows, None)
+
+    def take(self, account_id: str) -> list[str]:
+        """The data of the rows of ``account_id``; rows of accounts before it are dropped
+        (their account does not exist)."""
+        taken = []
+        while self._head is not None and self._head[0] <= account_id:
+            if self._head[0] == account_id:
+                taken.append(self._head[1])
+            self._head = next(self._rows, None)
+        return taken
+
+
+def _assemble(account: Account, found: dict[str, list[str]]) -> AccountSnapshot:
+    """An account snapshot from the stored data of its records, by kind (each in id order)."""
+    def parse(cls: type[R]) -> list[R]:
+        return [cls.model_validate_json(data) for data in found[cls.kind]]
+
+    return AccountSnapshot(
+        account=account,
+        stakeholders=tuple(parse(Stakeholder)),
+        relationships=tuple(parse(Relationship)),
+        opportunities=tuple(parse(Opportunity)),
+        plans=tuple(parse(Plan)),
+        reviews=tuple(sorted(parse(Review), key=lambda r: (r.date, r.id))),
+        score_cards=tuple(sorted(parse(ScoreCard), key=lambda c: (c.scored_at, c.id))),
+    )
+
+
+@functools.cache
+def _by_account_statement(kind: str) -> Any:
+    """One kind's records with a non-null account, in (account id, id) order: walks the
+    records_by_account index (kind, account_id), sorting only within each account."""
+    table = tables.records
+    return select(table.c.account_id, table.c.data).where(
+        (table.c.kind == kind) & table.c.account_id.is_not(None)
+    ).order_by(table.c.account_id, table.c.id)
 
 
 @functools.cache
