@@ -12,6 +12,9 @@
 By default both runners set ``KAMCORE_LOAD_PLUGINS=`` (no external plugin) so that the tests
 do not depend on which plugin packages happen to be installed in the venv; tests about plugins
 pass ``KAMCORE_LOAD_PLUGINS=None`` to unset it.
+
+The whole test session (and every ``kam`` it runs) uses a fresh on-disk cache folder
+(``KAMCORE_CACHE_DIR``), removed at the end: tests never read or write the user's cache.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -283,9 +287,22 @@ NO_POSTGRES = (f"${POSTGRES_ENV} is not set: no PostgreSQL server to test agains
                "(.ci/run starts one with .ci/setup.d/20-postgres.sh)")
 
 
+#: The session's cache folder.
+_CACHE_KEY = pytest.StashKey[Path]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"postgresql: needs the PostgreSQL server named by ${POSTGRES_ENV}")
+    # isolate kamcore's on-disk cache for the session (inherited by subprocesses)
+    config.stash[_CACHE_KEY] = Path(tempfile.mkdtemp(prefix="kamcore-test-cache-"))
+    os.environ["KAMCORE_CACHE_DIR"] = str(config.stash[_CACHE_KEY])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_CACHE_KEY, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class PostgresServer:

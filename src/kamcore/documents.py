@@ -4,21 +4,27 @@ Documents written by people (methodologies, rubrics, section data) must be refus
 line and field path of each mistake. :func:`load_document` parses with PyYAML's *safe* loader
 (JSON is read by the same parser, being YAML), refuses duplicate keys, and keeps a map from each
 field path to its line and column so any later validation error can point at the source.
+
+Documents that every process reads again (those the installed plugins supply) can be parsed
+with ``cached=True``: the parse of the same text is then reused from the on-disk cache
+(:mod:`kamcore.cache`), and PyYAML is not even imported.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import yaml
 
+from . import cache
 from .errors import InvalidInputError, Problem
 
 if TYPE_CHECKING:
+    import yaml
     from pydantic import BaseModel
 
 PathKey = tuple[str | int, ...]
@@ -42,22 +48,30 @@ class Document:
         return Problem(message, source=self.source, path=tuple(path), line=line, column=column)
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe loader: only plain data types (no Python object tags).
+@functools.cache
+def _loader_class() -> type[yaml.SafeLoader]:
+    """PyYAML's safe loader (imported here, on the first parse), without timestamps."""
+    import yaml
 
-    Unquoted dates (``2026-01-15``) stay strings, as in JSON: the JSON Schemas and the records
-    expect ISO date strings, not :class:`datetime.date` objects.
-    """
+    class _Loader(yaml.SafeLoader):
+        """Safe loader: only plain data types (no Python object tags).
 
+        Unquoted dates (``2026-01-15``) stay strings, as in JSON: the JSON Schemas and the
+        records expect ISO date strings, not :class:`datetime.date` objects.
+        """
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    _Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers
+                if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return _Loader
 
 
 def _walk(node: yaml.Node, path: PathKey, out: dict[PathKey, tuple[int, int]],
           problems: list[Problem], source: str) -> None:
+    import yaml
+
     out[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
@@ -76,9 +90,40 @@ def _walk(node: yaml.Node, path: PathKey, out: dict[PathKey, tuple[int, int]],
             _walk(item, (*path, index), out, problems, source)
 
 
-def parse_document(text: str, source: str) -> Document:
-    """Parse YAML or JSON ``text``; raise :class:`InvalidInputError` naming ``source`` and line."""
-    loader = _Loader(text)
+def parse_document(text: str, source: str, *, cached: bool = False) -> Document:
+    """Parse YAML or JSON ``text``; raise :class:`InvalidInputError` naming ``source`` and line.
+
+    With ``cached``, a parse of the same ``text`` (by any process) is reused from the on-disk
+    cache, and a parse that succeeds is stored there -- only for documents the plugins supply,
+    never for a user's data. Documents that are not plain JSON data are never cached.
+    """
+    if not cached:
+        return _parse(text, source)
+    key = cache.text_key("parsed-document", text)
+    hit = _decoded(cache.lookup(key), source)
+    if hit is not None:
+        return hit
+    doc = _parse(text, source)
+    encoded = {"data": doc.data,
+               "positions": [[list(path), *where] for path, where in doc.positions.items()]}
+    if cache.is_plain(encoded):
+        cache.store(key, encoded)
+    return doc
+
+
+def _decoded(value: Any, source: str) -> Document | None:
+    """The document a cached parse describes, or None when ``value`` is not one."""
+    try:
+        positions = {tuple(path): (line, column) for path, line, column in value["positions"]}
+        return Document(data=value["data"], source=source, positions=positions)
+    except (TypeError, KeyError, ValueError):
+        return None
+
+
+def _parse(text: str, source: str) -> Document:
+    import yaml
+
+    loader = _loader_class()(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -107,8 +152,11 @@ def parse_document(text: str, source: str) -> Document:
     return Document(data=data, source=source, positions=positions)
 
 
-def load_document(path: str | os.PathLike[str] | Any) -> Document:
-    """Read and parse the file at ``path`` (a path or an ``importlib.resources`` Traversable)."""
+def load_document(path: str | os.PathLike[str] | Any, *, cached: bool = False) -> Document:
+    """Read and parse the file at ``path`` (a path or an ``importlib.resources`` Traversable).
+
+    ``cached``: as for :func:`parse_document`.
+    """
     source = str(path)
     try:
         text = path.read_text(encoding="utf-8") if hasattr(path, "read_text") else Path(
@@ -117,7 +165,7 @@ def load_document(path: str | os.PathLike[str] | Any) -> Document:
         raise InvalidInputError(f"{source}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInputError(f"{source}: cannot read it ({exc})") from None
-    return parse_document(text, source)
+    return parse_document(text, source, cached=cached)
 
 
 def validate_model(cls: type[M], data: Any, doc: Document, path: PathKey = ()) -> M:

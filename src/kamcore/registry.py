@@ -35,7 +35,7 @@ def _documents(host: PluginHost, hook_name: str) -> Iterator[tuple[str, Document
                                             "or mapping")
                 continue
             try:
-                yield outcome.plugin, load_document(item)
+                yield outcome.plugin, load_document(item, cached=True)
             except InvalidInputError as exc:
                 host.report(outcome.plugin, str(exc))
 

@@ -12,14 +12,16 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError, ValidationError
-from referencing import Registry, Resource
-from referencing.exceptions import NoSuchResource, Unresolvable
-from referencing.jsonschema import DRAFT202012
+
+from . import cache
+
+if TYPE_CHECKING:  # imported when a schema is first checked or used: not at start-up
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry, Resource
 
 SHAPE_URI_PREFIX = "urn:kamcore:shape:"
 #: A single unexpected key in an additional/unevaluated properties error.
@@ -29,12 +31,17 @@ _MAX_MESSAGE = 200
 
 
 def _refuse_retrieval(uri: str) -> Resource[Any]:
+    from referencing.exceptions import NoSuchResource
+
     raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
 @functools.cache
 def shape_registry() -> Registry[Any]:
     """The registry of the core's shapes; retrieving anything else fails, offline."""
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     from .model import SHAPES
 
     resources = [
@@ -64,8 +71,19 @@ def _refs(schema: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
 def schema_problems(schema: Any) -> list[tuple[tuple[str | int, ...], str]]:
     """Why ``schema`` is not a usable Draft 2020-12 schema here, as (path, reason) pairs.
 
-    Checks it against the meta-schema and resolves every ``$ref`` offline.
+    Checks it against the meta-schema and resolves every ``$ref`` offline. A schema found
+    usable is remembered in the on-disk cache (:mod:`kamcore.cache`) by its content, so the
+    same schema is not checked again by the next process.
     """
+    return cache.known_good("json-schema", schema, lambda: _check_schema(schema))
+
+
+def _check_schema(schema: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+    from referencing.exceptions import Unresolvable
+    from referencing.jsonschema import DRAFT202012
+
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
@@ -101,20 +119,28 @@ def _most_specific(error: ValidationError) -> ValidationError:
 
 @attrs.frozen
 class CompiledSchema:
-    """A checked schema, compiled once, that validates instances into (path, message) pairs."""
+    """A checked schema that validates instances into (path, message) pairs.
+
+    The validator is built on first use (the first :meth:`errors` call), so loading a
+    methodology does not import jsonschema until a plan is actually validated.
+    """
 
     schema: Mapping[str, Any]
-    _validator: Draft202012Validator = attrs.field(repr=False)
 
     @classmethod
     def compile(cls, schema: Mapping[str, Any]) -> CompiledSchema:
-        """Compile a schema already checked with :func:`schema_problems`."""
-        validator = Draft202012Validator(
-            schema,
+        """Prepare a schema already checked with :func:`schema_problems`."""
+        return cls(schema)
+
+    @functools.cached_property
+    def _validator(self) -> Draft202012Validator:
+        from jsonschema import Draft202012Validator
+
+        return Draft202012Validator(
+            self.schema,
             registry=shape_registry(),
             format_checker=Draft202012Validator.FORMAT_CHECKER,
         )
-        return cls(schema, validator)
 
     def errors(self, instance: Any) -> list[tuple[tuple[str | int, ...], str]]:
         """Every way ``instance`` fails the schema, sorted by path; empty when it is valid."""

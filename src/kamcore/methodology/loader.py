@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from importlib.resources import files
 from typing import Any
 
+from .. import cache
 from ..cadence import Cadence
 from ..documents import Document
 from ..errors import InvalidInputError, Problem
@@ -37,11 +38,13 @@ def _document_validator() -> CompiledSchema:
 
 
 def _shape_problems(doc: Document) -> list[Problem]:
+    """Where ``doc`` breaks the methodology document schema (a document that passed is
+    remembered in the on-disk cache by its content)."""
     if not isinstance(doc.data, dict):
         return [doc.problem((), "a methodology document must be a mapping")]
-    problems = [doc.problem(path, message) for path, message in
-                _document_validator().errors(doc.data)]
-    return problems
+    return cache.known_good("methodology-document", doc.data, lambda: [
+        doc.problem(path, message) for path, message in _document_validator().errors(doc.data)
+    ])
 
 
 def _schema_locations(data: Mapping[str, Any]) -> Iterable[tuple[Path, Any]]:
@@ -135,30 +138,37 @@ def _build(data: Mapping[str, Any], lineage: tuple[str, ...], source: str,
         document=data,
     )
     if "example" in data:
-        _check_example(methodology, data["example"], fail)
+        # the verdict depends only on the resolved document: remembered when it is clean
+        for path, message in cache.known_good(
+                "methodology-example", data, lambda: _example_problems(methodology)):
+            fail(path, message)
     return None if failed else methodology
 
 
-def _check_example(methodology: Methodology, example: Mapping[str, Any],
-                   fail: Callable[[Path, str], None]) -> None:
+def _example_problems(methodology: Methodology) -> list[tuple[Path, str]]:
     """The example's sections must be valid and meet every gate before its step."""
+    problems: list[tuple[Path, str]] = []
+    example = methodology.document["example"]
     sections = example["sections"]
     keys = [step.key for step in methodology.steps]
     for key, value in sections.items():
         if key not in {section.key for section in methodology.sections}:
-            fail(("example", "sections", key), f"unknown section {key!r}")
+            problems.append((("example", "sections", key), f"unknown section {key!r}"))
             continue
         for path, message in methodology.section(key).schema.errors(value):
-            fail(("example", "sections", key, *path), message)
+            problems.append((("example", "sections", key, *path), message))
     step = example.get("step", keys[0])
     if step not in keys:
-        fail(("example", "step"), f"unknown step {step!r}; steps are: {', '.join(keys)}")
-        return
+        problems.append((("example", "step"),
+                         f"unknown step {step!r}; steps are: {', '.join(keys)}"))
+        return problems
     for passed in methodology.steps[: keys.index(step)]:
         if passed.gate is not None:
             for path, message in passed.gate.schema.errors(sections):
-                fail(("example", "sections", *path),
-                     f"the example must meet the gate of step {passed.key!r}: {message}")
+                problems.append((("example", "sections", *path),
+                                 f"the example must meet the gate of step {passed.key!r}: "
+                                 f"{message}"))
+    return problems
 
 
 def build_methodology(doc: Document, base: Methodology | None = None) -> Methodology:

@@ -7,6 +7,7 @@ import json
 from importlib.resources import files
 from typing import Any
 
+from .. import cache
 from ..documents import Document
 from ..errors import InvalidInputError, Problem
 from ..schemas import CompiledSchema
@@ -38,7 +39,9 @@ def build_rubric(doc: Document) -> Rubric:
     if not isinstance(doc.data, dict):
         raise InvalidInputError(f"{doc.source}: not a valid rubric",
                                 [doc.problem((), "a rubric document must be a mapping")])
-    problems: list[Problem] = [doc.problem(p, m) for p, m in _validator().errors(doc.data)]
+    # a document that passed the rubric schema is remembered in the on-disk cache
+    problems: list[Problem] = cache.known_good("rubric-document", doc.data, lambda: [
+        doc.problem(p, m) for p, m in _validator().errors(doc.data)])
     if problems:
         raise InvalidInputError(f"{doc.source}: not a valid rubric", problems)
     data = doc.data
