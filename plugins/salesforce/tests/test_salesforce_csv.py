@@ -60,6 +60,25 @@ def test_checksum_matches_the_documented_algorithm() -> None:
     assert to18("003Dn00000004Xziai") == "003Dn00000004XzIAI"  # the suffix is case-safe
 
 
+def test_remembered_ids_give_the_same_answers_in_both_forms() -> None:
+    """The cache of to18 is keyed by the text given: each form, and a refused form after an
+    accepted one, gets its own right answer."""
+    for _ in range(2):  # the second round is answered from the cache
+        assert to18("003Dn00000004Xz") == "003Dn00000004XzIAI"
+        assert to18("003Dn00000004XzIAI") == "003Dn00000004XzIAI"
+        assert to18(" 003Dn00000004Xziai ") == "003Dn00000004XzIAI"
+        assert to18("003DN00000004XZ") == "003DN00000004XZYAY"
+        with pytest.raises(ValueError, match="'IAI'"):
+            to18("003Dn00000004XzIAJ")
+    assert to18.cache_info().hits >= 4
+
+
+def test_checksum_reads_only_uppercase_ascii_letters_as_ones() -> None:
+    assert checksum("ABCDE" * 3) == "555"
+    assert checksum("ÀBCDEfghij") == "4AA"  # a non-ASCII letter is a 0 bit, as a digit is
+    assert checksum("AB") == "DAA"  # a short text: the chunks it has
+
+
 @pytest.mark.parametrize("bad", ["003Dn00000004XzIAJ", "003Dn0000004X", "003Dn0000000-Xz", ""])
 def test_bad_ids_are_refused(bad: str) -> None:
     with pytest.raises(ValueError):
