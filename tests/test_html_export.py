@@ -691,3 +691,14 @@ def test_markdown_and_html_number_steps_once(report_context: ExportContext) -> N
     html = render_html(report_context)
     assert "1. Understand the account" in html
     assert "1. 1." not in html
+
+
+def test_dates_read_the_same_in_every_locale() -> None:
+    from datetime import date, datetime
+
+    from kamcore.builtin.html import when
+
+    assert when(date(2026, 3, 5)) == "5 Mar 2026"
+    assert when(datetime(2026, 12, 31, 23, 59)) == "31 Dec 2026"
+    assert when("2026-01-09") == "9 Jan 2026"
+    assert when("next spring") == "next spring" and when(None) == ""

@@ -89,7 +89,12 @@ def when(value: date | datetime | str | None) -> str:
             return value
     else:
         day = value.date() if isinstance(value, datetime) else value
-    return f"{day.day} {day:%b %Y}"
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+#: Month abbreviations for :func:`when` (English whatever the process locale; faster than
+#: strftime's ``%b``).
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def signed(value: int | float | None) -> str:

@@ -35,7 +35,7 @@ records the economic buyers of the day) settles.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import attrs
@@ -45,7 +45,7 @@ from ..markers import hookimpl
 from ..methodology import Methodology
 from ..model import Finding, Plan, Severity, Stakeholder
 from ..reviews import last_review, plan_cadence
-from ..shapes import overdue_since, shaped_items
+from ..shapes import ShapedItem, overdue_since, shaped_items
 from ..snapshot import AccountSnapshot
 
 SOURCE = "kamcore"
@@ -119,11 +119,11 @@ def _who(person: Stakeholder) -> str:
     return f"{person.name} ({person.title})" if person.title else person.name
 
 
-def _map_entries(plan: Plan, methodology: Methodology) -> dict[str, str]:
+def _map_entries(items: Sequence[ShapedItem]) -> dict[str, str]:
     """Stakeholder id -> the path of their entry in a stakeholder-map section."""
     entries: dict[str, str] = {}
-    for shaped in shaped_items(plan, methodology, ("stakeholder_entry",)):
-        person = shaped.item.get("stakeholder_id")
+    for shaped in items:
+        person = shaped.item.get("stakeholder_id") if shaped.shape == "stakeholder_entry" else None
         if isinstance(person, str):
             entries.setdefault(person, shaped.location)
     return entries
@@ -134,13 +134,14 @@ def _matters(person: Stakeholder, mapped: Mapping[str, str]) -> bool:
             or person.seniority in ("c_level", "vp") or person.id in mapped)
 
 
-def contact_findings(plan: Plan, methodology: Methodology, snapshot: AccountSnapshot,
-                     as_of: date, days: int) -> list[Finding]:
+def contact_findings(methodology: Methodology, snapshot: AccountSnapshot,
+                     items: Sequence[ShapedItem], as_of: date, days: int) -> list[Finding]:
     """``stakeholder-not-contacted`` for each stakeholder who matters and was not contacted
-    within ``days`` days of ``as_of`` (none when ``days`` is 0)."""
+    within ``days`` days of ``as_of`` (none when ``days`` is 0); ``items`` are the plan's
+    shaped items (its stakeholder-map entries count)."""
     if days <= 0:
         return []
-    mapped = _map_entries(plan, methodology)
+    mapped = _map_entries(items)
     findings = []
     for person in snapshot.stakeholders:
         if not _matters(person, mapped):
@@ -160,11 +161,13 @@ def contact_findings(plan: Plan, methodology: Methodology, snapshot: AccountSnap
     return findings
 
 
-def overdue_action_findings(plan: Plan, methodology: Methodology,
-                            as_of: date) -> list[Finding]:
-    """``action-overdue`` for each open action-shaped item past its due date."""
+def overdue_action_findings(items: Sequence[ShapedItem], as_of: date) -> list[Finding]:
+    """``action-overdue`` for each open action among the plan's shaped ``items`` that is past
+    its due date."""
     findings = []
-    for shaped in shaped_items(plan, methodology, ("action",)):
+    for shaped in items:
+        if shaped.shape != "action":
+            continue
         item = shaped.item
         due = overdue_since(item, as_of)
         if due is None:
@@ -243,9 +246,10 @@ def staleness_findings(plan: Plan, methodology: Methodology, snapshot: AccountSn
     except ValueError as exc:
         return [_finding("staleness-settings-invalid", str(exc), severity="error",
                          path=None, subject=plan.id)]
-    findings = contact_findings(plan, methodology, snapshot, as_of, settings.contact_days)
+    items = list(shaped_items(plan, methodology, ("stakeholder_entry", "action")))
+    findings = contact_findings(methodology, snapshot, items, as_of, settings.contact_days)
     if settings.overdue_actions:
-        findings += overdue_action_findings(plan, methodology, as_of)
+        findings += overdue_action_findings(items, as_of)
     findings += refresh_findings(plan, methodology, settings, as_of)
     if settings.new_economic_buyer:
         findings += economic_buyer_findings(plan, snapshot, settings.economic_buyer_role, as_of)
