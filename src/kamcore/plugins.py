@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import importlib
 import os
@@ -117,6 +116,8 @@ class PluginHost:
             if caller.spec is not None or hook_name.startswith("_"):
                 continue
             if any(impl.plugin_name == name for impl in caller.get_hookimpls()):
+                import difflib
+
                 guess = difflib.get_close_matches(hook_name, known, n=1)
                 hint = f" (did you mean {guess[0]}?)" if guess else ""
                 messages.append(f"hookimpl {hook_name!r} matches no kamcore hook{hint}")

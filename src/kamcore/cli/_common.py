@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -71,19 +72,81 @@ def print_json(data: Any) -> None:
 
 
 def print_table(title: str | None, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Print a table with rich (imported here: it is not needed for --help or --json)."""
+    """Print a table with rich (imported here: it is not needed for --help or --json).
+
+    Printing to a file or pipe, a simple table is written by :func:`plain_table` without
+    importing rich -- the same characters rich would print.
+    """
+    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    if not _rich_styles_output():
+        text = plain_table(title, headers, cells)
+        if text is not None:
+            sys.stdout.write(text)
+            return
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title=title, show_lines=False)
     for header in headers:
         table.add_column(header)
-    for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
+    for row in cells:
+        table.add_row(*row)
     console = Console()
     if not console.is_terminal:
-        console = Console(width=max(console.width, 160))
+        console = Console(width=max(console.width, PIPE_WIDTH))
     console.print(table)
+
+
+#: The least width a table printed to a file or pipe may take.
+PIPE_WIDTH = 160
+#: Text rich prints as it is: printable ASCII without markup (``[``) or emoji codes (``:x:``).
+_PLAIN_CELL = re.compile(r"(?:[ -9;-Z\\\]-~]|:(?!\S*:))*")
+#: Environment variables that make rich treat a file or pipe as a terminal (styles, colours).
+_TERMINAL_HINTS = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+
+
+def _rich_styles_output() -> bool:
+    """True unless stdout is a UTF-8 file or pipe that rich would print to without styles."""
+    try:
+        terminal = sys.stdout.isatty()
+    except ValueError:  # closed
+        terminal = False
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower()
+    return (terminal or not encoding.startswith("utf") or sys.platform == "win32"
+            or any(hint in os.environ for hint in _TERMINAL_HINTS) or "IPython" in sys.modules)
+
+
+def plain_table(title: str | None, headers: Sequence[str],
+                rows: Sequence[Sequence[str]]) -> str | None:
+    """The table exactly as rich prints it (heavy head, no styles) to a file or pipe, or None
+    when the table is not simple enough to be sure: a cell or the title with other than plain
+    printable ASCII, a row of another length, a table wider than :data:`PIPE_WIDTH` (rich
+    would wrap it), a title wider than the table or with spaces around it."""
+    title = title or ""
+    texts = [title, *headers, *(cell for row in rows for cell in row)]
+    if (any(len(row) != len(headers) for row in rows) or not headers or title != title.strip()
+            or not all(_PLAIN_CELL.fullmatch(text) for text in texts)):
+        return None
+    widths = [max(len(row[i]) for row in (headers, *rows)) for i in range(len(headers))]
+    total = sum(widths) + 3 * len(widths) + 1
+    if total > PIPE_WIDTH or len(title) > total:
+        return None
+
+    def rule(left: str, line: str, cross: str, right: str) -> str:
+        return left + cross.join(line * (width + 2) for width in widths) + right
+
+    def row_line(edge: str, cells: Sequence[str]) -> str:
+        padded = (f" {cell.ljust(width)} " for cell, width in zip(cells, widths, strict=True))
+        return edge + edge.join(padded) + edge
+
+    lines = []
+    if title:
+        left = (total - len(title)) // 2
+        lines.append(" " * left + title + " " * (total - len(title) - left))
+    lines += [rule("┏", "━", "┳", "┓"), row_line("┃", headers), rule("┡", "━", "╇", "┩")]
+    lines += [row_line("│", row) for row in rows]
+    lines.append(rule("└", "─", "┴", "┘"))
+    return "\n".join(lines) + "\n"
 
 
 def parse_date(value: str | None, option: str) -> date | None:
@@ -107,6 +170,8 @@ def current_umask() -> int:
 def stage_file(folder: Path, name: str, content: str | bytes) -> Path:
     """Write ``content`` to a hidden temporary file in ``folder`` (mode as the umask allows);
     the caller renames it into place, so no reader ever sees a half-written ``name``."""
+    import tempfile
+
     data = content.encode("utf-8") if isinstance(content, str) else content
     fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
     try:
