@@ -16,7 +16,7 @@ from kamcore.csvrows import stream_csv
 from kamcore.errors import InvalidInputError, Problem
 
 from .mapping import OBJECTS
-from .rows import CsvRow
+from .rows import Columns, CsvRow
 
 _NAMES: dict[str, str] = {}
 for _object in OBJECTS:
@@ -92,7 +92,7 @@ def read_csv(path: Path, sobject: str) -> Iterator[CsvRow]:
     source = str(path)
     rows = stream_csv(path, sobject)
     _, names = next(rows)
-    columns = _header(source, names)
+    columns = Columns(_header(source, names))
     labels = [name.strip() for name in names]
     for line, values in rows:
         yield CsvRow(sobject, source, line, columns, values, labels)

@@ -132,6 +132,32 @@ def _set(fields: dict[str, Any], row: Row, column: str, name: str,
         fields[name] = get(column)
 
 
+#: Contact columns read as text -> the stakeholder fields they set (when the source has them).
+_CONTACT_TEXT = (("Title", "title"), ("Department", "business_unit"), ("Email", "email"),
+                 ("Owner.Name", "seller_owner"))
+#: Stakeholder field -> the contact column it comes from (to place a refused value).
+_STAKEHOLDER_COLUMNS = {"name": "LastName", "title": "Title", "business_unit": "Department",
+                        "email": "Email", "last_contact": "LastActivityDate",
+                        "seller_owner": "Owner.Name", "id": "Id", "account_id": "AccountId"}
+_REPORTS_TO_COLUMNS = {"target_id": "ReportsToId", "source_id": "Id"}
+
+
+def _contact_fields(row: Row) -> dict[str, Any]:
+    """The fields a contact row gives each of its stakeholders: the name, and the optional
+    fields whose columns the source has."""
+    name = row.text("Name") or " ".join(filter(None, (row.text("FirstName"),
+                                                      row.text("LastName"))))
+    if not name:
+        row.fail("LastName", "a contact needs a name (Name, or FirstName and LastName)")
+    fields: dict[str, Any] = {"name": name}
+    for column, field in _CONTACT_TEXT:
+        if row.present(column):
+            fields[field] = row.text(column)
+    if row.present("LastActivityDate"):
+        fields["last_contact"] = row.date("LastActivityDate")
+    return fields
+
+
 @attrs.define
 class _Relation:
     """An AccountContactRelation, kept until its contact is read."""
@@ -293,31 +319,19 @@ class Mapper:
         account = row.key("AccountId")
         if account is None:
             return
-        name = row.text("Name") or " ".join(
-            part for part in (row.text("FirstName"), row.text("LastName")) if part)
-        if not name:
-            row.fail("LastName", "a contact needs a name (Name, or FirstName and LastName)")
-        common: dict[str, Any] = {"name": name}
-        _set(common, row, "Title", "title", row.text)
-        _set(common, row, "Department", "business_unit", row.text)
-        _set(common, row, "Email", "email", row.text)
-        _set(common, row, "LastActivityDate", "last_contact", row.date)
-        _set(common, row, "Owner.Name", "seller_owner", row.text)
-        columns = {"name": "LastName", "title": "Title", "business_unit": "Department",
-                   "email": "Email", "last_contact": "LastActivityDate",
-                   "seller_owner": "Owner.Name", "id": "Id", "account_id": "AccountId"}
-
-        relations = self.relations.get(key, [])
+        common = _contact_fields(row)
+        relations = self.relations.get(key, ())
         others = {r.account: r for r in relations if r.account != account}
         roles: dict[str, set[str]] = defaultdict(set)
         primary = record_id(key)
-        ids: dict[str, str] = dict([external(key)])
+        system, ext = external(key)
+        ids = {system: ext}
         for relation in relations:
             if relation.account == account:
                 roles[primary] |= relation.roles
                 if relation.key is not None:
                     ids[RELATION_SYSTEM] = relation.key
-        for role in self.roles_by_contact.get(key, []):
+        for role in self.roles_by_contact.get(key, ()):
             chosen = self._stakeholder_for(key, self.opportunity_account.get(role.opportunity),
                                            others)
             self.chosen[(role.opportunity, key)] = chosen
@@ -326,8 +340,8 @@ class Mapper:
 
         yield _build(Stakeholder, row, {
             "id": primary, "account_id": record_id(account), **common,
-            "roles": frozenset(roles[primary]), "external_ids": ids}, columns)
-        system, ext = external(key)
+            "roles": frozenset(roles.get(primary, ())), "external_ids": ids},
+            _STAKEHOLDER_COLUMNS)
         for other, relation in others.items():
             sid = secondary_id(key, other)
             other_ids = {f"{system}:{external(other)[1]}": ext}
@@ -335,7 +349,8 @@ class Mapper:
                 other_ids[RELATION_SYSTEM] = relation.key
             yield _build(Stakeholder, row, {
                 "id": sid, "account_id": record_id(other), **common,
-                "roles": relation.roles | roles[sid], "external_ids": other_ids}, columns)
+                "roles": relation.roles | roles.get(sid, set()), "external_ids": other_ids},
+                _STAKEHOLDER_COLUMNS)
         if row.present("ReportsToId"):
             manager = row.key("ReportsToId")
             if manager == key:
@@ -345,7 +360,7 @@ class Mapper:
                     "id": f"{primary}.reports_to", "account_id": record_id(account),
                     "source_id": primary, "target_id": record_id(manager),
                     "type": "reports_to", "external_ids": {REPORTS_TO_SYSTEM: ext}},
-                    {"target_id": "ReportsToId", "source_id": "Id"})
+                    _REPORTS_TO_COLUMNS)
 
     # -- opportunities ----------------------------------------------------------------------
 

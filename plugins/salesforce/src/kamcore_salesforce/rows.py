@@ -91,12 +91,26 @@ class Row:
             self.fail(field, str(exc))
 
 
+class Columns(dict[str, int | None]):
+    """A CSV header: ``columns[field]`` is the 0-based index of the column named ``field``
+    (without regard to case), or None when the file has no such column.
+
+    Built from the header's lower-cased names; each other spelling asked for (``AccountId``)
+    is resolved once and remembered, so the rows of a file share the lookups.
+    """
+
+    def __missing__(self, field: str) -> int | None:
+        index = self.get(field.lower())
+        self[field] = index
+        return index
+
+
 class CsvRow(Row):
-    """A CSV record: the header index is shared by every row of the file."""
+    """A CSV record: the header (:class:`Columns`) is shared by every row of the file."""
 
     __slots__ = ("columns", "labels", "line", "sobject", "source", "values")
 
-    def __init__(self, sobject: str, source: str, line: int, columns: Mapping[str, int],
+    def __init__(self, sobject: str, source: str, line: int, columns: Columns,
                  values: Sequence[str], labels: Sequence[str] = ()) -> None:
         self.sobject = sobject
         self.source = source
@@ -106,17 +120,22 @@ class CsvRow(Row):
         self.labels = labels
 
     def present(self, field: str) -> bool:
-        return field.lower() in self.columns
+        return self.columns[field] is not None
 
     def raw(self, field: str) -> Any:
-        index = self.columns.get(field.lower())
+        index = self.columns[field]
         if index is None:
             return None
-        value = self.values[index]
-        return value if value != "" else None
+        return self.values[index] or None
+
+    def text(self, field: str) -> str | None:
+        index = self.columns[field]  # a CSV value is always text: no check needed
+        if index is None:
+            return None
+        return self.values[index].strip() or None
 
     def problem(self, field: str | None, message: str) -> Problem:
-        index = self.columns.get(field.lower()) if field else None
+        index = self.columns[field] if field else None
         label = self.labels[index] if index is not None and index < len(self.labels) else field
         return Problem(message, source=self.source, line=self.line,
                        column=None if index is None else index + 1,
