@@ -58,6 +58,20 @@ def test_bad_utf8_is_refused_with_its_line(tmp_path: Path) -> None:
     assert _problem(path, "not UTF-8 text", not_utf8=advice).message == advice
 
 
+def test_a_sequence_cut_at_the_end_of_a_line_is_refused_on_that_line(tmp_path: Path) -> None:
+    """Lines are decoded whole: a multi-byte character cut by the line's end is bad there (a
+    line feed never belongs to a character), not on a later line."""
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"Id,Name\n1,Soci\xc3\n2,\xc3\xa9\n")
+    assert _problem(path, "not UTF-8 text").line == 2
+
+
+def test_a_byte_order_mark_after_the_first_line_is_text(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"\xef\xbb\xbfId,Name\n1,\xef\xbb\xbfAcme\n")
+    assert list(stream_csv(path)) == [(1, ["Id", "Name"]), (2, ["1", "\ufeffAcme"])]
+
+
 def test_bad_utf8_far_into_a_big_file_names_its_line(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_bytes(b"Id,Name\n" + b"1,Acme\n" * 5000 + b"2,\xff\n")

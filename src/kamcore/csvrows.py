@@ -9,7 +9,6 @@ into :class:`~kamcore.errors.InvalidInputError` with the file and line.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import os
 import re
@@ -30,17 +29,19 @@ _LONE_CR = re.compile(r"(?<=\r)(?!\n)")
 
 def _text_lines(binary: Iterable[bytes]) -> Iterator[str]:
     """The file's lines decoded one by one, with their line endings (``\\n``, ``\\r\\n`` or a
-    lone ``\\r``), so that a decoding error surfaces on the line that holds the bad bytes."""
-    decode = codecs.getincrementaldecoder("utf-8-sig")().decode
+    lone ``\\r``), so that a decoding error surfaces on the line that holds the bad bytes.
+
+    Each line is decoded whole: a line feed byte never occurs inside a UTF-8 sequence, so no
+    character spans two lines (the first line may start with a byte order mark).
+    """
+    encoding = "utf-8-sig"
     for raw in binary:
-        text = decode(raw)
+        text = raw.decode(encoding)
+        encoding = "utf-8"
         if "\r" in text[:-2]:
             yield from (part for part in _LONE_CR.split(text) if part)
         elif text:
             yield text
-    tail = decode(b"", True)
-    if tail:
-        yield tail
 
 
 def stream_csv(path: Path, row: str = "CSV",
