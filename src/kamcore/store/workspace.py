@@ -429,23 +429,22 @@ class Workspace:
                                  writes: Sequence[tuple[Record, int, str | None]]) -> None:
         """Refuse the batch before writing anything if a record claims an external id another
         holds: the holders are read at once, then the saves are played in order (a record that
-        gives up an id frees it for a later one, as one save after another would)."""
-        wanted: dict[tuple[str, str], set[str]] = {}
+        gives up an id frees it for a later one, as one save after another would).
+
+        The usual batch -- each id claimed once, and held by no one or by its claimant --
+        needs no playing."""
+        claims: dict[tuple[str, str, str], str] = {}
+        count = 0
         for stored, _base, _previous in writes:
             for system, external_id in _external_ids(stored).items():
-                wanted.setdefault((stored.kind, system), set()).add(external_id)
-        if not wanted:
+                claims[(stored.kind, system, external_id)] = stored.id
+                count += 1
+        if not claims:
             return
-        table = tables.external_ids
-        holders: dict[tuple[str, str, str], str | None] = {}
-        for (kind, system), values in wanted.items():  # the whole primary key: no scan
-            ordered = sorted(values)
-            for start in range(0, len(ordered), _IN_CHUNK):
-                rows = conn.execute(select(table.c.external_id, table.c.record_id).where(
-                    (table.c.kind == kind) & (table.c.system == system)
-                    & table.c.external_id.in_(ordered[start:start + _IN_CHUNK])))
-                for external_id, record_id in rows:
-                    holders[(kind, system, external_id)] = record_id
+        holders = Workspace._external_id_holders(conn, claims)
+        if len(claims) == count and all(claims[key] == holder
+                                        for key, holder in holders.items()):
+            return
         played: dict[tuple[str, str, str], str | None] = {}
         for stored, base, previous in writes:
             ids = _external_ids(stored)
@@ -462,6 +461,26 @@ class Workspace:
                     played[(stored.kind, system, external_id)] = None
             for system, external_id in ids.items():
                 played[(stored.kind, system, external_id)] = stored.id
+
+    @staticmethod
+    def _external_id_holders(conn: Connection, keys: Iterable[tuple[str, str, str]],
+                             ) -> dict[tuple[str, str, str], str]:
+        """The stored holder of each (kind, system, external id) that has one: one read per
+        (kind, system) and :data:`_IN_CHUNK` ids, by the whole primary key (no scan)."""
+        wanted: dict[tuple[str, str], list[str]] = {}
+        for kind, system, external_id in keys:
+            wanted.setdefault((kind, system), []).append(external_id)
+        table = tables.external_ids
+        holders: dict[tuple[str, str, str], str] = {}
+        for (kind, system), values in wanted.items():
+            ordered = sorted(values)
+            for start in range(0, len(ordered), _IN_CHUNK):
+                rows = conn.execute(select(table.c.external_id, table.c.record_id).where(
+                    (table.c.kind == kind) & (table.c.system == system)
+                    & table.c.external_id.in_(ordered[start:start + _IN_CHUNK])))
+                for external_id, record_id in rows:
+                    holders[(kind, system, external_id)] = record_id
+        return holders
 
     def _write_many(self, conn: Connection,
                     writes: Sequence[tuple[Record, int, str | None]]) -> None:
