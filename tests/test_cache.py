@@ -48,7 +48,14 @@ def metaschema_checks(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
 
 def entries(folder: Path, kind: str = "") -> list[Path]:
-    return sorted(folder.glob(f"{kind}*.json"))
+    """The entries in cache folder ``folder`` (of any code fingerprint)."""
+    return sorted(folder.glob(f"*/{kind}*.json"))
+
+
+def entry_file(key: str) -> Path:
+    folder = cache.entry_folder()
+    assert folder is not None
+    return folder / f"{key}.json"
 
 
 def counted(result: list[str]) -> tuple[list[int], Callable[[], list[str]]]:
@@ -122,19 +129,19 @@ def test_store_then_lookup(cache_dir: Path) -> None:
     cache.store("k-1", {"v": [1, 2]})
     assert cache.lookup("k-1") == {"v": [1, 2]}
     assert cache.lookup("k-2") is None
-    assert not [p for p in cache_dir.iterdir() if p.name.endswith(".tmp")]
+    assert [p.name for p in entry_file("k-1").parent.iterdir()] == ["k-1.json"]
 
 
 @pytest.mark.parametrize("content", [b"", b"{not json", b"\xff\xfe", b"[1]", b'{"value": true}',
                                      b'{"key": "k-other", "value": true}'])
 def test_a_corrupt_or_foreign_entry_is_a_miss(cache_dir: Path, content: bytes) -> None:
-    cache_dir.mkdir()
-    (cache_dir / "k-1.json").write_bytes(content)
+    entry_file("k-1").parent.mkdir(parents=True)
+    entry_file("k-1").write_bytes(content)
     assert cache.lookup("k-1") is None
 
 
 def test_an_unreadable_entry_is_a_miss(cache_dir: Path) -> None:
-    (cache_dir / "k-1.json").mkdir(parents=True)  # a folder where the file should be
+    entry_file("k-1").mkdir(parents=True)  # a folder where the file should be
     assert cache.lookup("k-1") is None
     cache.store("k-1", True)  # cannot replace a folder: ignored, no error
     assert cache.lookup("k-1") is None
@@ -178,7 +185,27 @@ def test_concurrent_writers_leave_a_whole_entry(cache_dir: Path) -> None:
         thread.join()
     assert errors == []
     assert cache.lookup("k-1") == value
-    assert [p.name for p in cache_dir.iterdir()] == ["k-1.json"]
+    assert [p.name for p in entry_file("k-1").parent.iterdir()] == ["k-1.json"]
+
+
+def test_a_new_fingerprint_removes_folders_unused_for_a_month(cache_dir: Path) -> None:
+    import os
+    import time
+
+    month_ago = time.time() - (cache.KEEP_DAYS + 1) * 86400
+    stale, recent, other = (cache_dir / "0123456789abcdef", cache_dir / "fedcba9876543210",
+                            cache_dir / "not-an-entry-folder")
+    for folder in (stale, recent, other):
+        (folder / "k-0.json").parent.mkdir(parents=True)
+        (folder / "k-0.json").write_text("{}")
+    for folder in (stale, other):
+        os.utime(folder, (month_ago, month_ago))
+    cache.store("k-1", True)
+    assert sorted(p.name for p in cache_dir.iterdir()) == sorted(
+        [entry_file("k-1").parent.name, recent.name, other.name])
+    os.utime(recent, (month_ago, month_ago))
+    cache.store("k-2", True)  # the folder exists: nothing is pruned
+    assert recent.exists()
 
 
 # -- known_good -----------------------------------------------------------------------------

@@ -20,6 +20,8 @@ The contract:
   written means nothing is cached.
 * Writes go to a temporary file renamed into place: concurrent processes see a whole entry or
   none, and may write the same entry at the same time.
+* Entries live in one folder per code fingerprint; folders of other fingerprints that have
+  not been written to for :data:`KEEP_DAYS` days are removed when a new one is started.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -124,9 +127,18 @@ def text_key(kind: str, text: str) -> str:
     return _digest(kind, text)
 
 
+def entry_folder() -> Path | None:
+    """The folder of this code's entries: one per :func:`fingerprint`, inside
+    :func:`cache_dir` (None when the cache is off)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    return folder / hashlib.sha256(fingerprint().encode("utf-8")).hexdigest()[:16]
+
+
 def lookup(key: str) -> Any:
     """The value stored under ``key``, or None when there is none (or it cannot be read)."""
-    folder = cache_dir()
+    folder = entry_folder()
     if folder is None:
         return None
     try:
@@ -139,8 +151,12 @@ def lookup(key: str) -> Any:
 
 
 def store(key: str, value: Any) -> None:
-    """Store JSON data ``value`` (not None) under ``key``; failures are ignored."""
-    folder = cache_dir()
+    """Store JSON data ``value`` (not None) under ``key``; failures are ignored.
+
+    The first entry of a new fingerprint also removes the folders of other fingerprints not
+    written to for :data:`KEEP_DAYS` days (older kamcore or library versions).
+    """
+    folder = entry_folder()
     if folder is None:
         return
     data = json.dumps({"key": key, "value": value}, separators=(",", ":"),
@@ -148,7 +164,9 @@ def store(key: str, value: Any) -> None:
     import tempfile
 
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not folder.is_dir():
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _prune(folder)
         fd, temporary = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
     except OSError:
         return
@@ -161,6 +179,24 @@ def store(key: str, value: Any) -> None:
             os.unlink(temporary)
         if not isinstance(exc, OSError):
             raise
+
+
+#: Entry folders of other fingerprints unchanged for this many days are removed.
+KEEP_DAYS = 30
+_ENTRY_FOLDER = re.compile(r"[0-9a-f]{16}")
+
+
+def _prune(current: Path) -> None:
+    import shutil
+    import time
+
+    cutoff = time.time() - KEEP_DAYS * 86400
+    with contextlib.suppress(OSError), os.scandir(current.parent) as entries:
+        for entry in entries:
+            if (entry.name != current.name and _ENTRY_FOLDER.fullmatch(entry.name)
+                    and entry.is_dir(follow_symlinks=False)
+                    and entry.stat(follow_symlinks=False).st_mtime < cutoff):
+                shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def known_good(kind: str, content: Any, check: Callable[[], list[T]]) -> list[T]:
