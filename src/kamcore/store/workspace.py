@@ -84,6 +84,18 @@ def _external_id_clash(stored: Record, system: str, external_id: str,
         f"{stored.kind} {holder!r}")
 
 
+#: The columns of the rows :meth:`Workspace._write_many` writes, in the order of its tuples.
+_RECORD_COLUMNS = ("kind", "id", "account_id", "revision", "data", "updated_at", "updated_by",
+                   "created_at")
+_REVISION_COLUMNS = ("kind", "id", "revision", "data", "saved_at", "saved_by")
+_EXTERNAL_ID_COLUMNS = ("kind", "system", "external_id", "record_id")
+
+
+def _named(names: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Rows of values as column -> value (for the statements that take them so)."""
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
 def _content(record: Record) -> dict[str, Any]:
     return record.model_dump(mode="json", exclude=_META_FIELDS)
 
@@ -486,32 +498,29 @@ class Workspace:
                     writes: Sequence[tuple[Record, int, str | None]]) -> None:
         """Write checked records: new ones inserted, the others updated over their base, a
         revision each, and their external ids re-indexed -- one multi-row statement each."""
-        new_rows: list[dict[str, Any]] = []
+        new_rows: list[tuple[Any, ...]] = []
         updated_rows: list[dict[str, Any]] = []
-        revision_rows: list[dict[str, Any]] = []
-        external_rows: list[dict[str, Any]] = []
+        revision_rows: list[tuple[Any, ...]] = []
+        external_rows: list[tuple[Any, ...]] = []
         moved: dict[str, list[str]] = {}
         for stored, base, _previous in writes:
+            kind, key, revision, by = stored.kind, stored.id, stored.revision, stored.updated_by
             data = stored.model_dump_json()
             saved_at = stored.updated_at.isoformat() if stored.updated_at else ""
-            values = {"kind": stored.kind, "id": stored.id,
-                      "account_id": stored.owner_account_id(), "revision": stored.revision,
-                      "data": data, "updated_at": saved_at, "updated_by": stored.updated_by}
+            account_id = stored.owner_account_id()
             if base == 0:
-                new_rows.append({**values, "created_at": saved_at})
+                new_rows.append((kind, key, account_id, revision, data, saved_at, by, saved_at))
             else:
-                updated_rows.append({**values, "b_kind": stored.kind, "b_id": stored.id,
-                                     "b_base": base})
-                moved.setdefault(stored.kind, []).append(stored.id)
-            revision_rows.append({"kind": stored.kind, "id": stored.id,
-                                  "revision": stored.revision, "data": data,
-                                  "saved_at": saved_at, "saved_by": stored.updated_by})
+                updated_rows.append({"account_id": account_id, "revision": revision,
+                                     "data": data, "updated_at": saved_at, "updated_by": by,
+                                     "b_kind": kind, "b_id": key, "b_base": base})
+                moved.setdefault(kind, []).append(key)
+            revision_rows.append((kind, key, revision, data, saved_at, by))
             for system, external_id in sorted(_external_ids(stored).items()):
-                external_rows.append({"kind": stored.kind, "system": system,
-                                      "external_id": external_id, "record_id": stored.id})
+                external_rows.append((kind, system, external_id, key))
         records = tables.records
         if new_rows:
-            refused = self._insert_many(conn, records, new_rows)
+            refused = self._insert_many(conn, records, _RECORD_COLUMNS, new_rows)
             if refused:
                 kind, key = refused[0]["kind"], refused[0]["id"]
                 current = conn.execute(select(records.c.revision).where(
@@ -519,14 +528,14 @@ class Workspace:
                 raise ConflictError(kind, key, 0, current)
         if updated_rows:
             self._update_many(conn, updated_rows)
-        self._append_many(conn, tables.revisions, revision_rows)
+        self._append_many(conn, tables.revisions, _REVISION_COLUMNS, revision_rows)
         table = tables.external_ids
         for kind, ids in moved.items():  # a new record has no entries to move
             for start in range(0, len(ids), _IN_CHUNK):
                 conn.execute(delete(table).where(
                     (table.c.kind == kind) & table.c.record_id.in_(ids[start:start + _IN_CHUNK])))
         if external_rows:
-            refused = self._insert_many(conn, table, external_rows)
+            refused = self._insert_many(conn, table, _EXTERNAL_ID_COLUMNS, external_rows)
             if refused:  # taken since the check: a race
                 row = refused[0]
                 holder = conn.execute(select(table.c.record_id).where(
@@ -536,43 +545,47 @@ class Workspace:
                               if s.kind == row["kind"] and s.id == row["record_id"])
                 raise _external_id_clash(stored, row["system"], row["external_id"], holder)
 
-    def _insert_many(self, conn: Connection, table: Table,
-                     rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Insert the rows whose key is free (see :meth:`_insert_new`); return the others."""
+    def _insert_many(self, conn: Connection, table: Table, names: Sequence[str],
+                     rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+        """Insert the rows (values of the columns ``names``) whose key is free (see
+        :meth:`_insert_new`); return the others, as column -> value."""
         dialect = conn.dialect.name
         if dialect == "sqlite":  # one executemany; its rowcount is the total inserted
-            result = self._sqlite_executemany(conn, table, rows, " ON CONFLICT DO NOTHING")
+            result = self._sqlite_executemany(conn, table, names, rows, " ON CONFLICT DO NOTHING")
             if result.rowcount == len(rows):
                 return []
             # some key was taken: find which (rare; the transaction is about to fail)
-            return [row for row in rows if self._row_is_elsewhere(conn, table, row)]
+            return [named for named in _named(names, rows)
+                    if self._row_is_elsewhere(conn, table, named)]
         if dialect == "postgresql":  # multi-row INSERT ... RETURNING the keys inserted
             from sqlalchemy.dialects.postgresql import insert as pg_insert
 
             key_columns = list(table.primary_key.columns)
             statement = pg_insert(table).on_conflict_do_nothing().returning(*key_columns)
-            inserted = {tuple(row) for row in conn.execute(statement, rows)}
-            names = [column.name for column in key_columns]
-            return [row for row in rows if tuple(row[n] for n in names) not in inserted]
-        return [row for row in rows if not self._insert_new(conn, table, row)]
+            params = _named(names, rows)
+            inserted = {tuple(row) for row in conn.execute(statement, params)}
+            keys = [column.name for column in key_columns]
+            return [row for row in params if tuple(row[n] for n in keys) not in inserted]
+        return [row for row in _named(names, rows) if not self._insert_new(conn, table, row)]
 
-    def _append_many(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-        """Insert rows whose keys are new (a revision: its key includes its number)."""
+    def _append_many(self, conn: Connection, table: Table, names: Sequence[str],
+                     rows: list[tuple[Any, ...]]) -> None:
+        """Insert rows (values of the columns ``names``) whose keys are new (a revision: its
+        key includes its number)."""
         if conn.dialect.name == "sqlite":
-            self._sqlite_executemany(conn, table, rows, "")
+            self._sqlite_executemany(conn, table, names, rows, "")
         else:
-            conn.execute(insert(table), rows)
+            conn.execute(insert(table), _named(names, rows))
 
     @staticmethod
-    def _sqlite_executemany(conn: Connection, table: Table, rows: list[dict[str, Any]],
-                            suffix: str) -> Any:
+    def _sqlite_executemany(conn: Connection, table: Table, names: Sequence[str],
+                            rows: list[tuple[Any, ...]], suffix: str) -> Any:
         """One ``executemany`` straight through the driver, rows as tuples: SQLAlchemy's
         per-row parameter processing costs more than SQLite's insert (all columns here are
         plain strings and integers, which need no processing)."""
-        names = list(rows[0])
         sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
                f"VALUES ({', '.join('?' * len(names))}){suffix}")
-        return conn.exec_driver_sql(sql, [tuple(row[n] for n in names) for row in rows])
+        return conn.exec_driver_sql(sql, rows)
 
     @staticmethod
     def _row_is_elsewhere(conn: Connection, table: Table, row: dict[str, Any]) -> bool:
@@ -584,7 +597,10 @@ class Workspace:
 
     @staticmethod
     def _update_many(conn: Connection, rows: list[dict[str, Any]]) -> None:
-        """Update records over their base revisions; :class:`ConflictError` if one moved on."""
+        """Update records over their base revisions; :class:`ConflictError` if one moved on.
+
+        Each row holds the new ``account_id``, ``revision``, ``data``, ``updated_at`` and
+        ``updated_by``, and the record's ``b_kind``, ``b_id`` and ``b_base`` revision."""
         table = tables.records
         statement = update(table).where(
             (table.c.kind == bindparam("b_kind")) & (table.c.id == bindparam("b_id"))
@@ -592,7 +608,8 @@ class Workspace:
         ).values(account_id=bindparam("account_id"), revision=bindparam("revision"),
                  data=bindparam("data"), updated_at=bindparam("updated_at"),
                  updated_by=bindparam("updated_by"))
-        params = [{k: v for k, v in row.items() if k not in ("kind", "id")} for row in rows]
+        params = rows
+
         def current(param: dict[str, Any]) -> int | None:
             revision: int | None = conn.execute(select(table.c.revision).where(
                 (table.c.kind == param["b_kind"]) & (table.c.id == param["b_id"]))).scalar()
