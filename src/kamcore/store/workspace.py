@@ -426,15 +426,31 @@ class Workspace:
         by_kind: dict[str, list[str]] = {}
         for record in batch:
             by_kind.setdefault(record.kind, []).append(record.id)
-        table = tables.records
         found: dict[tuple[str, str], str] = {}
         for kind, ids in by_kind.items():
             for start in range(0, len(ids), _IN_CHUNK):
-                rows = conn.execute(select(table.c.id, table.c.data).where(
-                    (table.c.kind == kind) & table.c.id.in_(ids[start:start + _IN_CHUNK])))
+                rows = Workspace._select_in(conn, tables.records, ("id", "data"), {"kind": kind},
+                                            "id", ids[start:start + _IN_CHUNK])
                 for record_id, data in rows:
                     found[(kind, record_id)] = data
         return found
+
+    @staticmethod
+    def _select_in(conn: Connection, table: Table, columns: Sequence[str],
+                   equal: dict[str, str], column: str, values: Sequence[str],
+                   ) -> Iterable[Sequence[Any]]:
+        """``columns`` of the rows of ``table`` whose ``equal`` columns have those values and
+        whose ``column`` is one of ``values`` (a few hundred at most). On SQLite the statement
+        goes straight to the driver: SQLAlchemy renders a long ``IN`` list anew each time."""
+        if conn.dialect.name == "sqlite":
+            tests = [f"{name} = ?" for name in equal]
+            tests.append(f"{column} IN ({', '.join('?' * len(values))})")
+            return conn.exec_driver_sql(
+                f"SELECT {', '.join(columns)} FROM {table.name} WHERE {' AND '.join(tests)}",
+                (*equal.values(), *values))
+        return conn.execute(select(*(table.c[name] for name in columns)).where(
+            *(table.c[name] == value for name, value in equal.items()),
+            table.c[column].in_(values)))
 
     @staticmethod
     def _check_external_ids_many(conn: Connection,
@@ -482,14 +498,14 @@ class Workspace:
         wanted: dict[tuple[str, str], list[str]] = {}
         for kind, system, external_id in keys:
             wanted.setdefault((kind, system), []).append(external_id)
-        table = tables.external_ids
         holders: dict[tuple[str, str, str], str] = {}
         for (kind, system), values in wanted.items():
             ordered = sorted(values)
             for start in range(0, len(ordered), _IN_CHUNK):
-                rows = conn.execute(select(table.c.external_id, table.c.record_id).where(
-                    (table.c.kind == kind) & (table.c.system == system)
-                    & table.c.external_id.in_(ordered[start:start + _IN_CHUNK])))
+                rows = Workspace._select_in(
+                    conn, tables.external_ids, ("external_id", "record_id"),
+                    {"kind": kind, "system": system}, "external_id",
+                    ordered[start:start + _IN_CHUNK])
                 for external_id, record_id in rows:
                     holders[(kind, system, external_id)] = record_id
         return holders
