@@ -114,9 +114,10 @@ def secondary_id(contact: str, account: str) -> str:
 
 
 def _build(cls: type[M], row: Row, fields: dict[str, Any], columns: dict[str, str]) -> M:
-    """``cls(**fields)``; a validation error becomes a row problem at the source column."""
+    """``fields`` validated as a ``cls``; a validation error becomes a row problem at the source
+    column."""
     try:
-        return cls(**fields)
+        return cls.model_validate(fields)
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = error["loc"]
