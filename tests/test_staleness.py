@@ -10,10 +10,12 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from kamcore.builtin.staleness import StalenessSettings, staleness_findings
 from kamcore.documents import parse_document
+from kamcore.errors import InvalidInputError, format_path
 from kamcore.methodology import Methodology, build_methodology
 from kamcore.model import Account, Finding, Plan, Review, Stakeholder
 from kamcore.snapshot import AccountSnapshot
@@ -202,6 +204,23 @@ def test_old_review_records_load_without_economic_buyers() -> None:
 # -- settings ----------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("settings, path", [
+    ({"contact_days": "soon"}, "settings.staleness.contact_days"),
+    ({"contact_days": -1}, "settings.staleness.contact_days"),
+    ({"contact_days": True}, "settings.staleness.contact_days"),
+    ({"refresh": "yearly"}, "settings.staleness.refresh"),
+    ({"overdue_actions": "no"}, "settings.staleness.overdue_actions"),
+    ({"economic_buyer_role": "Economic Buyer"}, "settings.staleness.economic_buyer_role"),
+    ({"contact_dayz": 30}, "settings.staleness.contact_dayz"),
+])
+def test_unusable_settings_are_refused_when_the_methodology_loads(settings: dict[str, Any],
+                                                                  path: str) -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        _methodology(settings)
+    assert [format_path(p.path) for p in refused.value.problems] == [path]
+    assert all(p.line is not None for p in refused.value.problems)
+
+
 @pytest.mark.parametrize("settings, message", [
     ({"contact_days": "soon"}, "contact_days must be a whole number"),
     ({"contact_days": -1}, "contact_days must be a whole number"),
@@ -209,8 +228,11 @@ def test_old_review_records_load_without_economic_buyers() -> None:
     ({"overdue_actions": "no"}, "overdue_actions must be true or false"),
     ({"contact_dayz": 30}, "unknown key(s) contact_dayz"),
 ])
-def test_unusable_settings_are_one_error_finding(settings: dict[str, Any], message: str) -> None:
-    findings = staleness_findings(_plan(), _methodology(settings), _snapshot(), AS_OF)
+def test_unusable_settings_of_a_methodology_built_in_code_are_one_error_finding(
+        settings: dict[str, Any], message: str) -> None:
+    # a methodology made in Python (not loaded from a document) is not schema-checked
+    built = attrs.evolve(_methodology(), settings={"staleness": settings})
+    findings = staleness_findings(_plan(), built, _snapshot(), AS_OF)
     assert [(f.severity, f.code) for f in findings] == [("error", "staleness-settings-invalid")]
     assert message in findings[0].message
 

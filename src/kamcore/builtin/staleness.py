@@ -13,7 +13,9 @@ Findings (``source="kamcore"``; stable codes):
 ``new-economic-buyer``          warning: a stakeholder holds the economic buyer role now who
                                 did not when the last review was recorded (or, for a review
                                 that did not record them, whose record was created after it)
-``staleness-settings-invalid``  error: ``settings.staleness`` cannot be used
+``staleness-settings-invalid``  error: ``settings.staleness`` cannot be used (only for a
+                                methodology built in Python: a loaded document's settings are
+                                checked by the methodology schema when it loads)
 
 Settings, in the methodology's ``settings.staleness`` (all optional)::
 
