@@ -101,7 +101,7 @@ def signed(value: int | float | None) -> str:
     """Support as ``+2``, ``0``, ``\u22121`` (with a real minus sign)."""
     if value is None:
         return ""
-    text = score(float(value))
+    text = str(value) if type(value) is int else score(float(value))
     return f"+{text}" if value > 0 else text.replace("-", "\u2212")
 
 
