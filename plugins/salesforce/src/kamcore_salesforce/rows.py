@@ -134,6 +134,18 @@ class CsvRow(Row):
             return None
         return self.values[index].strip() or None
 
+    def key(self, field: str) -> str | None:
+        index = self.columns[field]  # as text(): no type checks
+        if index is None:
+            return None
+        value = self.values[index]
+        if not value or value.isspace():
+            return None
+        try:
+            return self.resolve(value)
+        except ValueError as exc:
+            self.fail(field, str(exc))
+
     def problem(self, field: str | None, message: str) -> Problem:
         index = self.columns[field] if field else None
         label = self.labels[index] if index is not None and index < len(self.labels) else field
