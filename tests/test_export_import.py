@@ -287,9 +287,6 @@ def test_import_refuses_plan_sections_the_methodology_refuses(kam_run, method_en
                    env={"KAMCORE_METHODOLOGY_PATH": None}).code == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a plan section refused on import is reported at plan.<id>.sections... without the "
-    "bundle's file name and line (the design: a bad row aborts with file, line and field)"))
 def test_refused_plan_section_names_file_and_line(kam_run, method_env, bundle: Path,
                                                   target_db: Path, tmp_path: Path) -> None:
     bad, text = _bad_section_bundle(bundle, tmp_path)
@@ -314,3 +311,21 @@ def test_exported_files_follow_the_umask(tmp_path: Path) -> None:
         os.umask(old)
     assert target.read_text() == "# plan, again\n"
     assert [p.name for p in target.parent.iterdir()] == ["plan.md"]
+
+
+def test_a_plan_given_in_code_is_refused_at_its_field_path(tmp_path: Path) -> None:
+    # records built in code (no document to point into) are refused by field path alone
+    from kamcore.errors import InvalidInputError
+    from kamcore.importing import import_records
+    from kamcore.registry import get_registry
+
+    plan = Plan(id="p9", account_id="acme", step="understand",
+                methodology=MethodologyRef(name="simple_plan", version="1.0.0"),
+                sections={"goals": [{"title": "Grow", "colour": "red"}]})
+    with Workspace.open(tmp_path / "kam.db", create=True) as workspace:
+        with pytest.raises(InvalidInputError) as refused:
+            import_records(workspace, [Account(id="acme", name="Acme"), plan],
+                           registry=get_registry())
+        assert [(p.source, p.path) for p in refused.value.problems] == [
+            (None, ("plan", "p9", "sections", "goals", 0, "colour"))]
+        assert workspace.count(Account) == 0

@@ -17,21 +17,27 @@ removed here (do that in kamcore).
 **Progress.** While ``kam import`` shows a progress bar, :func:`current_meter` returns a
 :class:`ProgressMeter`; adapters that stream files report the bytes they expect and have read
 with it (it is None otherwise, and reporting is optional).
+
+**Where a refused record came from.** The import checks each plan's sections against its
+methodology and refuses the whole import if one is invalid. An adapter that read a plan from a
+parsed :class:`~kamcore.documents.Document` calls :func:`note_origin` with it, and the
+refusal then names the file, line and field of each problem.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 import attrs
 
+from .documents import Document
 from .errors import InvalidInputError, Problem
 from .model import Plan, Record
-from .planning import section_findings
+from .planning import section_problems
 from .registry import Registry
 from .store import SaveOutcome, Workspace
 
@@ -122,15 +128,43 @@ def metering() -> Iterator[ProgressMeter]:
 # -- writing ----------------------------------------------------------------------------------
 
 
+@attrs.frozen
+class _Origin:
+    record: Record  # kept so that its id() is not reused while the import runs
+    document: Document
+    path: tuple[str | int, ...]
+
+
+_ORIGINS: ContextVar[dict[int, _Origin] | None] = ContextVar("kamcore_origins", default=None)
+
+
+def note_origin(record: Record, document: Document, path: Sequence[str | int]) -> None:
+    """Say that an adapter read ``record`` from ``document`` at ``path`` (``("plan",)``), so
+    that an import refusing it names the file, line and field of each problem. Only plans are
+    checked as a whole, so only they need it; outside :func:`import_records` it does nothing."""
+    origins = _ORIGINS.get()
+    if origins is not None:
+        origins[id(record)] = _Origin(record, document, tuple(path))
+
+
 def _check_plan_sections(plan: Plan, registry: Registry) -> None:
     """Refuse a plan whose sections its (installed) methodology's schemas refuse."""
     methodology = registry.methodologies.get(plan.methodology.name)
     if methodology is None:
         return
-    problems = [
-        Problem(f.message, path=("plan", plan.id, *f.path.split(".")) if f.path else ())
-        for f in section_findings(plan, methodology) if f.severity == "error"
-    ]
+    origins = _ORIGINS.get() or {}
+    origin = origins.get(id(plan))
+    problems: list[Problem] = []
+    for section in methodology.sections:
+        if section.key not in plan.sections:
+            continue
+        data = plan.sections[section.key]
+        if origin is not None:
+            problems += section_problems(methodology, section.key, data, origin.document,
+                                         at=(*origin.path, "sections", section.key))
+        else:
+            problems += [attrs.evolve(problem, path=("plan", plan.id, *problem.path))
+                         for problem in section_problems(methodology, section.key, data)]
     if problems:
         raise InvalidInputError(
             f"plan {plan.id!r}: sections refused by {methodology.name}; nothing imported",
@@ -213,6 +247,7 @@ def import_records(workspace: Workspace, records: Iterable[Record], *, dry_run: 
         schemas, as ``kam plan set`` would.
     """
     summary = ImportSummary(dry_run=dry_run)
+    token = _ORIGINS.set({})
     try:
         with workspace.transaction():
             for chunk in _chunks(records, registry):
@@ -222,4 +257,6 @@ def import_records(workspace: Workspace, records: Iterable[Record], *, dry_run: 
                 raise _RollBack
     except _RollBack:
         pass
+    finally:
+        _ORIGINS.reset(token)
     return summary

@@ -55,13 +55,15 @@ def new_plan(workspace: Workspace, methodology: Methodology, account_id: str, *,
 
 
 def section_problems(methodology: Methodology, key: str, data: Any,
-                     document: Document | None = None) -> list[Problem]:
-    """Every way ``data`` fails section ``key``'s schema, located in ``document`` if given."""
+                     document: Document | None = None,
+                     at: Sequence[str | int] = ()) -> list[Problem]:
+    """Every way ``data`` fails section ``key``'s schema, located in ``document`` if given
+    (``data`` is found at path ``at`` in the document: its root by default)."""
     section = methodology.section(key)
     problems = []
     for path, message in section.schema.errors(data):
         if document is not None:
-            problems.append(document.problem(path, message))
+            problems.append(document.problem((*at, *path), message))
         else:
             problems.append(Problem(message, path=("sections", key, *path)))
     return problems

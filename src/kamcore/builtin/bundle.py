@@ -64,7 +64,10 @@ def render_json(context: ExportContext) -> str:
 
 
 def records_of(doc: Document) -> Iterator[Record]:
-    """The records of a bundle document, account first, each validated with its location."""
+    """The records of a bundle document, account first, each validated with its location
+    (the plan's is noted for the import's section check: :func:`kamcore.importing.note_origin`)."""
+    from ..importing import note_origin
+
     data = doc.data
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InvalidInputError(f"{doc.source}: not a kamcore bundle",
@@ -74,7 +77,9 @@ def records_of(doc: Document) -> Iterator[Record]:
             f"{doc.source}: bundle format_version {data.get('format_version')!r} is not "
             f"supported (this kamcore reads {FORMAT_VERSION})")
     yield validate_model(Account, data.get("account"), doc, ("account",))
-    yield validate_model(Plan, data.get("plan"), doc, ("plan",))
+    plan = validate_model(Plan, data.get("plan"), doc, ("plan",))
+    note_origin(plan, doc, ("plan",))
+    yield plan
     for key, cls in LISTS.items():
         items = data.get(key, [])
         if not isinstance(items, list):
