@@ -193,16 +193,18 @@ def test_a_new_fingerprint_removes_folders_unused_for_a_month(cache_dir: Path) -
     import time
 
     month_ago = time.time() - (cache.KEEP_DAYS + 1) * 86400
-    stale, recent, other = (cache_dir / "0123456789abcdef", cache_dir / "fedcba9876543210",
-                            cache_dir / "not-an-entry-folder")
-    for folder in (stale, recent, other):
+    stale, recent = (cache_dir / "kamcore-entries-0123456789abcdef",
+                     cache_dir / "kamcore-entries-fedcba9876543210")
+    # the user's own folders, even old ones named like hex digits, are never touched
+    others = (cache_dir / "not-an-entry-folder", cache_dir / "0123456789abcdef")
+    for folder in (stale, recent, *others):
         (folder / "k-0.json").parent.mkdir(parents=True)
         (folder / "k-0.json").write_text("{}")
-    for folder in (stale, other):
+    for folder in (stale, *others):
         os.utime(folder, (month_ago, month_ago))
     cache.store("k-1", True)
     assert sorted(p.name for p in cache_dir.iterdir()) == sorted(
-        [entry_file("k-1").parent.name, recent.name, other.name])
+        [entry_file("k-1").parent.name, recent.name, *(o.name for o in others)])
     os.utime(recent, (month_ago, month_ago))
     cache.store("k-2", True)  # the folder exists: nothing is pruned
     assert recent.exists()

@@ -133,7 +133,7 @@ def entry_folder() -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    return folder / hashlib.sha256(fingerprint().encode("utf-8")).hexdigest()[:16]
+    return folder / (_ENTRY_PREFIX + hashlib.sha256(fingerprint().encode("utf-8")).hexdigest()[:16])
 
 
 def lookup(key: str) -> Any:
@@ -183,7 +183,10 @@ def store(key: str, value: Any) -> None:
 
 #: Entry folders of other fingerprints unchanged for this many days are removed.
 KEEP_DAYS = 30
-_ENTRY_FOLDER = re.compile(r"[0-9a-f]{16}")
+#: Entry folders are named ``kamcore-entries-<16 hex digits>``: pruning touches nothing else,
+#: even when ``$KAMCORE_CACHE_DIR`` points at a folder that holds other things.
+_ENTRY_PREFIX = "kamcore-entries-"
+_ENTRY_FOLDER = re.compile(re.escape(_ENTRY_PREFIX) + r"[0-9a-f]{16}")
 
 
 def _prune(current: Path) -> None:
