@@ -322,3 +322,23 @@ def test_dry_run_counts_and_writes_nothing(ws: Workspace, registry: Registry,
     summary = _import(ws, registry, samples / "csv", dry_run=True)
     assert summary.total("created") == 18
     assert all(ws.count(cls) == 0 for cls in KINDS)
+
+
+@pytest.mark.parametrize("sobject, column", [
+    ("AccountContactRelation", "ContactId"), ("AccountContactRelation", "AccountId"),
+    ("OpportunityContactRole", "OpportunityId"), ("OpportunityContactRole", "ContactId"),
+])
+def test_a_junction_row_without_one_of_its_ids_is_refused(
+        ws: Workspace, registry: Registry, samples: Path, sobject: str, column: str) -> None:
+    path = samples / "csv" / f"{sobject}.csv"
+    rows = _rows(path)
+    header = [name.casefold() for name in rows[0]]  # headers match whatever their case
+    rows[1][header.index(column.casefold())] = ""
+    _write(path, rows)
+    with pytest.raises(InvalidInputError) as refused:
+        _import(ws, registry, samples / "csv")
+    problem = refused.value.problems[0]
+    assert (problem.source, problem.line) == (str(path), 2)
+    assert [part.casefold() for part in problem.path] == [column.casefold()]
+    assert problem.message == f"an {sobject} needs its {column}"
+    assert ws.count(Stakeholder) == 0

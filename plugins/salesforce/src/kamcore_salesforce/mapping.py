@@ -263,16 +263,23 @@ class Mapper:
 
     # -- relations and contact roles, read before the contacts -------------------------------
 
+    def _link(self, row: Row, first: str, second: str) -> tuple[str | None, str, str]:
+        """A junction row's own Id (checked for repeats, if given) and the two Ids it links,
+        both required."""
+        key = row.key("Id")
+        if key is not None:
+            self.seen.check(row, key)
+        linked = []
+        for name in (first, second):
+            value = row.key(name)
+            if value is None:
+                row.fail(name, f"an {row.sobject} needs its {name}")
+            linked.append(value)
+        return key, linked[0], linked[1]
+
     def _load_relations(self) -> None:
         for row in self._rows("AccountContactRelation"):
-            key = row.key("Id")
-            if key is not None:
-                self.seen.check(row, key)
-            contact, account = row.key("ContactId"), row.key("AccountId")
-            if contact is None:
-                row.fail("ContactId", "an AccountContactRelation needs its ContactId")
-            if account is None:
-                row.fail("AccountId", "an AccountContactRelation needs its AccountId")
+            key, contact, account = self._link(row, "ContactId", "AccountId")
             if row.boolean("IsActive") is False:
                 continue
             labels = (row.text("Roles") or "").split(";")
@@ -282,14 +289,7 @@ class Mapper:
 
     def _load_contact_roles(self) -> None:
         for row in self._rows("OpportunityContactRole"):
-            key = row.key("Id")
-            if key is not None:
-                self.seen.check(row, key)
-            opportunity, contact = row.key("OpportunityId"), row.key("ContactId")
-            if opportunity is None:
-                row.fail("OpportunityId", "an OpportunityContactRole needs its OpportunityId")
-            if contact is None:
-                row.fail("ContactId", "an OpportunityContactRole needs its ContactId")
+            _key, opportunity, contact = self._link(row, "OpportunityId", "ContactId")
             label = row.text("Role")
             role = _ContactRole(opportunity, contact, role_code(label) if label else None,
                                 bool(row.boolean("IsPrimary")))
