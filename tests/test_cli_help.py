@@ -68,3 +68,37 @@ def test_help_of_subcommands_imports_nothing_heavy(argv: list[str], test_plugins
     assert "STATUS 0" in lines, proc.stdout
     assert "HEAVY " in lines, proc.stdout
     assert "Usage: kam" in proc.stdout or "kam, version" in proc.stdout
+
+
+#: The plugins shipped under plugins/, installed into the test environment by `make install`.
+SHIPPED = {"kamcore_simple_plan": "simple_plan", "kamcore_sama7": "sama7",
+           "kamcore_medpicc": "medpicc", "kamcore_hubspot": "hubspot",
+           "kamcore_salesforce": "salesforce", "kamcore_office": "office"}
+
+
+def test_kam_plugins_loads_every_plugin_without_building_the_record_models(
+        kam_env, tmp_path: Path) -> None:
+    """Listing plugins imports each built-in and shipped plugin, but neither pydantic nor the
+    record models: plugin modules import them where a check or adapter runs. (The first run
+    on an empty load cache does: checking the methodologies needs the core shapes' schemas.)"""
+    code = textwrap.dedent("""\
+        import sys
+        from kamcore.cli import run
+        status = run(["plugins"])
+        print("STATUS", status)
+        print("MODULES", ",".join(sorted(sys.modules)))
+        """)
+    env = kam_env({"KAMCORE_LOAD_PLUGINS": None, "KAMCORE_CACHE_DIR": str(tmp_path / "cache")})
+    for _ in range(2):
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+    assert "STATUS 0" in proc.stdout.splitlines(), proc.stdout
+    for plugin in SHIPPED.values():
+        assert f"{plugin} " in proc.stdout, proc.stdout
+    assert "failed" not in proc.stdout, proc.stdout
+    [listed] = [line for line in proc.stdout.splitlines() if line.startswith("MODULES ")]
+    modules = set(listed.removeprefix("MODULES ").split(","))
+    assert set(SHIPPED) | {"kamcore.builtin.staleness", "kamcore.builtin.checks"} <= modules
+    built = sorted(m for m in modules if m.split(".")[0] == "pydantic" or m == "kamcore.model")
+    assert built == [], built

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 import attrs
 
 from .cadence import Cadence
 from .errors import InvalidInputError
-from .methodology import Methodology
-from .model import Finding, Plan, Review
+
+if TYPE_CHECKING:
+    from .methodology import Methodology
+    from .model import Finding, Plan, Review
 
 
 @attrs.frozen
@@ -79,6 +82,8 @@ def overdue_review_findings(plan: Plan, methodology: Methodology, reviews: Itera
     :param source: the plugin reporting it; ``lead`` is put before each message (e.g.
         ``"governance is not running: "``).
     """
+    from .model import Finding
+
     findings = []
     for due in due_reviews(plan, methodology, reviews, as_of):
         if not due.overdue:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..contributions import Adapter
 from ..markers import hookimpl
-from ..model import Record
+
+if TYPE_CHECKING:
+    from ..model import Record
 
 
 def _read_bundle(path: Path) -> Iterator[Record]:

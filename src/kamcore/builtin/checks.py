@@ -3,13 +3,18 @@ and a plan written under another version of its methodology."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..markers import hookimpl
-from ..methodology import Methodology
-from ..model import Finding, Plan
+
+if TYPE_CHECKING:
+    from ..methodology import Methodology
+    from ..model import Finding, Plan
 
 
 @hookimpl
 def kam_check_plan(plan: Plan, methodology: Methodology) -> list[Finding]:
+    from ..model import Finding
     from ..planning import gate_findings, section_findings
 
     findings = section_findings(plan, methodology)

@@ -8,11 +8,14 @@ within :data:`ACTIVE_WITHIN_DAYS` days.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..contributions import Signal
 from ..markers import hookimpl
-from ..model import Stakeholder
-from ..snapshot import AccountSnapshot
+
+if TYPE_CHECKING:
+    from ..model import Stakeholder
+    from ..snapshot import AccountSnapshot
 
 ACTIVE_WITHIN_DAYS = 90
 

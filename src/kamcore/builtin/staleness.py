@@ -39,16 +39,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 import attrs
 
 from ..cadence import Cadence
 from ..markers import hookimpl
-from ..methodology import Methodology
-from ..model import Finding, Plan, Severity, Stakeholder
 from ..reviews import last_review, plan_cadence
-from ..shapes import ShapedItem, overdue_since, shaped_items
-from ..snapshot import AccountSnapshot
+
+if TYPE_CHECKING:
+    from ..methodology import Methodology
+    from ..model import Finding, Plan, Severity, Stakeholder
+    from ..shapes import ShapedItem
+    from ..snapshot import AccountSnapshot
 
 SOURCE = "kamcore"
 DEFAULT_CONTACT_DAYS = 90
@@ -113,6 +116,8 @@ def economic_buyer_role(methodology: Methodology) -> str:
 
 def _finding(code: str, message: str, *, path: str | None = None, subject: str | None = None,
              severity: Severity = "warning") -> Finding:
+    from ..model import Finding
+
     return Finding(severity=severity, code=code, message=message, path=path, source=SOURCE,
                    subject=subject)
 
@@ -166,6 +171,8 @@ def contact_findings(methodology: Methodology, snapshot: AccountSnapshot,
 def overdue_action_findings(items: Sequence[ShapedItem], as_of: date) -> list[Finding]:
     """``action-overdue`` for each open action among the plan's shaped ``items`` that is past
     its due date."""
+    from ..shapes import overdue_since
+
     findings = []
     for shaped in items:
         if shaped.shape != "action":
@@ -243,6 +250,8 @@ def economic_buyer_findings(plan: Plan, snapshot: AccountSnapshot, role: str,
 def staleness_findings(plan: Plan, methodology: Methodology, snapshot: AccountSnapshot,
                        as_of: date) -> list[Finding]:
     """Every staleness finding about ``plan`` as of ``as_of``."""
+    from ..shapes import shaped_items
+
     try:
         settings = StalenessSettings.of(methodology)
     except ValueError as exc:

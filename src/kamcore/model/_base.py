@@ -31,9 +31,14 @@ ExternalIds = Annotated[
 
 
 class Shape(BaseModel):
-    """Base of every kamcore model: unknown fields are refused, values are re-validated."""
+    """Base of every kamcore model: unknown fields are refused, values are re-validated.
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+    Each model's validator is built on first use (``defer_build``), so importing the models,
+    as every plugin does, costs little until a record is actually read or written.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False,
+                              defer_build=True)
 
 
 class Record(Shape):

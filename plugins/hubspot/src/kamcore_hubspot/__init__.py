@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kamcore import hookimpl
 from kamcore.contributions import Adapter
-from kamcore.model import Record
+
+if TYPE_CHECKING:
+    from kamcore.model import Record
 
 __all__ = ["kam_adapters"]
 

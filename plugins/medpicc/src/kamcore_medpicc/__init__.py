@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING
 
 from kamcore import hookimpl
-from kamcore.methodology import Methodology
-from kamcore.model import Finding, Plan
-from kamcore.snapshot import AccountSnapshot
 
-from . import checks
 from .rules import QualificationRules, SettingsError
 from .scoring import Qualification, RedFlag, qualify
+
+if TYPE_CHECKING:
+    from kamcore.methodology import Methodology
+    from kamcore.model import Finding, Plan
+    from kamcore.snapshot import AccountSnapshot
 
 __all__ = [
     "Qualification",
@@ -42,4 +44,6 @@ def kam_methodologies() -> list[Traversable]:
 def kam_check_plan(plan: Plan, methodology: Methodology,
                    snapshot: AccountSnapshot) -> list[Finding]:
     """medpicc's findings for plans under ``medpicc`` or a variant of it; else ``[]``."""
+    from . import checks
+
     return checks.check_plan(plan, methodology, snapshot)

@@ -9,14 +9,16 @@ scores out of 18, MEDDICC out of 21 and MEDDPICC out of 24.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from kamcore.methodology import Methodology
-from kamcore.model import Opportunity
 
 from .rules import MAX_SCORE, QualificationRules, Stage
+
+if TYPE_CHECKING:
+    from kamcore.model import Opportunity
 
 
 @attrs.frozen

@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import date
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING
 
 from kamcore import hookimpl
-from kamcore.methodology import Methodology
-from kamcore.model import Account, Finding, Plan
-from kamcore.snapshot import AccountSnapshot
 
-from . import checks
+if TYPE_CHECKING:
+    from kamcore.methodology import Methodology
+    from kamcore.model import Account, Finding, Plan
+    from kamcore.snapshot import AccountSnapshot
 
 __all__ = ["kam_check_plan", "kam_methodologies"]
 
@@ -32,4 +33,6 @@ def kam_methodologies() -> list[Traversable]:
 def kam_check_plan(plan: Plan, account: Account, methodology: Methodology,
                    snapshot: AccountSnapshot, as_of: date) -> list[Finding]:
     """sama7's findings for plans under ``sama7`` or a variant of it; else ``[]``."""
+    from . import checks
+
     return checks.check_plan(plan, account, methodology, snapshot, as_of)
