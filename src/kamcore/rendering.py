@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .contributions import ExportContext
 
 _STEP_NUMBER = re.compile(r"^\s*\d+[.)]\s+")
 
@@ -47,3 +50,16 @@ def unnumbered(title: str) -> str:
     """A step title without a hand-written number (``1. Customer business`` ->
     ``Customer business``): reports number the steps themselves."""
     return _STEP_NUMBER.sub("", title)
+
+
+def step_title(context: ExportContext) -> str:
+    """The plan's current step as reports show it, ``Customer business (step 1 of 7)``; the
+    bare step key when the methodology is not installed or has no such step."""
+    methodology, plan = context.methodology, context.plan
+    if methodology is None:
+        return plan.step
+    keys = [step.key for step in methodology.steps]
+    if plan.step not in keys:
+        return plan.step
+    index = keys.index(plan.step)
+    return f"{unnumbered(methodology.steps[index].title)} (step {index + 1} of {len(keys)})"

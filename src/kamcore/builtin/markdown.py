@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..contributions import ExportContext
-from ..rendering import flat, label, unnumbered
+from ..rendering import flat, label, step_title, unnumbered
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~=-])")
 
@@ -68,7 +68,7 @@ def render_markdown(context: ExportContext) -> str:
               f"{escape(plan.methodology.name)} {escape(plan.methodology.version)} (not installed)")
     out += [f"- **Methodology**: {method}",
             f"- **Period**: {escape(plan.period or 'not set')}",
-            f"- **Current step**: {escape(_step_title(context))}",
+            f"- **Current step**: {escape(step_title(context))}",
             f"- **Plan**: {escape(plan.id)}, revision {plan.revision}", ""]
     if pack:
         out += _review_pack(context)
@@ -164,17 +164,6 @@ def _previous(value: Any) -> str:
 
 def _money(value: float | None) -> str:
     return "" if value is None else f"{value:,.0f}"
-
-
-def _step_title(context: ExportContext) -> str:
-    methodology = context.methodology
-    if methodology is None:
-        return context.plan.step
-    keys = [step.key for step in methodology.steps]
-    if context.plan.step not in keys:
-        return context.plan.step
-    index = keys.index(context.plan.step)
-    return f"{unnumbered(methodology.steps[index].title)} (step {index + 1} of {len(keys)})"
 
 
 def _plan_body(context: ExportContext) -> list[str]:

@@ -25,7 +25,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kamcore.contributions import ExportContext
-from kamcore.rendering import label
+from kamcore.rendering import label, step_title
 from kamcore.shapes import PlanItems, find_items
 
 from .facts import (
@@ -257,22 +257,11 @@ def _title_slide(deck: Deck) -> None:
          {"size": 20, "bold": True, "colour": "FFFFFF"}),
         (f"{plan.methodology.name} {plan.methodology.version}"
          + (f" \u00b7 period {plan.period}" if plan.period else ""), {"colour": "DBE4F0"}),
-        (f"Current step: {_step_title(context)}", {"colour": "DBE4F0"}),
+        (f"Current step: {step_title(context)}", {"colour": "DBE4F0"}),
         (f"Plan {plan.id}, revision {plan.revision} \u00b7 as of {when(context.as_of)}",
          {"colour": "B9C7DA", "size": 14}),
     ]
     deck.text(slide, 0.6, 3.3, 12.0, 2.4, lines, size=16)
-
-
-def _step_title(context: ExportContext) -> str:
-    methodology, plan = context.methodology, context.plan
-    if methodology is None:
-        return plan.step
-    keys = [s.key for s in methodology.steps]
-    if plan.step not in keys:
-        return plan.step
-    index = keys.index(plan.step)
-    return f"{methodology.steps[index].title} (step {index + 1} of {len(keys)})"
 
 
 def _summary_slide(deck: Deck, items: PlanItems) -> None:
@@ -284,7 +273,7 @@ def _summary_slide(deck: Deck, items: PlanItems) -> None:
              ("Account manager", account.owner),
              ("Annual revenue", compact(account.annual_revenue)),
              ("Business units", ", ".join(sorted(account.business_units))),
-             ("Period", context.plan.period), ("Current step", _step_title(context))]
+             ("Period", context.plan.period), ("Current step", step_title(context))]
     lines: list[str | tuple[str, dict[str, Any]]] = []
     for name, value in facts:
         if value:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from kamcore.contributions import ExportContext
 from kamcore.exporting import neutralise_formula
-from kamcore.rendering import flat, label
+from kamcore.rendering import flat, label, step_title
 from kamcore.shapes import PlanItems, find_items, iter_sections
 
 from .facts import (
@@ -163,7 +163,7 @@ def _summary(sheet: Worksheet, context: ExportContext, items: PlanItems) -> None
         ("Methodology", methodology.title if methodology else
          f"{plan.methodology.name} (not installed)"),
         ("Methodology version", plan.methodology.version), ("Period", plan.period),
-        ("Current step", _step_title(context)), ("Report as of", today),
+        ("Current step", step_title(context)), ("Report as of", today),
         ("Stakeholders", len(snapshot.stakeholders)),
         ("Open pipeline", sum(o.amount or 0 for o in snapshot.opportunities
                               if o.status == "open")),
@@ -182,17 +182,6 @@ def _summary(sheet: Worksheet, context: ExportContext, items: PlanItems) -> None
         if name in ("Annual revenue", "Open pipeline") or name.startswith("Whitespace"):
             sheet.cell(row=row, column=2).number_format = "#,##0"
         row += 1
-
-
-def _step_title(context: ExportContext) -> str:
-    methodology, plan = context.methodology, context.plan
-    if methodology is None:
-        return plan.step
-    keys = [s.key for s in methodology.steps]
-    if plan.step not in keys:
-        return plan.step
-    index = keys.index(plan.step)
-    return f"{methodology.steps[index].title} (step {index + 1} of {len(keys)})"
 
 
 def _whitespace(sheet: Worksheet, context: ExportContext, items: PlanItems) -> None:
