@@ -3,7 +3,7 @@ scorer's element list; the gate holds; bad scores are refused with their path.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from kamcore.planning import AdvanceRefused, advance, new_plan, set_section
 from kamcore.plugins import PluginHost
 from kamcore.registry import Registry
 from kamcore.store import Workspace
+from kamcore.testing import message_at
 
 Scored = Callable[..., dict[str, Any]]
 
@@ -26,15 +27,6 @@ MEDDIC = ["metrics", "economic_buyer", "decision_criteria", "decision_process",
 MEDDICC = [*MEDDIC, "competition"]
 
 
-def points_at(problems: Iterable[Problem], path: tuple[str | int, ...]) -> str | None:
-    """The message of the problem at ``path``; for an unknown key (the last part of ``path``)
-    also accept a problem at the object holding it that names the key. None if there is none."""
-    for problem in problems:
-        if problem.path == path:
-            return problem.message
-        if path and problem.path == path[:-1] and repr(path[-1]) in problem.message:
-            return problem.message
-    return None
 
 
 def test_plugin_is_loaded_without_errors(host: PluginHost, registry: Registry) -> None:
@@ -83,7 +75,7 @@ def test_section_schema_accepts_exactly_the_scored_elements(registry: Registry,
     for dropped in sorted(set(MEDDPICC) - set(elements)):
         data = {"opp-1": {**full, dropped: {"score": 1, "evidence": "x"}}}
         problems = [Problem(message, path=path) for path, message in schema.errors(data)]
-        assert len(problems) == 1 and points_at(problems, ("opp-1", dropped)), problems
+        assert len(problems) == 1 and message_at(problems, ("opp-1", dropped)), problems
 
 
 def test_cannot_leave_qualify_without_scores(ws: Workspace, medpicc: Methodology,
@@ -122,6 +114,6 @@ def test_bad_scores_are_refused_with_their_path(
     plan = new_plan(ws, methodology, account.id)
     with pytest.raises(InvalidInputError) as refused:
         set_section(ws, methodology, plan, "qualification", data)
-    message = points_at(refused.value.problems, ("sections", "qualification", *path))
+    message = message_at(refused.value.problems, ("sections", "qualification", *path))
     assert message is not None and says in message
     assert ws.get(Plan, plan.id).revision == plan.revision

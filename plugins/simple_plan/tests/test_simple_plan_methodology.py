@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import pytest
 
-from kamcore.errors import InvalidInputError, Problem
+from kamcore.errors import InvalidInputError
 from kamcore.methodology import Methodology
 from kamcore.model import Plan
 from kamcore.planning import AdvanceRefused, advance, set_section
 from kamcore.plugins import PluginHost
 from kamcore.registry import Registry
 from kamcore.store import Workspace
+from kamcore.testing import message_at
 
 GOAL = {"title": "Cut order-to-cash time by 30%", "stated_by": "CFO Dana Reyes"}
 MAPPED = {"name": "Dana Reyes", "role": "economic_buyer", "influence": 5, "support": 1}
 ACTION = {"title": "Run the O2C workshop", "owner": "kim", "due": "2031-03-01"}
 
 
-def points_at(problems: Iterable[Problem], path: tuple[str | int, ...]) -> str | None:
-    """The message of the problem at ``path``; for an unknown key (the last part of ``path``)
-    also accept a problem at the object holding it that names the key. None if there is none."""
-    for problem in problems:
-        if problem.path == path:
-            return problem.message
-        if path and problem.path == path[:-1] and repr(path[-1]) in problem.message:
-            return problem.message
-    return None
 
 
 def test_plugin_is_loaded_without_errors(host: PluginHost) -> None:
@@ -107,5 +97,5 @@ def test_bad_section_data_is_refused_with_its_path(
         path: tuple[str | int, ...]) -> None:
     with pytest.raises(InvalidInputError) as refused:
         set_section(ws, methodology, plan, key, data)
-    assert points_at(refused.value.problems, path) is not None
+    assert message_at(refused.value.problems, path) is not None
     assert ws.get(Plan, plan.id).revision == plan.revision  # nothing saved

@@ -34,6 +34,7 @@ from .factories import (
     sample_stakeholder,
     seed_account,
 )
+from .problems import message_at
 
 __all__ = [
     "HOSTILE_ACTION_TITLE",
@@ -43,6 +44,7 @@ __all__ = [
     "MethodologyContract",
     "PluginContract",
     "RubricContract",
+    "message_at",
     "sample_account",
     "sample_opportunity",
     "sample_plan",
