@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from kamcore.model import Account, MethodologyRef, Opportunity, Plan, Record, Stakeholder
-from kamcore.plugins import make_plugin_host
+from kamcore.plugin.host import make_plugin_host
 from kamcore.store import Workspace
 
 SENIORITIES = ("c_level", "vp", "director", "manager", "individual")

@@ -166,7 +166,7 @@ def check_and_score(db: Path) -> float:
     """Check every plan and score every account with the rubric, from the workspace (as
     ``kam score --all`` and ``kam export --all`` read it: one streamed pass)."""
     from kamcore.planning import check_plan
-    from kamcore.registry import get_registry
+    from kamcore.plugin.registry import get_registry
     from kamcore.rubric import score_account
     from kamcore.store import Workspace
 
@@ -228,8 +228,8 @@ def bench_portfolio(dbs: dict[int, Path], runs: int, runs_large: int) -> list[di
 
 def bench_import(folder: Path, contacts: int, runs: int) -> dict[str, Any]:
     from kamcore.importing import import_records
-    from kamcore.plugins import make_plugin_host
-    from kamcore.registry import get_registry
+    from kamcore.plugin.host import make_plugin_host
+    from kamcore.plugin.registry import get_registry
     from kamcore.store import Workspace
 
     adapter = get_registry().adapter("salesforce-csv")
@@ -349,7 +349,7 @@ def bench_html(db: Path, runs: int, plans: int) -> dict[str, Any]:
     from kamcore.builtin.html import environment, report_data
     from kamcore.exporting import export_context, export_contexts
     from kamcore.model import Plan
-    from kamcore.registry import get_registry
+    from kamcore.plugin.registry import get_registry
     from kamcore.store import Workspace
 
     registry = get_registry()

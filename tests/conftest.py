@@ -111,8 +111,8 @@ def kam(tmp_path: Path) -> KamRunner:
 
 
 def _reset_process_plugins() -> None:
-    from kamcore.plugins import get_plugin_host
-    from kamcore.registry import get_registry
+    from kamcore.plugin.host import get_plugin_host
+    from kamcore.plugin.registry import get_registry
 
     get_registry.cache_clear()
     get_plugin_host.cache_clear()
@@ -266,7 +266,7 @@ def plugins_on_path(test_plugins: Path, monkeypatch: pytest.MonkeyPatch) -> Path
 @pytest.fixture
 def core_host() -> Any:
     """A plugin host with only the built-in plugins (no entry points)."""
-    from kamcore.plugins import make_plugin_host
+    from kamcore.plugin.host import make_plugin_host
 
     return make_plugin_host(entry_points=False, strict=False)
 

@@ -387,7 +387,7 @@ def test_an_edited_methodology_is_checked_again(cache_dir: Path, methodology_dir
 
 def test_kam_plugins_second_run_imports_neither_jsonschema_nor_yaml(
         tmp_path: Path, methodology_dir: Path, kam_env: Callable[..., dict[str, str]]) -> None:
-    script = ("import sys; from kamcore.registry import get_registry; reg = get_registry(); "
+    script = ("import sys; from kamcore.plugin.registry import get_registry; reg = get_registry(); "
               "assert 'kt-gated' in reg.methodologies, reg.host.listing(); "
               "print(sorted({'jsonschema', 'yaml', 'referencing'} & set(sys.modules)))")
     env = kam_env({cache.ENV_VAR: str(tmp_path / "cache"),

@@ -11,7 +11,7 @@ from kamcore.exporting import export_context
 from kamcore.methodology import build_methodology
 from kamcore.model import Plan
 from kamcore.planning import new_plan
-from kamcore.registry import Registry
+from kamcore.plugin.registry import Registry
 from kamcore.store import Workspace
 from kamcore.testing import (
     AdapterContract,

@@ -230,8 +230,8 @@ def test_tutorial_methodology_loads_and_walks(tmp_path: Path) -> None:
     from kamcore.methodology import load_methodologies
     from kamcore.model import Account
     from kamcore.planning import advance, new_plan, set_section
-    from kamcore.plugins import make_plugin_host
-    from kamcore.registry import Registry
+    from kamcore.plugin.host import make_plugin_host
+    from kamcore.plugin.registry import Registry
     from kamcore.store import Workspace
 
     page = DOCS / "tutorial-house-methodology.md"
@@ -258,8 +258,8 @@ def test_tutorial_methodology_loads_and_walks(tmp_path: Path) -> None:
 def test_reference_derivation_example_loads() -> None:
     from kamcore.documents import parse_document
     from kamcore.methodology import load_methodologies
-    from kamcore.plugins import make_plugin_host
-    from kamcore.registry import Registry
+    from kamcore.plugin.host import make_plugin_host
+    from kamcore.plugin.registry import Registry
 
     registry = Registry(make_plugin_host(allowlist=frozenset({"sama7"}), strict=True))
     page = DOCS / "reference" / "methodology-yaml.md"
@@ -292,8 +292,8 @@ def test_embedding_examples_run(tmp_path: Path) -> None:
 
 @needs_sama7
 def test_writing_plugins_examples_register_cleanly() -> None:
-    from kamcore.plugins import make_plugin_host
-    from kamcore.registry import Registry
+    from kamcore.plugin.host import make_plugin_host
+    from kamcore.plugin.registry import Registry
 
     modules = {}
     for index, block in enumerate(_code_blocks(DOCS / "writing-plugins.md", "python")):
@@ -440,8 +440,8 @@ def _documented_document_names() -> set[str]:
 
 @needs_repo_plugins
 def test_names_in_kam_command_lines_are_installed() -> None:
-    from kamcore.plugins import make_plugin_host
-    from kamcore.registry import Registry
+    from kamcore.plugin.host import make_plugin_host
+    from kamcore.plugin.registry import Registry
 
     registry = Registry(make_plugin_host(allowlist=None, strict=True))
     own = _documented_document_names()
@@ -592,8 +592,8 @@ def test_every_review_pack_option_is_documented() -> None:
 
 
 def test_home_page_lists_every_builtin_plugin_and_contribution() -> None:
-    from kamcore.plugins import BUILTIN_PLUGINS, make_plugin_host
-    from kamcore.registry import Registry
+    from kamcore.plugin.host import BUILTIN_PLUGINS, make_plugin_host
+    from kamcore.plugin.registry import Registry
 
     index = (DOCS / "index.md").read_text(encoding="utf-8")
     for name in BUILTIN_PLUGINS:

@@ -317,7 +317,7 @@ def test_a_plan_given_in_code_is_refused_at_its_field_path(tmp_path: Path) -> No
     # records built in code (no document to point into) are refused by field path alone
     from kamcore.errors import InvalidInputError
     from kamcore.importing import import_records
-    from kamcore.registry import get_registry
+    from kamcore.plugin.registry import get_registry
 
     plan = Plan(id="p9", account_id="acme", step="understand",
                 methodology=MethodologyRef(name="simple_plan", version="1.0.0"),

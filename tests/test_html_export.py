@@ -31,7 +31,6 @@ import yaml
 from markupsafe import escape
 
 from kamcore.builtin.html import render_html, render_portfolio, report_data
-from kamcore.contributions import ExportContext
 from kamcore.documents import Document
 from kamcore.methodology import Methodology, build_methodology
 from kamcore.model import (
@@ -45,7 +44,8 @@ from kamcore.model import (
     Stakeholder,
 )
 from kamcore.planning import check_plan
-from kamcore.plugins import make_plugin_host
+from kamcore.plugin.contributions import ExportContext
+from kamcore.plugin.host import make_plugin_host
 from kamcore.shapes import find_items
 from kamcore.store import Workspace
 from kamcore.testing import (
@@ -380,7 +380,7 @@ def test_renders_the_example_of_every_installed_methodology(tmp_path: Path) -> N
     from kamcore.builtin.csv_actions import render_csv
     from kamcore.exporting import export_context
     from kamcore.planning import set_section
-    from kamcore.registry import Registry
+    from kamcore.plugin.registry import Registry
     from kamcore.testing import sample_plan
 
     host = make_plugin_host(allowlist=frozenset({"sama7", "medpicc", "simple_plan"}),

@@ -167,8 +167,8 @@ def test_empty_allowlist_loads_no_external_plugin(kam, kam_run, plugin_env,
 
 
 def test_host_loads_each_plugin_in_isolation(plugins_on_path: Path) -> None:
-    from kamcore.plugins import make_plugin_host
-    from kamcore.registry import Registry
+    from kamcore.plugin.host import make_plugin_host
+    from kamcore.plugin.registry import Registry
 
     host = make_plugin_host(allowlist=None, strict=False)
     info = {p.name: p for p in host.listing()}
@@ -189,7 +189,7 @@ def test_host_loads_each_plugin_in_isolation(plugins_on_path: Path) -> None:
 
 def test_strict_host_raises_plugin_error(plugins_on_path: Path) -> None:
     from kamcore.errors import PluginError
-    from kamcore.plugins import make_plugin_host
+    from kamcore.plugin.host import make_plugin_host
 
     with pytest.raises(PluginError, match="broken"):
         make_plugin_host(allowlist=frozenset({"broken"}), strict=True)
@@ -197,9 +197,9 @@ def test_strict_host_raises_plugin_error(plugins_on_path: Path) -> None:
 
 def test_good_plugin_signal_and_exporter_work(plugins_on_path: Path, core_host) -> None:
     from kamcore import Account, AccountSnapshot, Stakeholder
-    from kamcore.contributions import ExportContext
-    from kamcore.plugins import make_plugin_host
-    from kamcore.registry import Registry
+    from kamcore.plugin.contributions import ExportContext
+    from kamcore.plugin.host import make_plugin_host
+    from kamcore.plugin.registry import Registry
 
     registry = Registry(make_plugin_host(allowlist=frozenset({"good"}), strict=True))
     account = Account(id="acme", name="Acme")
@@ -220,8 +220,8 @@ def test_good_plugin_signal_and_exporter_work(plugins_on_path: Path, core_host) 
 
 def test_unknown_names_list_what_exists(plugins_on_path: Path) -> None:
     from kamcore.errors import NotFoundError
-    from kamcore.plugins import make_plugin_host
-    from kamcore.registry import Registry
+    from kamcore.plugin.host import make_plugin_host
+    from kamcore.plugin.registry import Registry
 
     registry = Registry(make_plugin_host(allowlist=frozenset({"good"}), strict=False))
     with pytest.raises(NotFoundError) as info:
@@ -235,8 +235,8 @@ def test_unknown_names_list_what_exists(plugins_on_path: Path) -> None:
 
 def test_duplicate_contribution_names_keep_the_first(core_host) -> None:
     from kamcore import Exporter, hookimpl
-    from kamcore.plugins import PluginInfo
-    from kamcore.registry import Registry
+    from kamcore.plugin.host import PluginInfo
+    from kamcore.plugin.registry import Registry
 
     class Duplicate:
         @hookimpl
@@ -251,7 +251,7 @@ def test_duplicate_contribution_names_keep_the_first(core_host) -> None:
 
 def test_a_hookimpl_with_an_unknown_argument_is_refused(core_host) -> None:
     from kamcore import hookimpl
-    from kamcore.plugins import PluginInfo
+    from kamcore.plugin.host import PluginInfo
 
     class Bad:
         @hookimpl
@@ -272,8 +272,8 @@ def test_raising_check_becomes_plugin_failed_finding(plugins_on_path: Path,
                                                      tmp_path: Path) -> None:
     from kamcore import Account, Workspace
     from kamcore.planning import check_plan, new_plan
-    from kamcore.plugins import make_plugin_host
-    from kamcore.registry import Registry
+    from kamcore.plugin.host import make_plugin_host
+    from kamcore.plugin.registry import Registry
 
     host = make_plugin_host(allowlist=frozenset({"good", "raising"}), strict=False)
     registry = Registry(host)
@@ -339,8 +339,8 @@ def test_plan_check_and_export_in_process(kam_run, plugins_on_path: Path, tmp_pa
 def test_kam_adapters_contributes_an_importer(core_host, tmp_path: Path) -> None:
     from kamcore import Account, Adapter, Workspace, hookimpl
     from kamcore.importing import import_records
-    from kamcore.plugins import PluginInfo
-    from kamcore.registry import Registry
+    from kamcore.plugin.host import PluginInfo
+    from kamcore.plugin.registry import Registry
 
     def read(path: Path):  # type: ignore[no-untyped-def]
         for line in path.read_text().splitlines():
@@ -367,8 +367,8 @@ def test_kam_adapters_contributes_an_importer(core_host, tmp_path: Path) -> None
 
 def test_kam_rubrics_contributes_a_rubric(core_host) -> None:
     from kamcore import hookimpl
-    from kamcore.plugins import PluginInfo
-    from kamcore.registry import Registry
+    from kamcore.plugin.host import PluginInfo
+    from kamcore.plugin.registry import Registry
 
     rubric = {"name": "kt-fit", "version": "1.0", "title": "Fit", "scale": {"min": 1, "max": 5},
               "criteria": [{"key": "fit", "title": "Fit", "weight": 1.0}],
@@ -391,8 +391,8 @@ def test_kam_rubrics_contributes_a_rubric(core_host) -> None:
 
 def test_registration_hook_returning_junk_is_reported(core_host) -> None:
     from kamcore import hookimpl
-    from kamcore.plugins import PluginInfo
-    from kamcore.registry import Registry
+    from kamcore.plugin.host import PluginInfo
+    from kamcore.plugin.registry import Registry
 
     class Junk:
         @hookimpl
@@ -412,7 +412,7 @@ def test_kam_review_recorded_runs_after_commit(core_host, tmp_path: Path) -> Non
 
     from kamcore import Account, Review, Workspace, hookimpl
     from kamcore.model import MethodologyRef, Plan
-    from kamcore.plugins import PluginInfo
+    from kamcore.plugin.host import PluginInfo
 
     seen: list[tuple[str, int, bool]] = []
 

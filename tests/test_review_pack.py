@@ -105,7 +105,7 @@ def test_plain_export_is_unchanged(planned: Any) -> None:
 
 
 def test_options_are_documented_json_data(planned: Any, tmp_path: Path) -> None:
-    from kamcore.registry import get_registry
+    from kamcore.plugin.registry import get_registry
     from kamcore.reviewpack import OPTION_KEYS, review_pack_options
 
     kam_run = planned

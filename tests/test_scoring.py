@@ -12,8 +12,8 @@ from kamcore.cli import run
 from kamcore.documents import parse_document
 from kamcore.errors import InvalidInputError
 from kamcore.model import Account, ScoreCard, Stakeholder
-from kamcore.plugins import make_plugin_host
-from kamcore.registry import Registry
+from kamcore.plugin.host import make_plugin_host
+from kamcore.plugin.registry import Registry
 from kamcore.rubric import build_rubric, score_account
 from kamcore.snapshot import AccountSnapshot
 from kamcore.store import Workspace

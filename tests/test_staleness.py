@@ -293,8 +293,8 @@ def _sama7_installed() -> bool:
 @pytest.mark.skipif(not _sama7_installed(), reason="the sama7 plugin is not installed")
 def test_sama7_initiatives_are_actions() -> None:
     """sama7 does not report overdue initiatives itself; the core does, by shape."""
-    from kamcore.plugins import make_plugin_host
-    from kamcore.registry import Registry
+    from kamcore.plugin.host import make_plugin_host
+    from kamcore.plugin.registry import Registry
 
     registry = Registry(make_plugin_host(allowlist=frozenset({"sama7"}), strict=True))
     sama7 = registry.methodology("sama7")

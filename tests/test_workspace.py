@@ -262,7 +262,7 @@ def test_get_unknown_lists_existing(ws: Workspace) -> None:
 
 def test_plan_saved_event_reaches_plugins(backend: Backend, core_host: Any) -> None:
     from kamcore import hookimpl
-    from kamcore.plugins import PluginInfo
+    from kamcore.plugin.host import PluginInfo
 
     seen: list[tuple[int, int | None]] = []
 

@@ -47,7 +47,7 @@ class HookDocError(Exception):
 
 def hookspecs() -> list[tuple[str, Callable[..., Any]]]:
     """``(name, function)`` of every hookspec in :mod:`kamcore.hookspecs`, in source order."""
-    from kamcore import hookspecs as module
+    from kamcore.plugin import spec as module
 
     found = [
         (name, fn) for name, fn in vars(module).items()
@@ -58,7 +58,7 @@ def hookspecs() -> list[tuple[str, Callable[..., Any]]]:
 
 def hook_groups() -> dict[str, str]:
     """Hook name -> the ``# -- group ----`` comment it stands under in ``hookspecs.py``."""
-    from kamcore import hookspecs as module
+    from kamcore.plugin import spec as module
 
     groups: dict[str, str] = {}
     group = "Hooks"
@@ -253,7 +253,7 @@ def render_hook_reference() -> str:
 
     :raises HookDocError: a hookspec's docstring does not state its contract.
     """
-    from kamcore import hookspecs as module
+    from kamcore.plugin import spec as module
 
     specs = hookspecs()
     problems = [problem for name, fn in specs for problem in contract_problems(name, fn)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .markers import hookimpl, hookspec
+from .plugin.markers import hookimpl, hookspec
 
 __version__ = "0.1.0"
 
@@ -41,19 +41,19 @@ _LAZY: dict[str, str] = {
     "WorkspaceError": "kamcore.errors",
     "Problem": "kamcore.errors",
     # contributions and runtime objects
-    "Exporter": "kamcore.contributions",
-    "Adapter": "kamcore.contributions",
-    "Signal": "kamcore.contributions",
-    "ExportContext": "kamcore.contributions",
+    "Exporter": "kamcore.plugin.contributions",
+    "Adapter": "kamcore.plugin.contributions",
+    "Signal": "kamcore.plugin.contributions",
+    "ExportContext": "kamcore.plugin.contributions",
     "AccountSnapshot": "kamcore.snapshot",
     "Methodology": "kamcore.methodology",
     "Rubric": "kamcore.rubric",
     "Workspace": "kamcore.store",
-    "Registry": "kamcore.registry",
-    "get_registry": "kamcore.registry",
-    "PluginHost": "kamcore.plugins",
-    "make_plugin_host": "kamcore.plugins",
-    "get_plugin_host": "kamcore.plugins",
+    "Registry": "kamcore.plugin.registry",
+    "get_registry": "kamcore.plugin.registry",
+    "PluginHost": "kamcore.plugin.host",
+    "make_plugin_host": "kamcore.plugin.host",
+    "get_plugin_host": "kamcore.plugin.host",
     "AdvanceRefused": "kamcore.planning",
 }
 
@@ -72,7 +72,6 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from .contributions import Adapter, ExportContext, Exporter, Signal
     from .errors import (
         ConflictError,
         InvalidInputError,
@@ -102,8 +101,9 @@ if TYPE_CHECKING:
         WhitespaceCell,
     )
     from .planning import AdvanceRefused
-    from .plugins import PluginHost, get_plugin_host, make_plugin_host
-    from .registry import Registry, get_registry
+    from .plugin.contributions import Adapter, ExportContext, Exporter, Signal
+    from .plugin.host import PluginHost, get_plugin_host, make_plugin_host
+    from .plugin.registry import Registry, get_registry
     from .rubric import Rubric
     from .snapshot import AccountSnapshot
     from .store import Workspace

@@ -6,10 +6,10 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from .contributions import ExportContext
 from .model import Plan
 from .planning import check_plan
-from .registry import Registry
+from .plugin.contributions import ExportContext
+from .plugin.registry import Registry
 from .snapshot import AccountSnapshot
 from .store import Workspace
 

@@ -38,7 +38,7 @@ from .documents import Document
 from .errors import InvalidInputError, Problem
 from .model import Plan, Record
 from .planning import section_problems
-from .registry import Registry
+from .plugin.registry import Registry
 from .store import SaveOutcome, Workspace
 
 _META_FIELDS = frozenset({"revision", "created_at", "updated_at", "updated_by"})

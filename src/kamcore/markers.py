@@ -1,11 +1,5 @@
-"""The pluggy markers of the ``kamcore`` project."""
+"""Deprecated: moved to :mod:`kamcore.plugin.markers` (see ``docs/deprecation.md``)."""
 
-from __future__ import annotations
+from ._moved import forward
 
-import pluggy
-
-PROJECT_NAME = "kamcore"
-ENTRY_POINT_GROUP = "kamcore"
-
-hookspec = pluggy.HookspecMarker(PROJECT_NAME)
-hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+__getattr__ = forward("kamcore.markers", "kamcore.plugin.markers")

@@ -15,7 +15,7 @@ from .documents import Document
 from .errors import InvalidInputError, KamError, Problem, format_path
 from .methodology import Methodology
 from .model import Account, Finding, MethodologyRef, Plan, Severity
-from .plugins import PluginHost
+from .plugin.host import PluginHost
 from .snapshot import AccountSnapshot
 from .store import Workspace
 

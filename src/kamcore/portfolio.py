@@ -13,7 +13,7 @@ import attrs
 
 from .errors import InvalidInputError
 from .model import Account, ScoreCard
-from .registry import Registry
+from .plugin.registry import Registry
 from .rubric import Rubric, score_account
 from .store import Workspace
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .contributions import ExportContext
+    from .plugin.contributions import ExportContext
 
 _STEP_NUMBER = re.compile(r"^\s*\d+[.)]\s+")
 

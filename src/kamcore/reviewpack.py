@@ -41,7 +41,7 @@ import attrs
 
 if TYPE_CHECKING:
     from .model import Plan
-    from .registry import Registry
+    from .plugin.registry import Registry
     from .store import Workspace
 
 #: The option keys a review pack sets (documented above).

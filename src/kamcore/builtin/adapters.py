@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..contributions import Adapter
-from ..markers import hookimpl
+from ..plugin.contributions import Adapter
+from ..plugin.markers import hookimpl
 
 if TYPE_CHECKING:
     from ..model import Record

@@ -10,7 +10,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..contributions import ExportContext
 from ..documents import Document, validate_model
 from ..errors import InvalidInputError
 from ..model import (
@@ -23,6 +22,7 @@ from ..model import (
     ScoreCard,
     Stakeholder,
 )
+from ..plugin.contributions import ExportContext
 
 FORMAT = "kamcore-bundle"
 FORMAT_VERSION = 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..markers import hookimpl
+from ..plugin.markers import hookimpl
 
 if TYPE_CHECKING:
     from ..methodology import Methodology

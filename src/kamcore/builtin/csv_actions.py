@@ -13,7 +13,7 @@ import csv
 import io
 from typing import Any
 
-from ..contributions import ExportContext
+from ..plugin.contributions import ExportContext
 from ..shapes import find_items
 
 COLUMNS = ("plan", "section", "id", "title", "owner", "customer_owner", "due", "status",

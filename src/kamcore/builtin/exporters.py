@@ -3,8 +3,8 @@ self-contained review report) and ``csv`` (the plan's actions)."""
 
 from __future__ import annotations
 
-from ..contributions import ExportContext, Exporter
-from ..markers import hookimpl
+from ..plugin.contributions import ExportContext, Exporter
+from ..plugin.markers import hookimpl
 
 
 def _render_yaml(context: ExportContext) -> str:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..contributions import ExportContext
+from ..plugin.contributions import ExportContext
 from ..rendering import flat, full_number, label, unnumbered
 from ..shapes import PlanItems, find_items, iter_sections
 

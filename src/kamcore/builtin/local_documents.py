@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..markers import hookimpl
+from ..plugin.markers import hookimpl
 
 _SUFFIXES = {".yaml", ".yml", ".json"}
 

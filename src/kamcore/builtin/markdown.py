@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..contributions import ExportContext
+from ..plugin.contributions import ExportContext
 from ..rendering import flat, label, step_title, unnumbered
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~=-])")

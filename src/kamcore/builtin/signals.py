@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ..contributions import Signal
-from ..markers import hookimpl
+from ..plugin.contributions import Signal
+from ..plugin.markers import hookimpl
 
 if TYPE_CHECKING:
     from ..model import Stakeholder

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ..cadence import Cadence
-from ..markers import hookimpl
+from ..plugin.markers import hookimpl
 from ..reviews import last_review, plan_cadence
 
 if TYPE_CHECKING:

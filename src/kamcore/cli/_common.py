@@ -15,7 +15,7 @@ import click
 
 if TYPE_CHECKING:
     from ..model import Finding
-    from ..registry import Registry
+    from ..plugin.registry import Registry
     from ..store import Workspace
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
@@ -42,7 +42,7 @@ def actor(ctx: click.Context) -> str | None:
 
 def open_workspace(ctx: click.Context, *, create: bool = False) -> Workspace:
     """Open the chosen workspace, closing it when the command ends."""
-    from ..plugins import get_plugin_host
+    from ..plugin.host import get_plugin_host
     from ..store import Workspace
 
     workspace = Workspace.open(workspace_target(ctx), create=create, plugins=get_plugin_host())
@@ -52,7 +52,7 @@ def open_workspace(ctx: click.Context, *, create: bool = False) -> Workspace:
 
 def registry() -> Registry:
     """The process registry (plugins are loaded here, not before)."""
-    from ..registry import get_registry
+    from ..plugin.registry import get_registry
 
     return get_registry()
 

@@ -11,7 +11,7 @@ import click
 from ._common import print_table, registry, write_atomically
 
 if TYPE_CHECKING:
-    from ..registry import Registry
+    from ..plugin.registry import Registry
     from ..store import Workspace
 
 DEFAULT_WORKSPACE = "kam-demo.db"

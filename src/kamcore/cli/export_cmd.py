@@ -14,8 +14,8 @@ import click
 from ._common import open_workspace, registry, stage_file, write_atomically
 
 if TYPE_CHECKING:
-    from ..contributions import Exporter
-    from ..registry import Registry
+    from ..plugin.contributions import Exporter
+    from ..plugin.registry import Registry
     from ..store import Workspace
 
 OUTPUT_HINT = "'--output' / '-o'"

@@ -17,8 +17,8 @@ from ._common import (
 )
 
 if TYPE_CHECKING:
+    from ..plugin.registry import Registry
     from ..portfolio import PortfolioRow
-    from ..registry import Registry
     from ..rubric import Rubric
     from ..store import Workspace
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from ..contributions import Signal
 from ..errors import InvalidInputError, Problem
 from ..model import RubricRef, ScoreCard
+from ..plugin.contributions import Signal
 from ..snapshot import AccountSnapshot
 from .model import Rubric
 

@@ -49,7 +49,7 @@ from .engine import (
 )
 
 if TYPE_CHECKING:
-    from ..plugins import PluginHost
+    from ..plugin.host import PluginHost
 
 R = TypeVar("R", bound=Record)
 SaveOutcome = Literal["created", "updated", "unchanged"]
@@ -653,7 +653,7 @@ class Workspace:
 
     def _host(self) -> PluginHost:
         if self._plugins is None:
-            from ..plugins import get_plugin_host
+            from ..plugin.host import get_plugin_host
 
             self._plugins = get_plugin_host()
         return self._plugins

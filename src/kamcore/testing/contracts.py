@@ -17,8 +17,8 @@ from ..importing import import_records
 from ..methodology import Methodology
 from ..model import Finding, MethodologyRef, Plan, Stakeholder
 from ..planning import advance, check_plan, new_plan, set_section
-from ..plugins import PluginHost
-from ..registry import Registry
+from ..plugin.host import PluginHost
+from ..plugin.registry import Registry
 from ..rubric import Rubric
 from ..schemas import schema_problems
 from ..store import Workspace

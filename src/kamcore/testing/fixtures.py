@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from ..plugins import PluginHost
-    from ..registry import Registry
+    from ..plugin.host import PluginHost
+    from ..plugin.registry import Registry
     from ..store import Workspace
 
 
@@ -29,7 +29,7 @@ def kam_plugin_names() -> set[str]:
 @pytest.fixture
 def kam_plugin_host(kam_plugin_names: set[str]) -> PluginHost:
     """A fresh plugin host: the built-ins plus only the plugins under test (not strict)."""
-    from ..plugins import make_plugin_host
+    from ..plugin.host import make_plugin_host
 
     return make_plugin_host(allowlist=frozenset(kam_plugin_names), strict=False)
 
@@ -37,7 +37,7 @@ def kam_plugin_host(kam_plugin_names: set[str]) -> PluginHost:
 @pytest.fixture
 def kam_registry(kam_plugin_host: PluginHost) -> Registry:
     """A fresh registry over :func:`kam_plugin_host`."""
-    from ..registry import Registry
+    from ..plugin.registry import Registry
 
     return Registry(kam_plugin_host)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kamcore import hookimpl
-from kamcore.contributions import Adapter
+from kamcore.plugin.contributions import Adapter
 
 if TYPE_CHECKING:
     from kamcore.model import Record

@@ -18,7 +18,7 @@ costs ``kam`` nothing at start-up.
 from __future__ import annotations
 
 from kamcore import hookimpl
-from kamcore.contributions import ExportContext, Exporter
+from kamcore.plugin.contributions import ExportContext, Exporter
 
 __all__ = ["kam_exporters"]
 

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from kamcore.contributions import ExportContext
+from kamcore.plugin.contributions import ExportContext
 from kamcore.rendering import label, step_title
 from kamcore.shapes import PlanItems, find_items
 

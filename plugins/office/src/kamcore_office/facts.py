@@ -19,9 +19,9 @@ from typing import Any
 
 import attrs
 
-from kamcore.contributions import ExportContext
 from kamcore.diff import Change, diff_values
 from kamcore.model import Review, ScoreCard
+from kamcore.plugin.contributions import ExportContext
 from kamcore.rendering import label
 from kamcore.shapes import PlanItems
 

@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from kamcore.contributions import ExportContext
 from kamcore.exporting import neutralise_formula
+from kamcore.plugin.contributions import ExportContext
 from kamcore.rendering import flat, label, step_title
 from kamcore.shapes import PlanItems, find_items, iter_sections
 

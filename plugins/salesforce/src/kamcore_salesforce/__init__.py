@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kamcore import hookimpl
-from kamcore.contributions import Adapter, ExportContext, Exporter
+from kamcore.plugin.contributions import Adapter, ExportContext, Exporter
 
 if TYPE_CHECKING:
     from kamcore.model import Record

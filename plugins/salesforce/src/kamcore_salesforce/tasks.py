@@ -14,10 +14,10 @@ import io
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from kamcore.contributions import ExportContext
 from kamcore.errors import InvalidInputError
 from kamcore.exporting import neutralise_formula
 from kamcore.model import Action, Plan
+from kamcore.plugin.contributions import ExportContext
 from kamcore.shapes import find_items
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
-from ...markers import hookimpl
+from ...plugin.markers import hookimpl
 
 
 @hookimpl

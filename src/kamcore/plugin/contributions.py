@@ -1,0 +1,88 @@
+"""What plugins contribute besides methodologies and rubrics: exporters, adapters, signals.
+
+Each is a small frozen value with a ``name`` and a callable; plugins return lists of them from
+``kam_exporters``, ``kam_adapters`` and ``kam_signals``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    from ..methodology import Methodology
+    from ..model import Finding, Plan, Record
+    from ..snapshot import AccountSnapshot
+
+
+@attrs.frozen
+class ExportContext:
+    """Everything an exporter may render for one plan.
+
+    ``methodology`` is None when the plan's methodology is not installed any more;
+    ``options`` carries exporter switches such as ``review_pack``.
+    """
+
+    plan: Plan
+    snapshot: AccountSnapshot
+    methodology: Methodology | None
+    findings: tuple[Finding, ...] = ()
+    options: Mapping[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def as_of(self) -> date:
+        """The report date: ``options["as_of"]`` (a date, datetime or ISO string) or today."""
+        value = self.options.get("as_of")
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        return date.today()
+
+
+@attrs.frozen
+class Exporter:
+    """Renders a plan into a document.
+
+    ``render`` returns ``str`` (written as UTF-8) or ``bytes``; ``suffix`` is the usual file
+    extension (``".md"``). Renderers must escape what they render for their format.
+    """
+
+    name: str
+    description: str
+    suffix: str
+    render: Callable[[ExportContext], str | bytes]
+
+
+@attrs.frozen
+class Adapter:
+    """Reads records from an external source (a CRM export, an API) for ``kam import``.
+
+    ``read(path)`` yields kamcore records (Account, Stakeholder, ...) with ``external_ids``
+    set; on a bad row it raises :class:`kamcore.InvalidInputError` naming file, line and column.
+    """
+
+    name: str
+    description: str
+    read: Callable[[Path], Iterable[Record]]
+
+
+@attrs.frozen
+class Signal:
+    """A named metric computed from an account snapshot (and optionally a plan) for rubrics.
+
+    ``compute(snapshot)`` returns a number, or None when the data to compute it is missing.
+    """
+
+    name: str
+    description: str
+    compute: Callable[[AccountSnapshot], float | None]

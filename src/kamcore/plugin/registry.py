@@ -1,0 +1,160 @@
+"""The registry: every contribution of every plugin, collected once, looked up by name.
+
+:func:`get_registry` builds it on first use from the process-wide plugin host. Lookups raise
+:class:`kamcore.NotFoundError`, whose message lists what is installed.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator, Mapping
+from typing import TypeVar
+
+from ..documents import Document, load_document
+from ..errors import InvalidInputError, NotFoundError
+from ..methodology import Methodology, load_methodologies
+from ..rubric import Rubric, build_rubric
+from .contributions import Adapter, Exporter, Signal
+from .host import HookOutcome, PluginHost, get_plugin_host
+
+T = TypeVar("T")
+
+
+def _registered_first(host: PluginHost, hook_name: str) -> list[HookOutcome]:
+    """The outcomes of a registration hook, the plugin registered first first (built-ins
+    before entry points): a contested name stays with the plugin registered first, whatever
+    order pluggy calls the implementations in."""
+    order = {name: index for index, name in enumerate(host.plugins)}
+    return sorted(host.call(hook_name), key=lambda outcome: order.get(outcome.plugin, len(order)))
+
+
+def _documents(host: PluginHost, hook_name: str) -> Iterator[tuple[str, Document]]:
+    """(plugin, document) for each document a registration hook returned."""
+    for outcome in _registered_first(host, hook_name):
+        if outcome.error is not None or outcome.value is None:
+            continue
+        for index, item in enumerate(outcome.value):
+            if isinstance(item, Mapping):
+                yield outcome.plugin, Document(dict(item), f"{outcome.plugin}[{index}]")
+                continue
+            if not isinstance(item, (str, os.PathLike)) and not hasattr(item, "read_text"):
+                host.report(outcome.plugin, f"{hook_name} returned {item!r}, not a document path "
+                                            "or mapping")
+                continue
+            try:
+                yield outcome.plugin, load_document(item, cached=True)
+            except InvalidInputError as exc:
+                host.report(outcome.plugin, str(exc))
+
+
+class Registry:
+    """Methodologies, rubrics, exporters, adapters and signals by name, with their provider."""
+
+    def __init__(self, host: PluginHost) -> None:
+        self.host = host
+        self.providers: dict[tuple[str, str], str] = {}
+        self.methodologies = self._collect_methodologies()
+        self.rubrics = self._collect_rubrics()
+        self.exporters: dict[str, Exporter] = self._collect("kam_exporters", "exporter", Exporter)
+        self.adapters: dict[str, Adapter] = self._collect("kam_adapters", "adapter", Adapter)
+        self.signals: dict[str, Signal] = self._collect("kam_signals", "signal", Signal)
+
+    def _claim(self, kind: str, name: str, plugin: str) -> bool:
+        """Give ``name`` to ``plugin`` unless another plugin has it; report the clash."""
+        holder = self.providers.get((kind, name))
+        if holder is not None:
+            self.host.report(plugin, f"{kind} {name!r} is already provided by {holder}; ignored")
+            return False
+        self.providers[(kind, name)] = plugin
+        return True
+
+    def _collect_methodologies(self) -> dict[str, Methodology]:
+        owners: dict[str, str] = {}
+        documents = []
+        for plugin, doc in _documents(self.host, "kam_methodologies"):
+            owners[doc.source] = plugin
+            documents.append(doc)
+        loaded, errors = load_methodologies(documents)
+        for source, error in errors.items():
+            self.host.report(owners[source], str(error))
+        by_source = {m.source: m for m in loaded.values()}
+        result = {}
+        for doc in documents:
+            methodology = by_source.get(doc.source)
+            if methodology and self._claim("methodology", methodology.name, owners[doc.source]):
+                result[methodology.name] = methodology
+        return result
+
+    def _collect_rubrics(self) -> dict[str, Rubric]:
+        result = {}
+        for plugin, doc in _documents(self.host, "kam_rubrics"):
+            try:
+                rubric = build_rubric(doc)
+            except InvalidInputError as exc:
+                self.host.report(plugin, str(exc))
+                continue
+            if self._claim("rubric", rubric.name, plugin):
+                result[rubric.name] = rubric
+        return result
+
+    def _collect(self, hook_name: str, kind: str, cls: type[T]) -> dict[str, T]:
+        result: dict[str, T] = {}
+        for outcome in _registered_first(self.host, hook_name):
+            for item in outcome.value or ():
+                if not isinstance(item, cls):
+                    self.host.report(outcome.plugin,
+                                     f"{hook_name} returned {item!r}, not a {cls.__name__}")
+                    continue
+                name: str = item.name  # type: ignore[attr-defined]
+                if self._claim(kind, name, outcome.plugin):
+                    result[name] = item
+        return result
+
+    # -- lookups ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _lookup(kind: str, table: Mapping[str, T], name: str) -> T:
+        try:
+            return table[name]
+        except KeyError:
+            raise NotFoundError(kind, name, table) from None
+
+    def methodology(self, name: str) -> Methodology:
+        """The installed methodology ``name``."""
+        return self._lookup("methodology", self.methodologies, name)
+
+    def rubric(self, name: str) -> Rubric:
+        """The installed rubric ``name``."""
+        return self._lookup("rubric", self.rubrics, name)
+
+    def exporter(self, name: str) -> Exporter:
+        """The installed exporter ``name``."""
+        return self._lookup("exporter", self.exporters, name)
+
+    def adapter(self, name: str) -> Adapter:
+        """The installed adapter ``name``."""
+        return self._lookup("adapter", self.adapters, name)
+
+    def signal(self, name: str) -> Signal:
+        """The installed signal ``name``."""
+        return self._lookup("signal", self.signals, name)
+
+    def provider(self, kind: str, name: str) -> str | None:
+        """The plugin that provides ``kind`` ``name``."""
+        return self.providers.get((kind, name))
+
+    def contributions_of(self, plugin: str) -> dict[str, list[str]]:
+        """What one plugin contributes, by kind."""
+        out: dict[str, list[str]] = {}
+        for (kind, name), holder in sorted(self.providers.items()):
+            if holder == plugin:
+                out.setdefault(kind, []).append(name)
+        return out
+
+
+@functools.cache
+def get_registry() -> Registry:
+    """The process-wide registry, collected on first use."""
+    return Registry(get_plugin_host())
+
