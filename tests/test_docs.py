@@ -565,11 +565,11 @@ def test_every_builtin_finding_code_is_documented() -> None:
 
 
 def test_staleness_settings_are_documented() -> None:
-    from kamcore.builtin import staleness
+    from kamcore.methodology import staleness
 
     for page in ("reviews.md", "reference/methodology-yaml.md"):
         text = (DOCS / page).read_text(encoding="utf-8")
-        for key in staleness._KNOWN:
+        for key in staleness.KEYS:
             assert f"`{key}`" in text, f"{page} does not describe settings.staleness.{key}"
 
 

@@ -553,7 +553,7 @@ def test_export_all_writes_nothing_when_a_plan_fails(kam_run, report_workspace,
 
 
 def test_export_file_names_are_safe_and_unique() -> None:
-    from kamcore.cli.export_cmd import file_name
+    from kamcore.operations.transfer import file_name
 
     taken = {"index.html"}
     assert file_name("index", ".html", taken) == "index-2.html"

@@ -3,7 +3,10 @@ self-contained review report) and ``csv`` (the plan's actions)."""
 
 from __future__ import annotations
 
-from ..plugin.contributions import ExportContext, Exporter
+from collections.abc import Sequence
+from typing import Any
+
+from ..plugin.contributions import ExportContext, Exporter, PortfolioIndex
 from ..plugin.markers import hookimpl
 
 
@@ -33,6 +36,18 @@ def _render_html(context: ExportContext) -> str:
     return render_html(context)
 
 
+def _summarise_html(context: ExportContext) -> Any:
+    from .html import plan_summary
+
+    return plan_summary(context)
+
+
+def _render_html_index(entries: Sequence[tuple[Any, str]]) -> str:
+    from .html import render_portfolio
+
+    return render_portfolio(entries)
+
+
 def _render_csv(context: ExportContext) -> str:
     from .csv_actions import render_csv
 
@@ -49,7 +64,8 @@ def kam_exporters() -> list[Exporter]:
                              "and section, findings.", ".md", _render_markdown),
         Exporter("html", "A self-contained review report (no scripts, no external assets): "
                          "stakeholder map, whitespace heatmap, objectives, actions, scores, "
-                         "findings and the plan step by step.", ".html", _render_html),
+                         "findings and the plan step by step.", ".html", _render_html,
+                 index=PortfolioIndex("index.html", _summarise_html, _render_html_index)),
         Exporter("csv", "The plan's actions as CSV, formulas neutralised.", ".csv",
                  _render_csv),
     ]

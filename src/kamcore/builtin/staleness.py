@@ -41,9 +41,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-import attrs
-
 from ..cadence import Cadence
+from ..methodology.staleness import StalenessSettings
 from ..plugin.markers import hookimpl
 from ..reviews import last_review, plan_cadence
 
@@ -54,64 +53,9 @@ if TYPE_CHECKING:
     from ..snapshot import AccountSnapshot
 
 SOURCE = "kamcore"
-DEFAULT_CONTACT_DAYS = 90
 DEFAULT_REFRESH = "1 year"
-DEFAULT_ECONOMIC_BUYER_ROLE = "economic_buyer"
 #: Review kinds whose cadence is the plan's refresh cycle, in order of preference.
 REFRESH_KINDS = ("annual", "refresh")
-_KNOWN = frozenset({"contact_days", "overdue_actions", "refresh", "economic_buyer_role",
-                    "new_economic_buyer"})
-
-
-@attrs.frozen
-class StalenessSettings:
-    """The methodology's ``settings.staleness``, checked."""
-
-    contact_days: int = DEFAULT_CONTACT_DAYS
-    overdue_actions: bool = True
-    refresh: str | None = None
-    economic_buyer_role: str = DEFAULT_ECONOMIC_BUYER_ROLE
-    new_economic_buyer: bool = True
-
-    @classmethod
-    def of(cls, methodology: Methodology) -> StalenessSettings:
-        """Read ``settings.staleness``; :class:`ValueError` names what is wrong."""
-        raw = methodology.settings.get("staleness", {})
-        where = f"{methodology.name}: settings.staleness"
-        if raw is None:
-            return cls()
-        if not isinstance(raw, Mapping):
-            raise ValueError(f"{where} must be a mapping, not {raw!r}")
-        unknown = sorted(set(raw) - _KNOWN)
-        if unknown:
-            raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)}; known: "
-                             f"{', '.join(sorted(_KNOWN))}")
-        days = raw.get("contact_days", DEFAULT_CONTACT_DAYS)
-        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-            raise ValueError(f"{where}.contact_days must be a whole number >= 0, not {days!r}")
-        for flag in ("overdue_actions", "new_economic_buyer"):
-            if not isinstance(raw.get(flag, True), bool):
-                raise ValueError(f"{where}.{flag} must be true or false, not {raw[flag]!r}")
-        refresh = raw.get("refresh")
-        if refresh is not None:
-            if not isinstance(refresh, str):
-                raise ValueError(f"{where}.refresh must be a cadence such as '1 year', "
-                                 f"not {refresh!r}")
-            Cadence.parse("refresh", refresh)
-        role = raw.get("economic_buyer_role", DEFAULT_ECONOMIC_BUYER_ROLE)
-        if not isinstance(role, str) or not role:
-            raise ValueError(f"{where}.economic_buyer_role must be a role name, not {role!r}")
-        return cls(days, raw.get("overdue_actions", True), refresh, role,
-                   raw.get("new_economic_buyer", True))
-
-
-def economic_buyer_role(methodology: Methodology) -> str:
-    """The role that marks the economic buyer (``economic_buyer`` unless the settings say
-    otherwise, or are unusable)."""
-    try:
-        return StalenessSettings.of(methodology).economic_buyer_role
-    except ValueError:
-        return DEFAULT_ECONOMIC_BUYER_ROLE
 
 
 def _finding(code: str, message: str, *, path: str | None = None, subject: str | None = None,

@@ -6,7 +6,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +15,7 @@ import click
 
 if TYPE_CHECKING:
     from ..model import Finding
+    from ..operations import Actor
     from ..plugin.registry import Registry
     from ..store import Workspace
 
@@ -27,17 +28,19 @@ def workspace_target(ctx: click.Context) -> str:
     return target
 
 
-def actor(ctx: click.Context) -> str | None:
+def actor(ctx: click.Context) -> Actor:
     """Who the changes are recorded as: --user, $KAM_USER or the login name."""
+    from ..operations import Actor
+
     user: str | None = ctx.find_root().obj.get("user")
     if user:
-        return user
+        return Actor(user)
     import getpass
 
     try:
-        return getpass.getuser()
+        return Actor(getpass.getuser())
     except (KeyError, OSError):
-        return None
+        return Actor(None)
 
 
 def open_workspace(ctx: click.Context, *, create: bool = False) -> Workspace:
@@ -217,17 +220,3 @@ def key_values(values: Sequence[str], option: str) -> dict[str, str]:
             raise click.BadParameter(f"{value!r} is not KEY=VALUE", param_hint=option)
         result[key] = rest
     return result
-
-
-def validated(build: Callable[[], Any], what: str) -> Any:
-    """Run a pydantic constructor; turn its ValidationError into a located InvalidInputError."""
-    from pydantic import ValidationError
-
-    from ..errors import InvalidInputError, Problem
-
-    try:
-        return build()
-    except ValidationError as exc:
-        raise InvalidInputError(f"invalid {what}", [
-            Problem(error["msg"], path=tuple(error["loc"])) for error in exc.errors()
-        ]) from None

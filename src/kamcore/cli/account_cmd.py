@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import click
 
 from ._common import (
@@ -13,17 +11,12 @@ from ._common import (
     open_workspace,
     print_json,
     print_table,
-    validated,
 )
 
 
 @click.group()
 def account() -> None:
     """Add, list and show accounts."""
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "account"
 
 
 @account.command("add")
@@ -43,17 +36,12 @@ def add(ctx: click.Context, name: str, account_id: str | None, industry: str | N
         revenue: float | None, owner: str | None, tier: str | None, parent_id: str | None,
         business_units: tuple[str, ...], external_ids: tuple[str, ...], as_json: bool) -> None:
     """Add an account called NAME."""
-    from ..model import Account
+    from ..operations import add_account
 
-    record = validated(lambda: Account(
-        id=account_id or _slug(name), name=name, industry=industry, annual_revenue=revenue,
-        owner=owner, tier=tier, parent_id=parent_id, business_units=frozenset(business_units),
-        external_ids=key_values(external_ids, "--external-id"),
-    ), "account")
-    workspace = open_workspace(ctx)
-    if parent_id:
-        workspace.get(Account, parent_id)
-    saved = workspace.save(record, base_revision=0, by=actor(ctx))
+    saved = add_account(
+        open_workspace(ctx), actor(ctx), name, account_id=account_id, industry=industry,
+        annual_revenue=revenue, owner=owner, tier=tier, parent_id=parent_id,
+        business_units=business_units, external_ids=key_values(external_ids, "--external-id"))
     if as_json:
         print_json(saved.model_dump(mode="json"))
     else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -14,8 +13,6 @@ import click
 from ._common import open_workspace, registry, stage_file, write_atomically
 
 if TYPE_CHECKING:
-    from ..plugin.contributions import Exporter
-    from ..plugin.registry import Registry
     from ..store import Workspace
 
 OUTPUT_HINT = "'--output' / '-o'"
@@ -58,20 +55,13 @@ def export(ctx: click.Context, plan_id: str | None, all_plans: bool, format_name
 
 def _export_one(ctx: click.Context, plan_id: str, format_name: str, output: str,
                 review_pack: bool = False) -> None:
-    from ..exporting import render_plan
-    from ..model import Plan
+    from ..operations import export_plan
 
     if output != "-" and Path(output).is_dir():
         raise click.BadParameter(f"{output!r} is a folder: give a file name (or use --all to "
                                  f"export every plan into a folder)", param_hint=OUTPUT_HINT)
-    workspace = open_workspace(ctx)
-    plan = workspace.get(Plan, plan_id)
-    options = None
-    if review_pack:
-        from ..reviewpack import review_pack_options
-
-        options = review_pack_options(workspace, registry(), plan)
-    content = render_plan(workspace, registry(), plan, format_name, options=options)
+    content = export_plan(open_workspace(ctx), plan_id, format_name,
+                          review_pack=review_pack).content
     if output == "-":
         if isinstance(content, bytes):
             sys.stdout.buffer.write(content)
@@ -82,21 +72,6 @@ def _export_one(ctx: click.Context, plan_id: str, format_name: str, output: str,
     click.echo(f"wrote {output}", err=True)
 
 
-def file_name(plan_id: str, suffix: str, taken: set[str]) -> str:
-    """A file name for a plan, unique (case-insensitively) among ``taken``, which it joins.
-
-    Plan ids are already path-safe except for ``:``; anything else outside
-    ``A-Z a-z 0-9 . _ @ -`` becomes ``_`` all the same.
-    """
-    stem = re.sub(r"[^A-Za-z0-9._@-]", "_", plan_id).lstrip(".") or "plan"
-    name, number = f"{stem}{suffix}", 1
-    while name.casefold() in taken:
-        number += 1
-        name = f"{stem}-{number}{suffix}"
-    taken.add(name.casefold())
-    return name
-
-
 def _export_all(ctx: click.Context, format_name: str, output: str | None) -> None:
     """Render every plan first (into temporary files), then move them all into place: a plan
     that fails to render leaves the folder as it was."""
@@ -105,15 +80,14 @@ def _export_all(ctx: click.Context, format_name: str, output: str | None) -> Non
     folder = Path(output)
     if folder.exists() and not folder.is_dir():
         raise click.BadParameter(f"{output!r} is a file, not a folder", param_hint=OUTPUT_HINT)
-    reg = registry()
-    exporter = reg.exporter(format_name)
+    exporter = registry().exporter(format_name)
     workspace = open_workspace(ctx)
-    with_index = format_name == "html"
     created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
+    index_name = exporter.index.name if exporter.index else None
     try:
-        count = _render_all(workspace, reg, exporter, folder, with_index, staged)
+        count = _stage_all(workspace, format_name, folder, staged, index_name)
     except BaseException:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
@@ -123,36 +97,27 @@ def _export_all(ctx: click.Context, format_name: str, output: str | None) -> Non
     for temporary, final in staged:
         os.replace(temporary, final)
     what = f"{count} plan{'' if count == 1 else 's'}"
-    click.echo(f"wrote {what} to {folder}" + (" with index.html" if with_index else ""),
+    click.echo(f"wrote {what} to {folder}" + (f" with {index_name}" if index_name else ""),
                err=True)
 
 
-def _render_all(workspace: Workspace, reg: Registry, exporter: Exporter, folder: Path,
-                with_index: bool, staged: list[tuple[Path, Path]]) -> int:
-    from ..exporting import export_contexts
+def _stage_all(workspace: Workspace, format_name: str, folder: Path,
+               staged: list[tuple[Path, Path]], index_name: str | None) -> int:
+    """Stage every file of the export (see :func:`kamcore.operations.export_portfolio`) in
+    ``folder``; return how many plans were exported (the index page is not one)."""
     from ..model import Plan
+    from ..operations import export_portfolio
 
     total = workspace.count(Plan)
-    taken: set[str] = set()
-    summaries = []
-    if with_index:
-        from ..builtin.html import INDEX_NAME, plan_summary, render_portfolio
-
-        taken.add(INDEX_NAME)
     progress: Any = (click.progressbar(length=total, label="exporting", file=sys.stderr)
                      if sys.stderr.isatty() and total > 1 else None)
-    count = 0
+    plans = 0
     with progress if progress is not None else nullcontext():
-        for context in export_contexts(workspace, reg):
-            count += 1
-            name = file_name(context.plan.id, exporter.suffix, taken)
-            staged.append((stage_file(folder, name, exporter.render(context)), folder / name))
-            if with_index:
-                summaries.append((plan_summary(context), name))
-            if progress is not None:
-                progress.update(1)
-    if with_index:
-        staged.append((stage_file(folder, INDEX_NAME, render_portfolio(summaries)),
-                       folder / INDEX_NAME))
-    return count
-
+        for exported in export_portfolio(workspace, format_name):
+            staged.append((stage_file(folder, exported.name, exported.content),
+                           folder / exported.name))
+            if exported.name != index_name:
+                plans += 1
+                if progress is not None:
+                    progress.update(1)
+    return plans

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._common import actor, json_option, open_workspace, print_json, print_table, registry
+from ._common import actor, json_option, open_workspace, print_json, print_table
 
 if TYPE_CHECKING:
     from ..importing import ImportSummary, ProgressMeter
@@ -93,18 +93,20 @@ def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool,
     adapters derive from the source system's ids. A bad row aborts the import with its file,
     line and column, and nothing is written.
     """
-    from ..importing import import_records, metering
+    from ..importing import metering
+    from ..operations import import_with
 
-    reg = registry()
-    adapter = reg.adapter(adapter_name)
     workspace = open_workspace(ctx)
     with ExitStack() as stack:
-        records: Iterable[Record] = adapter.read(Path(path))
+        observe = None
         if _show_progress(as_json):
             meter = stack.enter_context(metering())
-            records = _with_progress(records, meter, stack)
-        summary = import_records(workspace, records, dry_run=dry_run, by=actor(ctx),
-                                 registry=reg)
+
+            def observe(records: Iterable[Record]) -> Iterator[Record]:
+                return _with_progress(records, meter, stack)
+
+        summary = import_with(workspace, actor(ctx), adapter_name, Path(path), dry_run=dry_run,
+                              observe=observe)
     totals = {o: summary.total(o) for o in OUTCOMES}
     if as_json:
         print_json({"dry_run": dry_run, "kinds": summary.rows(), **totals})

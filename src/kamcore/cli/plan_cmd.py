@@ -35,16 +35,15 @@ def plan() -> None:
 def new(ctx: click.Context, account_id: str, methodology_name: str, period: str | None,
         plan_id: str | None, as_json: bool) -> None:
     """Start a plan for ACCOUNT at the methodology's first step."""
-    from ..planning import new_plan
+    from ..operations import new_plan
 
-    methodology = registry().methodology(methodology_name)
-    created = new_plan(open_workspace(ctx), methodology, account_id, period=period,
-                       plan_id=plan_id, by=actor(ctx))
+    created = new_plan(open_workspace(ctx), actor(ctx), account_id, methodology_name,
+                       period=period, plan_id=plan_id)
     if as_json:
         print_json(created.model_dump(mode="json"))
     else:
-        click.echo(f"created plan {created.id} ({methodology.name} {methodology.version}) "
-                   f"at step {created.step}")
+        click.echo(f"created plan {created.id} ({created.methodology.name} "
+                   f"{created.methodology.version}) at step {created.step}")
 
 
 @plan.command("list")
@@ -71,7 +70,6 @@ def list_plans(ctx: click.Context, account_id: str | None, as_json: bool) -> Non
 @click.pass_context
 def show(ctx: click.Context, plan_id: str, revision: int | None, as_json: bool) -> None:
     """Show a plan (as Markdown, or JSON with --json)."""
-    from ..builtin.markdown import render_markdown
     from ..exporting import export_context
     from ..model import Plan
 
@@ -81,7 +79,8 @@ def show(ctx: click.Context, plan_id: str, revision: int | None, as_json: bool) 
     if as_json:
         print_json(record.model_dump(mode="json"))
         return
-    click.echo(render_markdown(export_context(workspace, registry(), record)))
+    reg = registry()
+    click.echo(reg.exporter("markdown").render(export_context(workspace, reg, record)))
 
 
 @plan.command("set")
@@ -96,18 +95,13 @@ def set_section(ctx: click.Context, plan_id: str, section: str, file: str,
                 base_revision: int | None, as_json: bool) -> None:
     """Set SECTION of a plan from a YAML/JSON FILE ('-' for stdin), validated by its schema."""
     from ..documents import load_document, parse_document
-    from ..model import Plan
-    from ..planning import set_section as apply_section
+    from ..operations import set_section as apply_section
 
     workspace = open_workspace(ctx)
-    current = workspace.get(Plan, plan_id)
-    if base_revision is not None:
-        current = current.model_copy(update={"revision": base_revision})
-    methodology = registry().methodology(current.methodology.name)
     document = (parse_document(sys.stdin.read(), "<stdin>") if file == "-"
                 else load_document(file))
-    saved = apply_section(workspace, methodology, current, section, document.data,
-                          document=document, by=actor(ctx))
+    saved = apply_section(workspace, actor(ctx), plan_id, section, document.data,
+                          base_revision=base_revision, document=document)
     if as_json:
         print_json(saved.model_dump(mode="json"))
     else:
@@ -121,15 +115,10 @@ def set_section(ctx: click.Context, plan_id: str, section: str, file: str,
 @click.pass_context
 def check(ctx: click.Context, plan_id: str, as_of: str | None, as_json: bool) -> int:
     """Check a plan; exit 1 if any finding is an error."""
-    from ..model import Plan
-    from ..planning import check_plan
+    from ..operations import check as check_plan
 
-    workspace = open_workspace(ctx)
-    record = workspace.get(Plan, plan_id)
-    reg = registry()
-    methodology = reg.methodology(record.methodology.name)
-    findings = check_plan(record, methodology, workspace.snapshot(record.account_id), reg.host,
-                          parse_date(as_of, "--as-of"))
+    record, findings = check_plan(open_workspace(ctx), plan_id,
+                                  as_of=parse_date(as_of, "--as-of"))
     if as_json:
         print_json({"plan": record.id, "revision": record.revision,
                     "findings": findings_json(findings)})
@@ -146,14 +135,14 @@ def check(ctx: click.Context, plan_id: str, as_of: str | None, as_json: bool) ->
 def advance(ctx: click.Context, plan_id: str, to_step: str | None, as_json: bool) -> int:
     """Move a plan to its next step if the current step's gate is met; exit 1 if refused."""
     from ..model import Plan
+    from ..operations import advance as advance_plan
     from ..planning import AdvanceRefused
-    from ..planning import advance as advance_plan
 
     workspace = open_workspace(ctx)
     record = workspace.get(Plan, plan_id)
-    methodology = registry().methodology(record.methodology.name)
     try:
-        moved = advance_plan(workspace, methodology, record, to=to_step, by=actor(ctx))
+        moved = advance_plan(workspace, actor(ctx), plan_id, to=to_step,
+                             base_revision=record.revision)
     except AdvanceRefused as refused:
         if as_json:
             print_json({"plan": record.id, "advanced": False, "step": record.step,

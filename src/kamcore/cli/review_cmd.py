@@ -36,41 +36,17 @@ def record(ctx: click.Context, plan_id: str, kind: str, held_on: str,
            as_json: bool) -> None:
     """Record a review of PLAN, snapshotting the plan revision, the current score cards and who
     holds the economic buyer role (so a later leadership change is noticed)."""
-    from ..builtin.staleness import economic_buyer_role
-    from ..errors import InvalidInputError
-    from ..model import Plan, Review, ScoreCard
-    from ..reviews import plan_cadence
+    from ..operations import record_review
 
     when = parse_date(held_on, "--date")
     assert when is not None
-    if when > date.today():
-        raise click.BadParameter(f"{held_on} is in the future", param_hint="--date")
-    workspace = open_workspace(ctx)
-    plan = workspace.get(Plan, plan_id)
-    methodology = registry().methodology(plan.methodology.name)
-    kinds = [c.kind for c in plan_cadence(plan, methodology)]
-    if kind not in kinds:
-        raise InvalidInputError(f"unknown review kind {kind!r} for {methodology.name}; "
-                                f"kinds: {', '.join(kinds) or 'none (no cadence)'}")
-    snapshot = workspace.snapshot(plan.account_id)
-    role = economic_buyer_role(methodology)
-    latest: dict[str, ScoreCard] = {}
-    for card in snapshot.score_cards:
-        latest[card.rubric.name] = card
-    review_id = f"{plan.id}.{kind}.{when.isoformat()}"
-    if workspace.find(Review, review_id) is not None:
-        raise InvalidInputError(f"a {kind} review of {plan.id} on {when} is already recorded")
-    saved = workspace.save(Review(
-        id=review_id, plan_id=plan.id, account_id=plan.account_id,
-        review_kind=kind, date=when, attendees=list(attendees), plan_revision=plan.revision,
-        score_cards=list(latest.values()), decisions=list(decisions), notes=notes,
-        economic_buyers=sorted(s.id for s in snapshot.stakeholders if role in s.roles),
-    ), base_revision=0, by=actor(ctx))
+    saved = record_review(open_workspace(ctx), actor(ctx), plan_id, kind, when,
+                          attendees=attendees, decisions=decisions, notes=notes)
     if as_json:
         print_json(saved.model_dump(mode="json"))
     else:
-        click.echo(f"recorded {kind} review of {plan.id} on {when} (plan revision "
-                   f"{plan.revision}, {len(saved.score_cards)} score cards)")
+        click.echo(f"recorded {kind} review of {saved.plan_id} on {when} (plan revision "
+                   f"{saved.plan_revision}, {len(saved.score_cards)} score cards)")
 
 
 @review.command("list")

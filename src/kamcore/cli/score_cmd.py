@@ -17,7 +17,7 @@ from ._common import (
 )
 
 if TYPE_CHECKING:
-    from ..plugin.registry import Registry
+    from ..operations import Actor
     from ..portfolio import PortfolioRow
     from ..rubric import Rubric
     from ..store import Workspace
@@ -38,7 +38,7 @@ def score(ctx: click.Context, account_id: str | None, rubric_name: str, values: 
           plan_id: str | None, all_accounts: bool, save: bool, history: bool,
           as_json: bool) -> None:
     """Score ACCOUNT with a rubric (stored as a score card), or rank --all accounts."""
-    from ..rubric import parse_inputs, score_account
+    from ..operations import score_account
 
     if all_accounts == (account_id is not None):
         raise click.UsageError("give either ACCOUNT or --all")
@@ -46,35 +46,21 @@ def score(ctx: click.Context, account_id: str | None, rubric_name: str, values: 
         raise click.UsageError("--save goes with --all (a single account's card is always saved)")
     if history and (values or plan_id):
         raise click.UsageError("--history shows stored cards; it takes no --set or --plan")
-    reg = registry()
-    rubric = reg.rubric(rubric_name)
+    rubric = registry().rubric(rubric_name)
     workspace = open_workspace(ctx)
     if all_accounts:
-        if save and not all(c.computed for c in rubric.criteria):
-            raise click.UsageError(f"--save needs a computed rubric; {rubric.name} has criteria "
-                                   "entered by a person (score each account with --set)")
-        _portfolio(workspace, reg, rubric, save, as_json, actor(ctx))
+        _portfolio(workspace, rubric, save, as_json, actor(ctx))
         return
     assert account_id is not None
     if history:
         _history(workspace, account_id, rubric_name, as_json)
         return
-    if plan_id is not None:
-        from ..errors import InvalidInputError
-        from ..model import Plan
-
-        plan = workspace.get(Plan, plan_id)
-        if plan.account_id != account_id:
-            raise InvalidInputError(f"plan {plan_id!r} belongs to account {plan.account_id!r}, "
-                                    f"not {account_id!r}")
-    inputs = parse_inputs(key_values(values, "--set"))
-    card = score_account(rubric, workspace.snapshot(account_id), inputs, reg.signals,
-                         plan_id=plan_id)
-    card = workspace.save(card, base_revision=0, by=actor(ctx))
+    card = score_account(workspace, actor(ctx), account_id, rubric_name,
+                         key_values(values, "--set"), plan_id=plan_id)
     if as_json:
         print_json(card.model_dump(mode="json"))
         return
-    click.echo(f"{account_id}: {rubric.name} {rubric.version} = {card.total:.2f}"
+    click.echo(f"{account_id}: {card.rubric.name} {card.rubric.version} = {card.total:.2f}"
                + (f" ({card.band})" if card.band else ""))
     for line in card.explanation:
         click.echo(f"  {line}")
@@ -94,11 +80,11 @@ def _history(workspace: Workspace, account_id: str, rubric_name: str, as_json: b
                  for c in cards])
 
 
-def _portfolio(workspace: Workspace, reg: Registry, rubric: Rubric, save: bool,
-               as_json: bool, by: str | None) -> None:
-    from ..portfolio import ranked, score_portfolio
+def _portfolio(workspace: Workspace, rubric: Rubric, save: bool, as_json: bool,
+               by: Actor) -> None:
+    from ..operations import score_portfolio
 
-    rows = ranked(score_portfolio(workspace, reg, rubric, save=save, by=by))
+    rows = score_portfolio(workspace, by, rubric.name, save=save)
     if as_json:
         print_json([{"rank": i, **_row_dict(r)} for i, r in enumerate(rows, start=1)])
         return

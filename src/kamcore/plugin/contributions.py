@@ -6,7 +6,7 @@ Each is a small frozen value with a ``name`` and a callable; plugins return list
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,17 +50,36 @@ class ExportContext:
 
 
 @attrs.frozen
+class PortfolioIndex:
+    """An exporter's page over many exported plans (``kam export --all`` writes it).
+
+    Exporting a portfolio streams the plans: ``summarise(context)`` is called once per plan
+    and should keep only the little the index shows (not the context). After the last plan,
+    ``render(entries)`` receives ``(summary, file name)`` for every plan, the file name being
+    where that plan was written (relative to the index), and returns the index as ``str`` or
+    ``bytes``, written to ``name`` beside the plans. It must escape what it renders.
+    """
+
+    name: str
+    summarise: Callable[[ExportContext], Any]
+    render: Callable[[Sequence[tuple[Any, str]]], str | bytes]
+
+
+@attrs.frozen
 class Exporter:
     """Renders a plan into a document.
 
     ``render`` returns ``str`` (written as UTF-8) or ``bytes``; ``suffix`` is the usual file
     extension (``".md"``). Renderers must escape what they render for their format.
+    ``index`` optionally renders a page over every exported plan (:class:`PortfolioIndex`).
+    Added in 0.2: ``index``.
     """
 
     name: str
     description: str
     suffix: str
     render: Callable[[ExportContext], str | bytes]
+    index: PortfolioIndex | None = None
 
 
 @attrs.frozen

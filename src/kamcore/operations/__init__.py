@@ -1,0 +1,54 @@
+"""Operations: every change a user can make, one typed function each.
+
+The ``kam`` CLI and the HTTP server are front doors onto these functions and nothing else:
+they parse what the user typed or sent, call one operation, and show its result or error.
+Every rule about a change -- which fields are valid, which parent must exist, how an id is
+derived, which revision the change was based on -- lives here (or in the domain modules the
+operations call), so it holds the same way through every door.
+
+Each operation takes the :class:`~kamcore.store.Workspace`, the :class:`Actor` making the
+change (recorded in the history) and plain inputs (ids, names, numbers, mappings), and returns
+the saved records. Operations that need plugins (a methodology, a rubric, an adapter, an
+exporter) look them up in the ``registry`` given, else in the process registry. They raise
+kamcore's own errors only: :class:`~kamcore.errors.InvalidInputError` (with field paths),
+:class:`~kamcore.errors.NotFoundError` (naming what exists),
+:class:`~kamcore.errors.ConflictError` (the record moved past the revision the change was
+based on; nothing written) and :class:`~kamcore.planning.AdvanceRefused`.
+
+Modules: :mod:`.accounts`, :mod:`.people` (stakeholders and relationships),
+:mod:`.opportunities`, :mod:`.plans`, :mod:`.reviews`, :mod:`.scoring`, :mod:`.transfer`
+(import and export), and :mod:`.records`, the create / edit every kind shares.
+"""
+
+from __future__ import annotations
+
+from .accounts import add_account, edit_account
+from .actor import Actor
+from .opportunities import add_opportunity, edit_opportunity
+from .people import add_relationship, add_stakeholder, edit_stakeholder
+from .plans import advance, check, new_plan, set_section
+from .reviews import record_review
+from .scoring import score_account, score_portfolio
+from .transfer import ExportedFile, export_plan, export_portfolio, import_with
+
+__all__ = [
+    "Actor",
+    "ExportedFile",
+    "add_account",
+    "add_opportunity",
+    "add_relationship",
+    "add_stakeholder",
+    "advance",
+    "check",
+    "edit_account",
+    "edit_opportunity",
+    "edit_stakeholder",
+    "export_plan",
+    "export_portfolio",
+    "import_with",
+    "new_plan",
+    "record_review",
+    "score_account",
+    "score_portfolio",
+    "set_section",
+]

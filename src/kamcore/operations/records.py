@@ -1,0 +1,73 @@
+"""Creating and editing a stored record, the same way for every kind.
+
+The per-kind operations (:mod:`.accounts`, :mod:`.people`, :mod:`.opportunities`) check what
+is particular to their kind (parents, ids) and save through :func:`create` and :func:`edit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from ..errors import ConflictError, InvalidInputError, Problem
+from ..model import Record
+from ..store import Workspace
+from .actor import Actor
+
+R = TypeVar("R", bound=Record)
+
+#: Fields an edit may not change: the id and what the store keeps about revisions (and the
+#: record's account, see :func:`edit`).
+FIXED_FIELDS = frozenset({"id", "revision", "created_at", "updated_at", "updated_by"})
+
+
+def build(cls: type[R], fields: Mapping[str, Any]) -> R:
+    """A new record of ``cls`` from plain ``fields``, validated.
+
+    :raises InvalidInputError: naming each field that fails, by its path.
+    """
+    from pydantic import ValidationError
+
+    try:
+        return cls.model_validate(dict(fields))
+    except ValidationError as exc:
+        raise InvalidInputError(f"invalid {cls.kind}", [
+            Problem(error["msg"], path=tuple(error["loc"])) for error in exc.errors()
+        ]) from None
+
+
+def create(workspace: Workspace, actor: Actor, record: R) -> R:
+    """Save ``record`` as revision 1.
+
+    :raises ConflictError: a record of that kind and id exists already; nothing is written.
+    """
+    return workspace.save(record, base_revision=0, by=actor.name)
+
+
+def edit(workspace: Workspace, actor: Actor, cls: type[R], record_id: str,
+         changes: Mapping[str, Any], *, base_revision: int | None = None) -> R:
+    """Change some fields of a stored record and save it as a new revision.
+
+    :param changes: field name -> new value (None clears an optional field); the other
+        fields keep their stored values.
+    :param base_revision: the revision the change was based on (what the user saw); None
+        takes the current one. Either way a concurrent save between read and write is a
+        conflict, never a lost update.
+    :return: the saved record, or the stored one unchanged when ``changes`` change nothing.
+    :raises NotFoundError: no such record.
+    :raises InvalidInputError: a field is unknown, fixed (the id, the revision fields, the
+        account a record belongs to), or gets an invalid value.
+    :raises ConflictError: the record is no longer at ``base_revision``; nothing is written.
+    """
+    current = workspace.get(cls, record_id)
+    fixed = sorted((FIXED_FIELDS | {cls.account_field or "id"}) & set(changes))
+    if fixed:
+        raise InvalidInputError(f"{cls.kind} {record_id!r}: cannot change {', '.join(fixed)}",
+                                [Problem("fixed once the record exists", path=(name,))
+                                 for name in fixed])
+    if base_revision is not None and base_revision != current.revision:
+        raise ConflictError(cls.kind, record_id, base_revision, current.revision)
+    updated = build(cls, {**current.model_dump(), **changes})
+    if updated.model_dump() == current.model_dump():
+        return current
+    return workspace.save(updated, base_revision=current.revision, by=actor.name)

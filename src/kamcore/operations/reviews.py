@@ -1,0 +1,59 @@
+"""Reviews: recording that a plan was reviewed, and what it looked like then."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from ..errors import InvalidInputError, Problem
+from ..methodology.staleness import economic_buyer_role
+from ..model import Plan, Review, ScoreCard
+from ..plugin.registry import Registry
+from ..reviews import plan_cadence
+from ..store import Workspace
+from .actor import Actor
+from .installed import installed
+from .records import build, create
+
+
+def record_review(workspace: Workspace, actor: Actor, plan_id: str, kind: str, held_on: date, *,
+                  attendees: Sequence[str] = (), decisions: Sequence[str] = (),
+                  notes: str | None = None, today: date | None = None,
+                  registry: Registry | None = None) -> Review:
+    """Record a review of a plan held on ``held_on``.
+
+    The review notes the plan revision it looked at, the account's latest score card of each
+    rubric and who holds the economic buyer role (so a later leadership change is noticed).
+    Its id is ``PLAN.KIND.DATE``.
+
+    :param kind: a review kind of the plan's cadence (methodology cadence with the plan's
+        overrides), e.g. ``customer``.
+    :param today: the date ``held_on`` may not be after (default: today).
+    :raises InvalidInputError: the date is in the future, the kind is not in the cadence, or
+        a review of that kind on that day is recorded already.
+    :raises NotFoundError: no such plan, or its methodology is not installed.
+    """
+    if held_on > (today or date.today()):
+        raise InvalidInputError(f"review of {plan_id} refused: {held_on} is in the future",
+                                [Problem("in the future", path=("date",))])
+    plan = workspace.get(Plan, plan_id)
+    methodology = installed(registry).methodology(plan.methodology.name)
+    kinds = [cadence.kind for cadence in plan_cadence(plan, methodology)]
+    if kind not in kinds:
+        raise InvalidInputError(f"unknown review kind {kind!r} for {methodology.name}; "
+                                f"kinds: {', '.join(kinds) or 'none (no cadence)'}")
+    review_id = f"{plan.id}.{kind}.{held_on.isoformat()}"
+    if workspace.find(Review, review_id) is not None:
+        raise InvalidInputError(f"a {kind} review of {plan.id} on {held_on} is already recorded")
+    snapshot = workspace.snapshot(plan.account_id)
+    latest: dict[str, ScoreCard] = {}
+    for card in snapshot.score_cards:  # oldest first: the last of each rubric stays
+        latest[card.rubric.name] = card
+    role = economic_buyer_role(methodology)
+    return create(workspace, actor, build(Review, {
+        "id": review_id, "plan_id": plan.id, "account_id": plan.account_id,
+        "review_kind": kind, "date": held_on, "attendees": list(attendees),
+        "plan_revision": plan.revision, "score_cards": list(latest.values()),
+        "decisions": list(decisions), "notes": notes,
+        "economic_buyers": sorted(s.id for s in snapshot.stakeholders if role in s.roles),
+    }))
