@@ -692,3 +692,14 @@ def test_markdown_and_html_number_steps_once(report_context: ExportContext) -> N
     assert "1. Understand the account" in html
     assert "1. 1." not in html
 
+
+def test_html_and_markdown_write_support_with_a_real_minus(report_context: ExportContext) -> None:
+    from kamcore.builtin.markdown import render_markdown
+
+    html = render_html(report_context)
+    assert "support \u22122" in html and "support -2" not in html  # the map's tooltip
+    markdown = render_markdown(report_context)
+    hostile = next(line for line in markdown.splitlines() if "Head of Procurement" in line)
+    assert "| 4 | \u22122 |" in hostile  # influence, support
+    coo = next(line for line in markdown.splitlines() if "| COO |" in line)
+    assert "| 5 | \\+2 |" in coo  # Markdown escapes the plus
