@@ -22,20 +22,14 @@ def test_nothing_is_written_for_a_missing_value() -> None:
 
 
 def test_full_numbers_have_thousands_separators_and_two_decimals_when_needed() -> None:
-    assert full_number(1234567.0) == "1,234,567"
-    assert full_number(1234567) == "1,234,567"
-    assert full_number(2.5) == "2.50"
-    assert full_number(0) == "0"
-    assert full_number(-1500) == f"{MINUS}1,500"
-    assert full_number(-1234.5) == f"{MINUS}1,234.50"
+    assert [full_number(v) for v in (1234567.0, 1234567, 2.5, 0, -1500, -1234.5)] == [
+        "1,234,567", "1,234,567", "2.50", "0", f"{MINUS}1,500", f"{MINUS}1,234.50"]
 
 
 def test_compact_numbers_shorten_thousands_millions_and_billions() -> None:
-    assert [compact(v) for v in (950, 1000, 1500, 500_000, 1_234_567, 2_000_000_000)] == [
-        "950", "1k", "1.5k", "500k", "1.2M", "2B"]
-    assert compact(0) == "0"
-    assert compact(-2500) == f"{MINUS}2.5k"
-    assert compact(-950) == f"{MINUS}950"
+    assert [compact(v) for v in (0, 950, 1000, 1500, 500_000, 1_234_567, 2_000_000_000)] == [
+        "0", "950", "1k", "1.5k", "500k", "1.2M", "2B"]
+    assert [compact(v) for v in (-950, -2500)] == [f"{MINUS}950", f"{MINUS}2.5k"]
 
 
 def test_scores_have_at_most_two_decimals() -> None:
