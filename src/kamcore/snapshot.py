@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import attrs
@@ -33,3 +36,37 @@ class AccountSnapshot:
     def reviews_of(self, plan_id: str) -> tuple[Review, ...]:
         """The reviews recorded for one plan, oldest first."""
         return tuple(r for r in self.reviews if r.plan_id == plan_id)
+
+
+def cards_by_rubric(cards: Iterable[ScoreCard], *, plan_id: str | None = None,
+                    at: datetime | None = None) -> dict[str, tuple[ScoreCard, ...]]:
+    """Score cards grouped by rubric name (names in order), each group oldest first, so
+    ``group[-1]`` is a rubric's latest card and ``group[-2]`` the one before it.
+
+    :param plan_id: keep only the account's own cards (no plan) and this plan's; every card when
+        None.
+    :param at: keep only cards scored at or before this moment; every card when None.
+
+    Cards are ordered by when they were scored, then by id; a time without a zone counts as UTC,
+    so cards saved with and without zones sort together.
+    """
+    limit = _utc(at) if at is not None else None
+    groups: dict[str, list[ScoreCard]] = defaultdict(list)
+    for card in sorted(cards, key=lambda c: (_utc(c.scored_at), c.id)):
+        if plan_id is not None and card.plan_id not in (None, plan_id):
+            continue
+        if limit is None or _utc(card.scored_at) <= limit:
+            groups[card.rubric.name].append(card)
+    return {name: tuple(groups[name]) for name in sorted(groups)}
+
+
+def latest_by_rubric(cards: Iterable[ScoreCard], *, plan_id: str | None = None,
+                     at: datetime | None = None) -> dict[str, ScoreCard]:
+    """The latest card of each rubric (names in order), as :func:`cards_by_rubric` picks them."""
+    return {name: group[-1]
+            for name, group in cards_by_rubric(cards, plan_id=plan_id, at=at).items()}
+
+
+def _utc(moment: datetime) -> datetime:
+    """``moment``, read as UTC when it has no time zone."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -79,6 +79,7 @@ def test_stakeholder_map_draws_people_and_relationships(office_context: OfficeCo
     assert b"tailEnd" in reports.line._get_or_add_ln().xml.encode()  # an arrow
     texts = _texts(slide)
     assert HOSTILE_NAME in texts and "Nia Newcomer" in "\n".join(texts)  # listed, not drawn
+    assert "Opposes (\u22122)" in texts and "Sponsors (+2)" in texts  # a real minus sign
     # colour by support: the opponent is dark red, the sponsor dark blue
     fills = {s.name: str(s.fill.fore_color.rgb) for s in people}
     assert fills[f"stakeholder: {HOSTILE_NAME}"] == "B2182B"

@@ -102,6 +102,7 @@ def test_scores_and_summary(workbook: openpyxl.Workbook) -> None:
     scores = _rows(workbook["Scores"])
     assert [row[0] for row in scores[1:]] == ["health"] * 4
     assert {row[3] for row in scores[1:]} == {2.5, 3.5}
+    assert _rows(workbook["Reviews"])[1][6] == "health 2.5 (watch)"
     summary = {row[0]: row[1] for row in _rows(workbook["Summary"]) if row[0]}
     assert summary["Account"] == "Acme Industrial"
     assert summary["Revision"] == 2 and summary["Overdue actions"] == 1

@@ -10,9 +10,10 @@ pack options of :mod:`kamcore.reviewpack` (``kam export --review-pack``) it also
 changed since the last review and the reviews due next.
 
 Templates are Jinja2 with autoescaping on for every template (``templates/*.j2``): everything
-taken from the data is escaped, including inside SVG text and attributes. Geometry and number
-formatting are computed here, so the templates only place values. Jinja2 is imported inside
-functions so that loading the plugin (and ``kam --help``) stays cheap.
+taken from the data is escaped, including inside SVG text and attributes. Geometry is computed
+here and values are formatted with :mod:`kamcore.rendering` (as in every exporter), so the
+templates only place values. Jinja2 is imported inside functions so that loading the plugin
+(and ``kam --help``) stays cheap.
 
 :func:`render_portfolio` writes the index page of ``kam export --all --format html``.
 """
@@ -22,15 +23,16 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ..plugin.contributions import ExportContext
-from ..rendering import flat, full_number, label, unnumbered
+from ..rendering import compact, flat, full_number, label, score, signed, unnumbered, when
 from ..shapes import PlanItems, find_items, iter_sections
+from ..snapshot import cards_by_rubric
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -53,56 +55,9 @@ EDGE_LABELS = {"reports_to": "reports to", "influences": "influences",
 STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "done": "Done",
                  "blocked": "Blocked", "cancelled": "Cancelled"}
 
-INDEX_NAME = "index.html"
 
 
-# -- formatting ------------------------------------------------------------------------------
-
-
-def compact(value: float | None) -> str:
-    """1234567 -> ``1.2M``; 500000 -> ``500k``; None -> ``""``."""
-    if value is None:
-        return ""
-    size = abs(value)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if size >= limit:
-            text = f"{value / limit:.1f}".rstrip("0").rstrip(".")
-            return f"{text}{suffix}"
-    return f"{value:,.0f}"
-
-
-def score(value: float | None) -> str:
-    """A score with at most two decimals: 3.5, 4, 2.33."""
-    if value is None:
-        return ""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def when(value: date | datetime | str | None) -> str:
-    """A date as ``12 Mar 2026`` (a datetime keeps its date only)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            return value
-    else:
-        day = value.date() if isinstance(value, datetime) else value
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-#: Month abbreviations for :func:`when` (English whatever the process locale; faster than
-#: strftime's ``%b``).
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def signed(value: int | float | None) -> str:
-    """Support as ``+2``, ``0``, ``\u22121`` (with a real minus sign)."""
-    if value is None:
-        return ""
-    text = str(value) if type(value) is int else score(float(value))
-    return f"+{text}" if value > 0 else text.replace("-", "\u2212")
+# -- the stakeholder map ---------------------------------------------------------------------
 
 
 def _short(name: str, limit: int) -> str:
@@ -114,9 +69,6 @@ def _short(name: str, limit: int) -> str:
     if len(parts) > 1:
         text = f"{parts[0]} {parts[-1][:1]}."
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
-
-
-# -- the stakeholder map ---------------------------------------------------------------------
 
 
 @attrs.frozen
@@ -354,22 +306,9 @@ class CardView:
     history: int
 
 
-def latest_cards(cards: Iterable[ScoreCard], plan_id: str) -> list[tuple[ScoreCard,
-                                                                          ScoreCard | None, int]]:
-    """The newest card per rubric (for the account or this plan), the one before it and how
-    many there are, by rubric name."""
-    by_rubric: dict[str, list[ScoreCard]] = defaultdict(list)
-    for card in cards:
-        if card.plan_id in (None, plan_id):
-            by_rubric[card.rubric.name].append(card)
-    result = []
-    for name in sorted(by_rubric):
-        ordered = sorted(by_rubric[name], key=lambda c: c.scored_at)
-        result.append((ordered[-1], ordered[-2] if len(ordered) > 1 else None, len(ordered)))
-    return result
-
-
-def _card_view(card: ScoreCard, previous: ScoreCard | None, count: int) -> CardView:
+def _card_view(history: Sequence[ScoreCard]) -> CardView:
+    """The latest card of one rubric's ``history`` (oldest first), against the one before."""
+    card, previous = history[-1], history[-2] if len(history) > 1 else None
     top = max([5.0, *card.values.values()])
     criteria = tuple(Criterion(label(key), score(value),
                                round(max(0.0, min(1.0, value / top)) * 100, 1),
@@ -381,7 +320,7 @@ def _card_view(card: ScoreCard, previous: ScoreCard | None, count: int) -> CardV
         tone = "up" if change > 0.005 else "down" if change < -0.005 else "flat"
     return CardView(card.rubric.name, card.rubric.version, score(card.total), card.band or "",
                     when(card.scored_at), criteria, tuple(card.explanation),
-                    score(previous.total) if previous else "", delta, tone, count)
+                    score(previous.total) if previous else "", delta, tone, len(history))
 
 
 # -- the whole report ------------------------------------------------------------------------
@@ -557,8 +496,8 @@ def plan_summary(context: ExportContext, items: PlanItems | None = None) -> Plan
         if plan.step in keys:
             number = keys.index(plan.step) + 1
             step_title = unnumbered(methodology.steps[number - 1].title)
-    cards = latest_cards(snapshot.score_cards, plan.id)
-    card = cards[0][0] if cards else None
+    card = next((cards[-1] for cards in cards_by_rubric(snapshot.score_cards,
+                                                          plan_id=plan.id).values()), None)
     severities = [f.severity for f in context.findings]
     return PlanSummary(
         plan_id=plan.id, account=snapshot.account.name, account_id=snapshot.account.id,
@@ -585,8 +524,8 @@ def report_data(context: ExportContext) -> dict[str, Any]:
     summary = plan_summary(context, items)
     steps, loose_sections = _step_views(context)
     findings = sorted(context.findings, key=lambda f: f.sort_key())
-    cards = [_card_view(card, previous, count)
-             for card, previous, count in latest_cards(snapshot.score_cards, plan.id)]
+    cards = [_card_view(history) for history in
+             cards_by_rubric(snapshot.score_cards, plan_id=plan.id).values()]
     reviews = sorted(snapshot.reviews_of(plan.id), key=lambda r: r.date, reverse=True)
     names = {s.id: s.name for s in snapshot.stakeholders}
     open_opps = [o for o in snapshot.opportunities if o.status == "open"]

@@ -17,7 +17,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..plugin.contributions import ExportContext
-from ..rendering import flat, label, step_title, unnumbered
+from ..rendering import (
+    flat,
+    full_number,
+    label,
+    score,
+    score_with_band,
+    signed,
+    step_title,
+    unnumbered,
+)
+from ..snapshot import cards_by_rubric
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~=-])")
 
@@ -74,7 +84,7 @@ def render_markdown(context: ExportContext) -> str:
         out += _review_pack(context)
     out += ["## Account", ""]
     out += _table(["Field", "Value"], [
-        ["Industry", account.industry], ["Annual revenue", _money(account.annual_revenue)],
+        ["Industry", account.industry], ["Annual revenue", full_number(account.annual_revenue)],
         ["Owner", account.owner], ["Tier", account.tier],
         ["Business units", account.business_units], ["Parent", account.parent_id],
         ["External ids", ", ".join(f"{k}: {v}" for k, v in sorted(account.external_ids.items()))],
@@ -82,7 +92,7 @@ def render_markdown(context: ExportContext) -> str:
     out += ["## Stakeholders", ""]
     out += _table(["Name", "Title", "Business unit", "Roles", "Influence", "Support",
                    "Our owner", "Last contact"],
-                  [[s.name, s.title, s.business_unit, s.roles, s.influence, s.support,
+                  [[s.name, s.title, s.business_unit, s.roles, s.influence, signed(s.support),
                     s.seller_owner, s.last_contact] for s in snapshot.stakeholders]
                   ) if snapshot.stakeholders else ["_No stakeholders recorded._"]
     out.append("")
@@ -94,7 +104,7 @@ def render_markdown(context: ExportContext) -> str:
         out.append("")
     out += ["## Opportunities", ""]
     out += _table(["Name", "Stage", "Amount", "Close date", "Probability", "Product line"],
-                  [[o.name, o.stage, _money(o.amount), o.close_date, o.probability,
+                  [[o.name, o.stage, full_number(o.amount), o.close_date, o.probability,
                     o.product_line] for o in snapshot.opportunities]
                   ) if snapshot.opportunities else ["_No opportunities recorded._"]
     out.append("")
@@ -131,12 +141,13 @@ def _review_pack(context: ExportContext) -> list[str]:
     out += ["## Scores", ""]
     scores = options.get("scores")
     if scores is None:
-        latest = {card.rubric.name: card for card in context.snapshot.score_cards}
-        scores = [{"rubric": name, "version": card.rubric.version, "total": card.total,
-                   "band": card.band, "scored_at": card.scored_at.isoformat(),
-                   "at_last_review": None} for name, card in sorted(latest.items())]
+        latest = [cards[-1] for cards in cards_by_rubric(context.snapshot.score_cards).values()]
+        scores = [{"rubric": card.rubric.name, "version": card.rubric.version,
+                   "total": card.total, "band": card.band,
+                   "scored_at": card.scored_at.isoformat(), "at_last_review": None}
+                  for card in latest]
     out += _table(["Rubric", "Version", "Total", "Band", "Scored", "At last review"], [
-        [s.get("rubric"), s.get("version"), _score(s.get("total")), s.get("band"),
+        [s.get("rubric"), s.get("version"), score(s.get("total")), s.get("band"),
          str(s.get("scored_at") or "")[:10], _previous(s.get("at_last_review"))]
         for s in scores]) if scores else ["_No score cards yet._"]
     out.append("")
@@ -151,19 +162,11 @@ def _review_pack(context: ExportContext) -> list[str]:
     return out
 
 
-def _score(value: Any) -> str:
-    return f"{value:.2f}" if isinstance(value, (int, float)) else ""
-
-
 def _previous(value: Any) -> str:
+    """The score at the last review, ``{"total", "band"}``, as ``3.5 (watch)``."""
     if not isinstance(value, Mapping):
         return ""
-    band = f" ({value['band']})" if value.get("band") else ""
-    return f"{_score(value.get('total'))}{band}"
-
-
-def _money(value: float | None) -> str:
-    return "" if value is None else f"{value:,.0f}"
+    return score_with_band(value.get("total"), value.get("band"))
 
 
 def _plan_body(context: ExportContext) -> list[str]:

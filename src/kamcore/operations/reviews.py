@@ -7,9 +7,10 @@ from datetime import date
 
 from ..errors import InvalidInputError, Problem
 from ..methodology.staleness import economic_buyer_role
-from ..model import Plan, Review, ScoreCard
+from ..model import Plan, Review
 from ..plugin.registry import Registry
 from ..reviews import plan_cadence
+from ..snapshot import latest_by_rubric
 from ..store import Workspace
 from .actor import Actor
 from .installed import installed
@@ -46,14 +47,11 @@ def record_review(workspace: Workspace, actor: Actor, plan_id: str, kind: str, h
     if workspace.find(Review, review_id) is not None:
         raise InvalidInputError(f"a {kind} review of {plan.id} on {held_on} is already recorded")
     snapshot = workspace.snapshot(plan.account_id)
-    latest: dict[str, ScoreCard] = {}
-    for card in snapshot.score_cards:  # oldest first: the last of each rubric stays
-        latest[card.rubric.name] = card
     role = economic_buyer_role(methodology)
     return create(workspace, actor, build(Review, {
         "id": review_id, "plan_id": plan.id, "account_id": plan.account_id,
         "review_kind": kind, "date": held_on, "attendees": list(attendees),
-        "plan_revision": plan.revision, "score_cards": list(latest.values()),
+        "plan_revision": plan.revision, "score_cards": list(latest_by_rubric(snapshot.score_cards).values()),
         "decisions": list(decisions), "notes": notes,
         "economic_buyers": sorted(s.id for s in snapshot.stakeholders if role in s.roles),
     }))

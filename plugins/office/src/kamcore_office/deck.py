@@ -25,8 +25,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kamcore.plugin.contributions import ExportContext
-from kamcore.rendering import label, step_title
+from kamcore.rendering import compact, label, score, signed, step_title, when
 from kamcore.shapes import PlanItems, find_items
+from kamcore.snapshot import cards_by_rubric
 
 from .facts import (
     STATE_COLOURS,
@@ -34,12 +35,7 @@ from .facts import (
     SUPPORT_COLOURS,
     SUPPORT_LABELS,
     clean,
-    compact,
-    latest_cards,
     review_changes,
-    score,
-    signed,
-    when,
 )
 
 if TYPE_CHECKING:
@@ -521,7 +517,7 @@ def _risks_slides(deck: Deck, items: PlanItems) -> None:
 def _scores_slide(deck: Deck) -> None:
     context = deck.context
     slide = deck.slide(SLIDE_TITLES["scores"])
-    cards = latest_cards(context.snapshot.score_cards, context.plan.id)
+    cards = cards_by_rubric(context.snapshot.score_cards, plan_id=context.plan.id)
     if not cards:
         deck.text(slide, 0.6, 1.5, 12, 0.5, ["No score cards for this account yet."],
                   colour=MUTED)

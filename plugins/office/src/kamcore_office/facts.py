@@ -1,5 +1,6 @@
-"""What both office exporters say about a plan: dates, numbers, score cards, and what changed
-since the last review.
+"""What both office exporters say about a plan: state and support labels and colours, and what
+changed since the last review (numbers, dates and scores are written with
+:mod:`kamcore.rendering`, as in every exporter).
 
 The "changes since the last review" are computed from what an :class:`ExportContext` holds:
 the latest review of the plan (its date, the plan revision it looked at, its decisions and the
@@ -12,9 +13,6 @@ reviewed revision is not part of the context, so section-by-section changes are 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable
-from datetime import date, datetime
 from typing import Any
 
 import attrs
@@ -22,8 +20,9 @@ import attrs
 from kamcore.diff import Change, diff_values
 from kamcore.model import Review, ScoreCard
 from kamcore.plugin.contributions import ExportContext
-from kamcore.rendering import label
+from kamcore.rendering import label, score, score_with_band, signed, when
 from kamcore.shapes import PlanItems
+from kamcore.snapshot import cards_by_rubric
 
 #: Characters XML 1.0 (and so XLSX and PPTX) cannot hold.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -42,46 +41,6 @@ SUPPORT_LABELS = {-2: "Opposes", -1: "Sceptical", 0: "Neutral", 1: "Supports", 2
 def clean(value: Any) -> str:
     """Text without the control characters XML cannot carry (tab, CR and LF stay)."""
     return _NOT_XML.sub("", "" if value is None else str(value))
-
-
-def compact(value: float | None) -> str:
-    """1234567 -> ``1.2M``; 500000 -> ``500k``."""
-    if value is None:
-        return ""
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= limit:
-            return f"{value / limit:.1f}".rstrip("0").rstrip(".") + suffix
-    return f"{value:,.0f}"
-
-
-def score(value: float | None) -> str:
-    """A score with at most two decimals."""
-    return "" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def signed(value: float) -> str:
-    """``+1.5``, ``0``, ``-2``."""
-    text = score(value)
-    return f"+{text}" if value > 0 else text
-
-
-def when(value: date | datetime | None) -> str:
-    """``12 Mar 2026``."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    return f"{value.day} {value:%b %Y}"
-
-
-def latest_cards(cards: Iterable[ScoreCard], plan_id: str) -> dict[str, list[ScoreCard]]:
-    """The account's (or this plan's) cards by rubric name, oldest first."""
-    by_rubric: dict[str, list[ScoreCard]] = defaultdict(list)
-    for card in cards:
-        if card.plan_id in (None, plan_id):
-            by_rubric[card.rubric.name].append(card)
-    return {name: sorted(found, key=lambda c: c.scored_at)
-            for name, found in sorted(by_rubric.items())}
 
 
 def latest_review(context: ExportContext) -> Review | None:
@@ -108,9 +67,7 @@ class ScoreChange:
     def describe(self) -> str:
         """``health: 2.5 (watch) -> 4 (healthy), +1.5``."""
         def show(card: ScoreCard | None) -> str:
-            if card is None:
-                return "not scored"
-            return score(card.total) + (f" ({card.band})" if card.band else "")
+            return "not scored" if card is None else score_with_band(card.total, card.band)
 
         if self.before is not None and self.after is not None and (
                 self.after.scored_at <= self.before.scored_at):
@@ -148,7 +105,7 @@ def review_changes(context: ExportContext, items: PlanItems) -> ReviewChanges | 
         return None
     now = context.as_of
     current = {name: cards[-1] for name, cards in
-               latest_cards(context.snapshot.score_cards, context.plan.id).items()}
+               cards_by_rubric(context.snapshot.score_cards, plan_id=context.plan.id).items()}
     at_review = {card.rubric.name: card for card in review.score_cards}
     scores = []
     for rubric in sorted(set(current) | set(at_review)):

@@ -19,16 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from kamcore.exporting import neutralise_formula
 from kamcore.plugin.contributions import ExportContext
-from kamcore.rendering import flat, label, step_title
+from kamcore.rendering import flat, label, score_with_band, step_title
 from kamcore.shapes import PlanItems, find_items, iter_sections
+from kamcore.snapshot import cards_by_rubric
 
-from .facts import (
-    STATE_COLOURS,
-    STATE_LABELS,
-    clean,
-    latest_cards,
-    latest_review,
-)
+from .facts import STATE_COLOURS, STATE_LABELS, clean, latest_review
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
@@ -344,7 +339,7 @@ def render_xlsx(context: ExportContext) -> bytes:
             r.model.likelihood * r.model.impact, r.model.mitigation, r.model.owner]
            for r in items.risks])
     score_rows = []
-    for name, cards in latest_cards(snapshot.score_cards, plan.id).items():
+    for name, cards in cards_by_rubric(snapshot.score_cards, plan_id=plan.id).items():
         for card in cards:
             for criterion, value in card.values.items():
                 score_rows.append([name, card.rubric.version, card.scored_at, card.total,
@@ -357,7 +352,7 @@ def render_xlsx(context: ExportContext) -> bytes:
            "Latest"],
           [[r.date, r.review_kind, ", ".join(r.attendees), r.plan_revision,
             "\n".join(r.decisions), r.notes,
-            "; ".join(f"{c.rubric.name} {c.total:g}" + (f" ({c.band})" if c.band else "")
+            "; ".join(f"{c.rubric.name} {score_with_band(c.total, c.band)}"
                       for c in r.score_cards), r is latest]
            for r in sorted(snapshot.reviews_of(plan.id), key=lambda r: (r.date, r.id))])
     table(sheets.new("Findings"), ["Severity", "Code", "Message", "Path", "Source"],
