@@ -3,8 +3,10 @@ hook contract is documented and tested.
 
 * ``mkdocs build --strict`` succeeds (broken links and anchors are errors).
 * Every hookspec has a docstring that states its contract (each argument, the return value,
-  "Added in X.Y"), and the built hook reference renders it from that docstring. Blanking a
-  docstring fails the generator, hence the build and these tests.
+  "Added in X.Y"), and the built hook reference renders it from that docstring, with whether
+  the hook is ``firstresult`` and how kamcore calls hooks. A small hookspec module written to a
+  temporary folder shows that a docstring missing any part of its contract fails the
+  generator, hence the build.
 * Every hookspec is named by a test file of its own (under ``tests/`` or ``plugins/*/tests/``).
 * The examples of the tutorial and the embedding guide run against the installed code.
 * Every ``kam`` command line in the pages names a real command and only its real options; the
@@ -18,6 +20,7 @@ hook contract is documented and tested.
 from __future__ import annotations
 
 import html
+import importlib
 import importlib.util
 import inspect
 import os
@@ -27,13 +30,15 @@ import shutil
 import subprocess
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
+import pluggy
 import pytest
+from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -41,15 +46,19 @@ HOOKREF_PATH = DOCS / "_hooks" / "hookref.py"
 
 
 def _load_hookref() -> types.ModuleType:
+    """The MkDocs hook module, imported as MkDocs does (registered in ``sys.modules``)."""
     spec = importlib.util.spec_from_file_location("kamcore_docs_hookref", HOOKREF_PATH)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 
 
 hookref = _load_hookref()
-HOOKSPECS: dict[str, Callable[..., Any]] = dict(hookref.hookspecs())
+#: The hookspecs of ``hookref.SPEC_MODULE`` as the hook reference reads them, by name.
+HOOKS: dict[str, Any] = {hook.name: hook for hook in
+                         hookref.load_spec_module(hookref.SPEC_MODULE).hooks}
 
 #: The guides to the features that came after the first site: each a page of its own.
 GUIDES = ("scoring", "reviews", "crm-import", "exporters")
@@ -78,14 +87,19 @@ needs_repo_plugins = pytest.mark.skipif(
 
 def _page_text(page: Path) -> str:
     """The visible text of a built page, whitespace collapsed."""
-    text = re.sub(r"</?(?:code|a|em|strong)\b[^>]*>", "", page.read_text(encoding="utf-8"))
+    return _visible(page.read_text(encoding="utf-8"))
+
+
+def _visible(markup: str) -> str:
+    """The visible text of HTML, whitespace collapsed."""
+    text = re.sub(r"</?(?:code|a|em|strong)\b[^>]*>", "", markup)
     text = re.sub(r"<[^>]+>", " ", text)
     return " ".join(html.unescape(text).split())
 
 
 def _plain(markup: str) -> str:
     """Docstring text as the hook reference shows it, without the Markdown markup."""
-    text = hookref._inline(markup, set(HOOKSPECS), hookref.LINKS)
+    text = hookref._inline(markup, set(HOOKS), hookref.LINKS)
     text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text).replace("`", "")
     return " ".join(text.split())
 
@@ -129,66 +143,193 @@ def test_no_marker_is_left_unreplaced(site: Path) -> None:
 
 
 def test_there_are_hookspecs() -> None:
-    assert len(HOOKSPECS) >= 8
-    assert all(name.startswith("kam_") for name in HOOKSPECS)
+    assert len(HOOKS) >= 8
+    assert all(name.startswith("kam_") for name in HOOKS)
 
 
-@pytest.mark.parametrize("name", sorted(HOOKSPECS))
+def test_the_reference_reads_the_hooks_and_options_pluggy_sees() -> None:
+    """The hooks and ``firstresult`` flags, checked against pluggy's own reading of the module."""
+    manager = pluggy.PluginManager(hookref.PROJECT_NAME)
+    manager.add_hookspecs(importlib.import_module(hookref.SPEC_MODULE))
+    specs = {name: caller.spec for name, caller in vars(manager.hook).items()
+             if isinstance(caller, pluggy.HookCaller) and caller.spec is not None}
+    assert set(specs) == set(HOOKS)
+    for name, spec in specs.items():
+        assert HOOKS[name].firstresult is bool(spec.opts["firstresult"]), name
+
+
+@pytest.mark.parametrize("name", sorted(HOOKS))
 def test_hookspec_docstring_states_its_contract(name: str) -> None:
-    fn = HOOKSPECS[name]
-    doc = inspect.cleandoc(fn.__doc__ or "")
+    function = getattr(importlib.import_module(hookref.SPEC_MODULE), name)
+    doc = inspect.cleandoc(function.__doc__ or "")
     assert doc, f"{name} has no docstring: the docstring is the hook's contract"
     assert re.search(r"Added in \d+\.\d+", doc), f"{name}: say when it was added (Added in X.Y)"
     assert ":param" in doc or ":return" in doc, f"{name}: no :param:/:return: contract"
-    for param in inspect.signature(fn).parameters:
+    for param in inspect.signature(function).parameters:
         assert re.search(rf"^:param {param}:", doc, re.M), f"{name}: :param {param}: missing"
-    assert hookref.contract_problems(name, fn) == []
+    assert hookref.contract_problems(HOOKS[name]) == []
 
 
-@pytest.mark.parametrize("name", sorted(HOOKSPECS))
+@pytest.mark.parametrize("name", sorted(HOOKS))
 def test_hook_reference_is_generated_from_the_docstring(site: Path, name: str) -> None:
     page = (site / "hooks" / "index.html").read_text(encoding="utf-8")
     assert f'id="{name}"' in page, f"{name} has no section in the hook reference"
     text = _page_text(site / "hooks" / "index.html")
-    parsed = hookref.parse_docstring(HOOKSPECS[name].__doc__)
-    assert _plain(parsed["summary"]) in text
-    for param, description in parsed["params"].items():
+    hook = HOOKS[name]
+    assert _plain(hook.summary) in text
+    for param, description in hook.param_docs.items():
         assert _plain(description) in text, f"{name}: :param {param}: not rendered"
-    if parsed["returns"]:
-        assert _plain(parsed["returns"]) in text, f"{name}: :return: not rendered"
+    if hook.return_doc:
+        assert _plain(hook.return_doc) in text, f"{name}: :return: not rendered"
+    for paragraph in hook.prose:
+        assert _plain(paragraph) in text, f"{name}: a paragraph is not rendered"
     assert f"def {name}(" in text, f"{name}: signature not rendered"
+    kind = "yes" if hook.firstresult else "no"
+    section = _page_text_between(page, f'id="{name}"', "<h")
+    assert f"Added in: {hook.added}" in section, f"{name}: version not rendered"
+    assert f"firstresult: {kind};" in section, f"{name}: firstresult not rendered"
 
 
-def test_a_hookspec_without_docstring_fails_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Blanking one docstring must stop the generator (and so the strict docs build)."""
-    name, fn = next(iter(HOOKSPECS.items()))
-    assert hookref.render_hook_reference()
-    monkeypatch.setattr(fn, "__doc__", None)
-    assert hookref.contract_problems(name, fn) == [f"{name}: the hookspec has no docstring"]
-    with pytest.raises(hookref.HookDocError, match=name):
-        hookref.render_hook_reference()
+def test_the_reference_says_how_kamcore_calls_hooks(site: Path) -> None:
+    page = (site / "hooks" / "index.html").read_text(encoding="utf-8")
+    assert 'id="calling"' in page
+    calling = _page_text_between(page, 'id="calling"', "<h2")
+    for words in ("on its own", "in pluggy's order", "tryfirst=True", "trylast=True",
+                  "registered last first", "reported", "skipped", "hookwrapper=True",
+                  "wrapper=True", "refused when it registers", "firstresult=True",
+                  "first implementation that returns something other than None"):
+        assert words in calling, f"the reference does not say {words!r}"
+    assert "historic" not in _page_text(site / "hooks" / "index.html")
 
 
-def test_an_undocumented_argument_fails_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
-    name, fn = next((n, f) for n, f in HOOKSPECS.items() if inspect.signature(f).parameters)
-    param = next(iter(inspect.signature(fn).parameters))
-    doc = "\n".join(line for line in inspect.cleandoc(fn.__doc__ or "").splitlines()
-                    if not line.startswith(f":param {param}:"))
-    monkeypatch.setattr(fn, "__doc__", doc)
-    assert any(repr(param) in problem for problem in hookref.contract_problems(name, fn))
-    with pytest.raises(hookref.HookDocError):
-        hookref.render_hook_reference()
+def _page_text_between(html_text: str, start: str, end: str) -> str:
+    """The visible text of ``html_text`` from ``start`` to the next ``end`` after it."""
+    tail = html_text[html_text.index(start):]
+    cut = tail.find(end, len(start))
+    return _visible(tail if cut < 0 else tail[:cut])
 
 
-def test_deprecations_are_rendered_from_the_hookspec(monkeypatch: pytest.MonkeyPatch) -> None:
-    fn = next(f for f in HOOKSPECS.values() if inspect.signature(f).parameters)
-    param = next(iter(inspect.signature(fn).parameters))
-    spec = dict(fn.kamcore_spec)  # type: ignore[attr-defined]
-    spec["warn_on_impl_args"] = {param: DeprecationWarning(f"{param} goes away, use x")}
-    monkeypatch.setattr(fn, "kamcore_spec", spec)
-    rendered = hookref.render_hook_reference()
-    assert f'Deprecated argument `{param}`' in rendered
-    assert f"{param} goes away, use x" in rendered
+# -- the hook reference of a small spec module ------------------------------------------------
+
+#: A hookspec module of two groups: a complete firstresult hook, and one with a deprecated
+#: argument and a paragraph after its fields.
+_SPEC_SOURCE = '''\
+"""Hooks of the tests.
+
+Its second paragraph introduces the reference.
+"""
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("PROJECT")
+
+# -- picking --------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def kam_pick(plan: str, limit: int) -> str | None:
+    """Pick one thing.
+
+    :param plan: the plan to pick from.
+    :param limit: how many to look at,
+        at most.
+    :return: the thing picked, or None.
+
+    Added in 1.2.
+    """
+
+
+# -- reacting -------------------------------------------------------------------------------
+
+
+@hookspec(warn_on_impl_args={"note": DeprecationWarning("note goes away, use plan")})
+def kam_react(plan: str, note: str) -> None:
+    """React to a plan.
+
+    :param plan: the plan.
+    :param note: a note.
+
+    Called after saving. Added in 1.3.
+    """
+'''.replace("PROJECT", hookref.PROJECT_NAME)
+
+
+@pytest.fixture
+def spec_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], str]]:
+    """Writes a hookspec module into ``tmp_path`` (importable) and returns its name."""
+    name = "kam_test_hookspecs"
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def write(source: str) -> str:
+        (tmp_path / f"{name}.py").write_text(source, encoding="utf-8")
+        return name
+
+    yield write
+    sys.modules.pop(name, None)
+
+
+def test_a_spec_module_is_rendered_from_its_source(spec_module: Callable[[str], str]) -> None:
+    name = spec_module(_SPEC_SOURCE)
+    spec = hookref.load_spec_module(name)
+    pick, react = spec.hooks
+    assert (pick.name, pick.group, pick.firstresult) == ("kam_pick", "Picking", True)
+    assert pick.parameters == (("plan", "str"), ("limit", "int"))
+    assert pick.returns == "str | None"
+    assert pick.param_docs == {"plan": "the plan to pick from.",
+                               "limit": "how many to look at, at most."}
+    assert (pick.return_doc, pick.added) == ("the thing picked, or None.", "1.2")
+    assert (react.group, react.firstresult, react.returns) == ("Reacting", False, "None")
+    # the paragraph after the fields is prose, not part of the last field
+    assert react.param_docs["note"] == "a note."
+    assert react.prose == ("Called after saving. Added in 1.3.",)
+    rendered = hookref.render_hook_reference(name)
+    assert f"declared in `{name}`" in rendered
+    assert "Its second paragraph introduces the reference." in rendered
+    assert rendered.index("## Picking hooks") < rendered.index("## Reacting hooks")
+    assert "@hookspec(firstresult=True)\ndef kam_pick(plan: str, limit: int) -> str | None:" \
+        in rendered
+    assert "- **firstresult**: yes; the calls stop at the first implementation" in rendered
+    assert "- **firstresult**: no; every implementation is called" in rendered
+    assert "- **Added in**: 1.3" in rendered
+    assert 'Deprecated argument `note`' in rendered
+    assert "note goes away, use plan" in rendered
+    assert hookref.CALLING in rendered
+
+
+#: Ways to break ``kam_pick``'s contract: (text replaced, replacement, the problem reported).
+_DEFECTS = {
+    "no docstring": ('    """Pick one thing.', '    ...\n    """Pick one thing.',
+                     "the hookspec has no docstring"),
+    "no summary": ("Pick one thing.\n\n", "", "has no summary line"),
+    "undocumented argument": ("    :param limit: how many to look at,\n        at most.\n", "",
+                              "argument 'limit' is not documented"),
+    "empty argument doc": (":param limit: how many to look at,\n        at most.",
+                           ":param limit:", "argument 'limit' is not documented"),
+    "unknown argument": (":param plan:", ":param plans:", "documents :param plans: but has no"),
+    "undocumented return": ("    :return: the thing picked, or None.\n", "",
+                            "the return value is not documented"),
+    "no version": ("Added in 1.2.", "Added recently.", "does not say when it was added"),
+}
+
+
+@pytest.mark.parametrize("defect", sorted(_DEFECTS))
+def test_an_incomplete_docstring_fails_the_reference(spec_module: Callable[[str], str],
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     defect: str) -> None:
+    """A hook without a parameter doc, a return doc or an "Added in" version (etc.) stops the
+    generator, and so the strict docs build."""
+    old, new, problem = _DEFECTS[defect]
+    assert old in _SPEC_SOURCE
+    name = spec_module(_SPEC_SOURCE.replace(old, new, 1))
+    pick = hookref.load_spec_module(name).hooks[0]
+    assert any(problem in found for found in hookref.contract_problems(pick)), \
+        hookref.contract_problems(pick)
+    with pytest.raises(hookref.HookDocError, match=f"kam_pick: .*{re.escape(problem)}"):
+        hookref.render_hook_reference(name)
+    page = types.SimpleNamespace(file=types.SimpleNamespace(src_uri="hooks.md"))
+    monkeypatch.setattr(hookref, "SPEC_MODULE", name)
+    with pytest.raises(PluginError, match=f"(?s)hooks.md: .*{re.escape(problem)}"):
+        hookref.on_page_markdown(hookref.HOOKSPEC_MARKER, page, None, None)
 
 
 # -- every hook has a test --------------------------------------------------------------------
@@ -199,7 +340,7 @@ def _test_files() -> list[Path]:
     return sorted(path for path in files if path.resolve() != Path(__file__).resolve())
 
 
-@pytest.mark.parametrize("name", sorted(HOOKSPECS))
+@pytest.mark.parametrize("name", sorted(HOOKS))
 def test_every_hook_has_a_test_of_its_own(name: str) -> None:
     pattern = re.compile(rf"\b{re.escape(name)}\b")
     testing = [path.relative_to(ROOT) for path in _test_files()

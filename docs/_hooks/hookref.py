@@ -3,9 +3,10 @@
 Listed under ``hooks:`` in ``mkdocs.yml``. On ``on_page_markdown`` it replaces these markers:
 
 ``<!-- hookspecs -->``
-    A section per hookspec of :mod:`kamcore.hookspecs`: its name, its signature (from
-    :func:`inspect.signature`), its docstring rendered as Markdown, and its pluggy options
-    (``firstresult``, ``historic``, deprecations from ``warn_on_impl``/``warn_on_impl_args``).
+    The hook reference: how kamcore calls hook implementations (:data:`CALLING`), then a
+    section per hookspec of :data:`SPEC_MODULE` with its signature, its docstring rendered as
+    Markdown, the version it was added in, whether it is a ``firstresult`` hook, and its
+    deprecations (``warn_on_impl`` / ``warn_on_impl_args``).
 ``<!-- kam-cli -->``
     Every ``kam`` command, subcommand, argument and option, read from the click objects.
 ``<!-- schema:methodology -->`` / ``<!-- schema:rubric -->``
@@ -13,19 +14,33 @@ Listed under ``hooks:`` in ``mkdocs.yml``. On ``on_page_markdown`` it replaces t
 ``<!-- shapes -->``
     The fields of the core section shapes (``urn:kamcore:shape:NAME``).
 
-A hookspec without a complete docstring (a summary, ``:param NAME:`` for every argument,
-``:return:`` unless it returns None, and "Added in X.Y") stops the build with
+The hookspec module is read statically by griffe (signatures and annotations as written, the
+``# -- group ---`` comments, the docstrings, parsed by griffe's Sphinx-style parser) and imported
+for what pluggy sees (which functions are hookspecs, and their options). No network is needed.
+
+A hookspec without a complete docstring (a summary, ``:param NAME:`` for every argument and for
+no other name, ``:return:`` unless it returns None, and "Added in X.Y") stops the build with
 :class:`HookDocError`: the hook reference can never silently lose a hook's contract.
 ``tests/test_docs.py`` imports this file to check the same rules.
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
+
+import griffe
+
+#: The module that declares kamcore's hookspecs: the one place that names it.
+SPEC_MODULE = "kamcore.plugin.spec"
+#: The pluggy project of the hookspecs: ``@hookspec`` stores a hookspec's options on the
+#: function as the attribute ``<project>_spec``.
+PROJECT_NAME = "kamcore"
 
 HOOKSPEC_MARKER = "<!-- hookspecs -->"
 CLI_MARKER = "<!-- kam-cli -->"
@@ -33,9 +48,25 @@ SHAPES_MARKER = "<!-- shapes -->"
 SCHEMA_MARKER = re.compile(r"<!-- schema:(methodology|rubric) -->")
 
 _ROLE = re.compile(r":(?:class|func|meth|mod|data|attr|exc|obj):`~?([^`]+)`")
-_ADDED = re.compile(r"Added in (\d+(?:\.\d+)*)")
-_FIELD = re.compile(r"^:(param|return|returns|raises)\s*([A-Za-z_][\w.]*)?:\s*(.*)$")
+_ADDED = re.compile(r"Added in (\d+\.\d+(?:\.\d+)*)")
 _GROUP = re.compile(r"^# -- (\w[\w ]*?) -+$")
+#: A reST field marker (``:param x:``, ``:return:``), not a role (``:class:`X```).
+_FIELD = re.compile(r"^:[^\s:`][^:`]*:(?:\s|$)")
+
+#: How kamcore calls hook implementations: the reference states it before the hooks.
+CALLING = """\
+## How kamcore calls hooks {#calling}
+
+kamcore calls each implementation of a hook on its own, in pluggy's order: implementations
+marked `tryfirst=True` first, those marked `trylast=True` last, and otherwise the plugin
+registered last first. Each call is isolated: an implementation that raises is reported against
+its plugin (`kam plugins` shows it) and skipped, and the next one is called; with
+`KAMCORE_STRICT_PLUGINS=1` the error stops the command instead. Hook wrappers are not supported:
+a plugin with an implementation marked `hookwrapper=True` or `wrapper=True` is refused when it
+registers, with an error that says so. A *firstresult* hook (its hookspec is declared with
+`firstresult=True`) stops at the first implementation that returns something other than None;
+every other hook calls every implementation. Each hook below says which kind it is.
+"""
 
 
 class HookDocError(Exception):
@@ -45,124 +76,187 @@ class HookDocError(Exception):
 # -- hookspecs --------------------------------------------------------------------------------
 
 
-def hookspecs() -> list[tuple[str, Callable[..., Any]]]:
-    """``(name, function)`` of every hookspec in :mod:`kamcore.hookspecs`, in source order."""
-    from kamcore.plugin import spec as module
+@dataclass(frozen=True)
+class Hook:
+    """One hookspec, as the hook reference shows it. Text is whitespace-collapsed reST."""
 
-    found = [
-        (name, fn) for name, fn in vars(module).items()
-        if callable(fn) and getattr(fn, "kamcore_spec", None) is not None
-    ]
-    return sorted(found, key=lambda item: inspect.getsourcelines(item[1])[1])
+    name: str
+    #: The ``# -- group ---`` comment the hookspec stands under, capitalized ("Hooks" if none).
+    group: str
+    #: Its pluggy options (``firstresult``, ``warn_on_impl``, ``warn_on_impl_args``, ...).
+    options: Mapping[str, Any]
+    #: ``(name, annotation as written, or "")`` of each argument, in order.
+    parameters: tuple[tuple[str, str], ...]
+    #: The return annotation as written, or "".
+    returns: str
+    #: The docstring, cleaned ("" when there is none).
+    docstring: str
+    #: The first paragraph, when it comes before the field list ("" when there is none).
+    summary: str
+    #: The other paragraphs outside the field list, in order.
+    prose: tuple[str, ...]
+    #: The ``:param NAME:`` descriptions, by name.
+    param_docs: Mapping[str, str]
+    #: The ``:return:`` description, or None.
+    return_doc: str | None
+    #: ``(exception, description)`` of each ``:raises EXC:``.
+    raises: tuple[tuple[str, str], ...]
+
+    @property
+    def added(self) -> str | None:
+        """The X.Y of the docstring's "Added in X.Y", or None."""
+        match = _ADDED.search(self.docstring)
+        return match.group(1) if match else None
+
+    @property
+    def firstresult(self) -> bool:
+        """Whether the hookspec is declared with ``firstresult=True``."""
+        return bool(self.options.get("firstresult"))
 
 
-def hook_groups() -> dict[str, str]:
-    """Hook name -> the ``# -- group ----`` comment it stands under in ``hookspecs.py``."""
-    from kamcore.plugin import spec as module
+@dataclass(frozen=True)
+class SpecModule:
+    """A hookspec module: its name, its docstring's paragraphs and its hooks in source order."""
 
-    groups: dict[str, str] = {}
-    group = "Hooks"
-    for line in inspect.getsource(module).splitlines():
+    name: str
+    paragraphs: tuple[str, ...]
+    hooks: tuple[Hook, ...]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [_flat(par) for par in re.split(r"\n\s*\n", text) if par.strip()]
+
+
+def _split_field_list(lines: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
+    """``(lines before the field list, the field list, lines after it)`` of a cleaned docstring.
+
+    In reST a field's body is its ``:name:`` line and the indented or blank lines after it: the
+    first unindented line that is not a field ends it. griffe's Sphinx-style parser runs a
+    field's body to the next field instead, which would make a paragraph after the fields
+    ("Called once per process. Added in 0.1.") part of the last field; so griffe is given the
+    field list alone.
+    """
+    before: list[str] = []
+    fields: list[str] = []
+    after: list[str] = []
+    part = before
+    for line in lines:
+        if _FIELD.match(line):
+            part = fields
+        elif part is fields and line and not line[0].isspace():
+            part = after
+        part.append(line)
+    return before, fields, after
+
+
+def _group(lines: Sequence[str], lineno: int) -> str:
+    """The ``# -- group ----`` comment closest above line ``lineno`` (1-based), capitalized."""
+    for line in reversed(lines[: lineno - 1]):
         match = _GROUP.match(line.strip())
         if match:
-            group = match.group(1).strip().capitalize()
-            continue
-        defined = re.match(r"^def (kam_\w+)\(", line)
-        if defined:
-            groups[defined.group(1)] = group
-    return groups
+            return match.group(1).strip().capitalize()
+    return "Hooks"
 
 
-def _annotation(value: Any) -> str:
-    if value is inspect.Parameter.empty or value is inspect.Signature.empty:
-        return ""
-    return value if isinstance(value, str) else inspect.formatannotation(value)
+def _annotation(value: str | griffe.Expr | None) -> str:
+    return "" if value is None else str(value)
 
 
-def signature(name: str, fn: Callable[..., Any]) -> str:
+def _hook(source: griffe.Function, options: Mapping[str, Any]) -> Hook:
+    """The :class:`Hook` of the hookspec griffe read as ``source``, declared with ``options``."""
+    docstring = source.docstring.value if source.docstring else ""
+    before, fields, after = _split_field_list(docstring.splitlines())
+    field_list = griffe.Docstring("\n".join(fields), parent=source)
+    param_docs: dict[str, str] = {}
+    return_doc = None
+    raises: tuple[tuple[str, str], ...] = ()
+    for section in griffe.parse_sphinx(field_list, warnings=False):
+        if isinstance(section, griffe.DocstringSectionParameters):
+            param_docs = {param.name: _flat(param.description) for param in section.value}
+        elif isinstance(section, griffe.DocstringSectionReturns):
+            return_doc = _flat(section.value[0].description)
+        elif isinstance(section, griffe.DocstringSectionRaises):
+            raises = tuple((_annotation(exc.annotation), _flat(exc.description))
+                           for exc in section.value)
+    leading = _paragraphs("\n".join(before))
+    return Hook(
+        name=source.name,
+        group=_group(source.module.lines, source.lineno or 1),
+        options=options,
+        parameters=tuple((param.name, _annotation(param.annotation))
+                         for param in source.parameters),
+        returns=_annotation(source.returns),
+        docstring=docstring,
+        summary=next(iter(leading), ""),
+        prose=(*leading[1:], *_paragraphs("\n".join(after))),
+        param_docs=param_docs,
+        return_doc=return_doc,
+        raises=raises,
+    )
+
+
+def load_spec_module(name: str) -> SpecModule:
+    """The hookspecs of the module ``name``, in source order.
+
+    The hookspecs are the module's functions that carry pluggy's ``<project>_spec`` attribute
+    (as :meth:`pluggy.PluginManager.add_hookspecs` finds them), with those options; everything
+    else is read from the source by griffe.
+
+    :raises HookDocError: a hookspec is not a function in the source griffe reads.
+    """
+    module = importlib.import_module(name)
+    marker = f"{PROJECT_NAME}_spec"
+    declared = {attr: fn for attr, fn in vars(module).items()
+                if callable(fn) and getattr(fn, marker, None) is not None}
+    source = griffe.load(name)
+    hooks = []
+    for attr, fn in declared.items():
+        member = source[attr]
+        found = member.final_target if isinstance(member, griffe.Alias) else member
+        if not isinstance(found, griffe.Function):
+            raise HookDocError(f"{name}.{attr}: a hookspec that is not a function in the source")
+        hooks.append((found.lineno or 0, _hook(found, getattr(fn, marker))))
+    docstring = source.docstring.value if source.docstring else ""
+    return SpecModule(name=name, paragraphs=tuple(_paragraphs(docstring)),
+                      hooks=tuple(hook for _, hook in sorted(hooks, key=lambda item: item[0])))
+
+
+def contract_problems(hook: Hook) -> list[str]:
+    """Why ``hook``'s docstring is not a complete contract (empty when it is)."""
+    name = hook.name
+    if not hook.docstring.strip():
+        return [f"{name}: the hookspec has no docstring"]
+    problems = []
+    if not hook.summary:
+        problems.append(f"{name}: the docstring has no summary line")
+    arguments = [param for param, _ in hook.parameters]
+    for param in arguments:
+        if not hook.param_docs.get(param):
+            problems.append(f"{name}: argument {param!r} is not documented (:param {param}:)")
+    for documented in hook.param_docs:
+        if documented not in arguments:
+            problems.append(f"{name}: documents :param {documented}: but has no such argument")
+    if hook.returns not in ("None", "") and not hook.return_doc:
+        problems.append(f"{name}: the return value is not documented (:return:)")
+    if hook.added is None:
+        problems.append(f"{name}: the docstring does not say when it was added ('Added in X.Y')")
+    return problems
+
+
+def signature(hook: Hook) -> str:
     """The hookspec as a Python ``def`` line (wrapped when long), annotations as written."""
-    sig = inspect.signature(fn)
-    params = [
-        f"{p.name}: {_annotation(p.annotation)}" if _annotation(p.annotation) else p.name
-        for p in sig.parameters.values()
-    ]
-    returns = _annotation(sig.return_annotation)
-    tail = f" -> {returns}" if returns else ""
-    one_line = f"def {name}({', '.join(params)}){tail}: ..."
+    params = [f"{name}: {annotation}" if annotation else name
+              for name, annotation in hook.parameters]
+    tail = f" -> {hook.returns}" if hook.returns else ""
+    one_line = f"def {hook.name}({', '.join(params)}){tail}: ..."
     if len(one_line) <= 90:
         return one_line
     body = "".join(f"    {param},\n" for param in params)
-    return f"def {name}(\n{body}){tail}: ..."
-
-
-def parse_docstring(doc: str | None) -> dict[str, Any]:
-    """Split a reST-style docstring into summary, prose paragraphs and field entries."""
-    text = inspect.cleandoc(doc or "")
-    lines = text.splitlines()
-    summary_lines: list[str] = []
-    while lines and lines[0].strip():
-        summary_lines.append(lines.pop(0).strip())
-    params: dict[str, str] = {}
-    returns: str | None = None
-    raises: dict[str, str] = {}
-    prose: list[list[str]] = [[]]
-    current: tuple[str, str | None] | None = None
-    for line in lines:
-        field = _FIELD.match(line.strip()) if not line.startswith(" ") else None
-        if field:
-            kind, arg, rest = field.groups()
-            current = (kind, arg)
-            if kind == "param" and arg:
-                params[arg] = rest
-            elif kind in ("return", "returns"):
-                returns = rest
-            elif kind == "raises" and arg:
-                raises[arg] = rest
-            continue
-        if current is not None and line.startswith(" ") and line.strip():
-            kind, arg = current
-            if kind == "param" and arg:
-                params[arg] += " " + line.strip()
-            elif kind in ("return", "returns"):
-                returns = f"{returns} {line.strip()}"
-            elif kind == "raises" and arg:
-                raises[arg] += " " + line.strip()
-            continue
-        current = None
-        if line.strip():
-            prose[-1].append(line.strip())
-        elif prose[-1]:
-            prose.append([])
-    return {
-        "summary": " ".join(summary_lines),
-        "params": params,
-        "returns": returns,
-        "raises": raises,
-        "prose": [" ".join(paragraph) for paragraph in prose if paragraph],
-    }
-
-
-def contract_problems(name: str, fn: Callable[..., Any]) -> list[str]:
-    """Why ``fn``'s docstring is not a complete contract (empty when it is)."""
-    doc = fn.__doc__
-    if not doc or not doc.strip():
-        return [f"{name}: the hookspec has no docstring"]
-    parsed = parse_docstring(doc)
-    sig = inspect.signature(fn)
-    problems = []
-    if not parsed["summary"]:
-        problems.append(f"{name}: the docstring has no summary line")
-    for param in sig.parameters:
-        if not parsed["params"].get(param, "").strip():
-            problems.append(f"{name}: argument {param!r} is not documented (:param {param}:)")
-    for documented in parsed["params"]:
-        if documented not in sig.parameters:
-            problems.append(f"{name}: documents :param {documented}: but has no such argument")
-    if _annotation(sig.return_annotation) not in ("None", "") and not parsed["returns"]:
-        problems.append(f"{name}: the return value is not documented (:return:)")
-    if not _ADDED.search(inspect.cleandoc(doc)):
-        problems.append(f"{name}: the docstring does not say when it was added ('Added in X.Y')")
-    return problems
+    return f"def {hook.name}(\n{body}){tail}: ..."
 
 
 #: Where the hook reference links a role's target (relative to ``hooks.md``).
@@ -192,91 +286,73 @@ def _inline(text: str, hook_names: set[str], links: dict[str, str] | None = None
     return re.sub(r"``(.+?)``", r"`\1`", text)
 
 
-def _options(name: str, fn: Callable[..., Any]) -> list[str]:
-    spec: dict[str, Any] = getattr(fn, "kamcore_spec", None) or {}
-    lines = [
-        f"- **firstresult**: {'yes' if spec.get('firstresult') else 'no'} "
-        + ("(the first non-None result wins)" if spec.get("firstresult")
-           else "(every implementation is called)"),
-        f"- **historic**: {'yes' if spec.get('historic') else 'no'}",
-    ]
-    added = _ADDED.search(inspect.cleandoc(fn.__doc__ or ""))
-    if added:
-        lines.insert(0, f"- **Added in**: {added.group(1)}")
-    return lines
+def _options(hook: Hook) -> list[str]:
+    """The hook's version and kind, as a Markdown list."""
+    kind = ("yes; the calls stop at the first implementation that returns something other than "
+            "None" if hook.firstresult else "no; every implementation is called")
+    return [f"- **Added in**: {hook.added}",
+            f"- **firstresult**: {kind} ([how kamcore calls hooks](#calling))"]
 
 
-def _deprecations(fn: Callable[..., Any]) -> list[str]:
-    spec: dict[str, Any] = getattr(fn, "kamcore_spec", None) or {}
+def _deprecations(hook: Hook) -> list[str]:
     notes = []
-    if spec.get("warn_on_impl") is not None:
-        notes.append(f"!!! warning \"Deprecated hook\"\n    {spec['warn_on_impl']}\n")
-    for arg, warning in (spec.get("warn_on_impl_args") or {}).items():
+    if hook.options.get("warn_on_impl") is not None:
+        notes.append(f"!!! warning \"Deprecated hook\"\n    {hook.options['warn_on_impl']}\n")
+    for arg, warning in (hook.options.get("warn_on_impl_args") or {}).items():
         notes.append(f"!!! warning \"Deprecated argument `{arg}`\"\n    {warning}\n")
     return notes
 
 
-def render_hookspec(name: str, fn: Callable[..., Any], hook_names: set[str],
-                    level: str = "###") -> str:
-    """One hookspec as a Markdown section."""
-    problems = contract_problems(name, fn)
-    if problems:
-        raise HookDocError("; ".join(problems))
-    parsed = parse_docstring(fn.__doc__)
-    sig = inspect.signature(fn)
-    out = [f"{level} {name} {{#{name}}}", "", "```python", "@hookspec",
-           signature(name, fn), "```", ""]
-    out += _deprecations(fn)
-    out += [_inline(parsed["summary"], hook_names, LINKS), ""]
-    if parsed["params"]:
+def render_hookspec(hook: Hook, hook_names: set[str]) -> str:
+    """One hookspec, whose docstring passes :func:`contract_problems`, as a Markdown section."""
+    decorator = "@hookspec(firstresult=True)" if hook.firstresult else "@hookspec"
+    out = [f"### {hook.name} {{#{hook.name}}}", "", "```python", decorator,
+           signature(hook), "```", ""]
+    out += _deprecations(hook)
+    out += [_inline(hook.summary, hook_names, LINKS), ""]
+    if hook.parameters:
         out += ["**Parameters**", ""]
-        for param in sig.parameters:
-            annotation = _annotation(sig.parameters[param].annotation)
+        for param, annotation in hook.parameters:
             typed = f" (`{annotation}`)" if annotation else ""
             out.append(f"- `{param}`{typed}: "
-                       f"{_inline(parsed['params'][param], hook_names, LINKS)}")
+                       f"{_inline(hook.param_docs[param], hook_names, LINKS)}")
         out.append("")
-    if parsed["returns"]:
-        annotation = _annotation(sig.return_annotation)
-        typed = f" `{annotation}`" if annotation else ""
-        out += [f"**Returns**{typed}: {_inline(parsed['returns'], hook_names, LINKS)}", ""]
-    for exc, text in parsed["raises"].items():
+    if hook.return_doc:
+        typed = f" `{hook.returns}`" if hook.returns else ""
+        out += [f"**Returns**{typed}: {_inline(hook.return_doc, hook_names, LINKS)}", ""]
+    for exc, text in hook.raises:
         out += [f"**Raises** `{exc}`: {_inline(text, hook_names, LINKS)}", ""]
-    for paragraph in parsed["prose"]:
+    for paragraph in hook.prose:
         out += [_inline(paragraph, hook_names, LINKS), ""]
-    out += _options(name, fn) + [""]
+    out += [*_options(hook), ""]
     return "\n".join(out)
 
 
-def render_hook_reference() -> str:
-    """Every hookspec, grouped as in ``hookspecs.py``, preceded by the module's docstring.
+def render_hook_reference(module_name: str) -> str:
+    """The hook reference of the hookspec module ``module_name``: its docstring (after the
+    summary), a table of the hooks, :data:`CALLING`, then each hook, grouped as in the source.
 
     :raises HookDocError: a hookspec's docstring does not state its contract.
     """
-    from kamcore.plugin import spec as module
-
-    specs = hookspecs()
-    problems = [problem for name, fn in specs for problem in contract_problems(name, fn)]
+    spec = load_spec_module(module_name)
+    problems = [problem for hook in spec.hooks for problem in contract_problems(hook)]
     if problems:
-        raise HookDocError("incomplete hookspec docstrings in kamcore.hookspecs:\n  "
+        raise HookDocError(f"incomplete hookspec docstrings in {module_name}:\n  "
                            + "\n  ".join(problems))
-    names = {name for name, _ in specs}
-    groups = hook_groups()
-    intro = inspect.cleandoc(module.__doc__ or "").split("\n\n")
-    out = [_inline(" ".join(par.split()), names, LINKS) for par in intro[1:]]
-    out = [paragraph + "\n" for paragraph in out]
+    names = {hook.name for hook in spec.hooks}
+    out = [f"The hookspecs are declared in `{spec.name}`. From its docstring:\n"]
+    out += [_inline(paragraph, names, LINKS) + "\n" for paragraph in spec.paragraphs[1:]]
     out.append("| hook | group | summary |\n| --- | --- | --- |")
-    for name, fn in specs:
-        summary = _inline(parse_docstring(fn.__doc__)["summary"], names)
-        out.append(f"| [`{name}`](#{name}) | {groups.get(name, 'Hooks').lower()} | {summary} |")
-    out.append("")
+    for hook in spec.hooks:
+        out.append(f"| [`{hook.name}`](#{hook.name}) | {hook.group.lower()} | "
+                   f"{_inline(hook.summary, names)} |")
+    out += ["", CALLING]
     current = None
-    for name, fn in specs:
-        group = groups.get(name, "Hooks")
-        if group != current:
-            out.append(f"## {group} hooks\n")
-            current = group
-        out.append(render_hookspec(name, fn, names))
+    for hook in spec.hooks:
+        if hook.group != current:
+            out.append(f"## {hook.group} hooks\n")
+            current = hook.group
+        out.append(render_hookspec(hook, names))
     return "\n".join(out)
 
 
@@ -427,7 +503,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     """Replace the markers with the generated reference (errors fail the build)."""
     if HOOKSPEC_MARKER in markdown:
         try:
-            markdown = markdown.replace(HOOKSPEC_MARKER, render_hook_reference())
+            markdown = markdown.replace(HOOKSPEC_MARKER, render_hook_reference(SPEC_MODULE))
         except HookDocError as exc:
             from mkdocs.exceptions import PluginError
 

@@ -56,7 +56,6 @@ STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "done": "Done",
                  "blocked": "Blocked", "cancelled": "Cancelled"}
 
 
-
 # -- the stakeholder map ---------------------------------------------------------------------
 
 

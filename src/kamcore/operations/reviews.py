@@ -51,7 +51,8 @@ def record_review(workspace: Workspace, actor: Actor, plan_id: str, kind: str, h
     return create(workspace, actor, build(Review, {
         "id": review_id, "plan_id": plan.id, "account_id": plan.account_id,
         "review_kind": kind, "date": held_on, "attendees": list(attendees),
-        "plan_revision": plan.revision, "score_cards": list(latest_by_rubric(snapshot.score_cards).values()),
+        "plan_revision": plan.revision,
+        "score_cards": list(latest_by_rubric(snapshot.score_cards).values()),
         "decisions": list(decisions), "notes": notes,
         "economic_buyers": sorted(s.id for s in snapshot.stakeholders if role in s.roles),
     }))
