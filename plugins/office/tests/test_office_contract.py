@@ -14,10 +14,6 @@ from kamcore.testing import ExporterContract
 class TestOfficeExporters(ExporterContract):
     renders_markup = False  # binary formats: text is data inside XML, checked below
 
-    @pytest.fixture
-    def kam_plugin_names(self) -> set[str]:
-        return {"office"}
-
     @pytest.fixture(params=["xlsx", "pptx"])
     def exporter_name(self, request: pytest.FixtureRequest) -> str:
         return str(request.param)
@@ -27,10 +23,10 @@ class TestOfficeExporters(ExporterContract):
         assert rendered[:2] == b"PK"  # both are Office Open XML zip packages
 
 
-def test_exporters_are_provided_by_the_office_plugin(office_registry: Registry) -> None:
+def test_exporters_are_provided_by_the_office_plugin(kam_registry: Registry) -> None:
     for name, suffix in (("xlsx", ".xlsx"), ("pptx", ".pptx")):
-        assert office_registry.provider("exporter", name) == "office"
-        assert office_registry.exporter(name).suffix == suffix
+        assert kam_registry.provider("exporter", name) == "office"
+        assert kam_registry.exporter(name).suffix == suffix
 
 
 def test_loading_the_plugin_imports_no_office_library() -> None:
