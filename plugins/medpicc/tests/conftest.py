@@ -1,61 +1,47 @@
-"""Fixtures: the real installed ``medpicc`` entry point, a registry and an SQLite workspace."""
+"""Fixtures: medpicc under test with kamcore.testing (``kam_methodology`` is medpicc), its
+``meddic`` and ``meddicc`` variants, ``scored`` section data, and ``check``: medpicc's
+findings about a plan."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import date
-from pathlib import Path
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from kamcore.methodology import Methodology
-from kamcore.model import Account, Finding, Plan
-from kamcore.planning import check_plan
-from kamcore.plugins import PluginHost, make_plugin_host
-from kamcore.registry import Registry
-from kamcore.store import Workspace
+from kamcore.plugin.registry import Registry
+from kamcore.testing import Checker
 
-CheckFn = Callable[[Plan], list[Finding]]
 Scored = Callable[..., dict[str, Any]]
 
 
-@pytest.fixture(scope="module")
-def host() -> PluginHost:
-    """Built-ins plus the installed ``medpicc`` entry point only; plugin failures are fatal."""
-    return make_plugin_host(allowlist=frozenset({"medpicc"}), strict=True)
-
-
-@pytest.fixture(scope="module")
-def registry(host: PluginHost) -> Registry:
-    return Registry(host)
-
-
-@pytest.fixture(scope="module")
-def medpicc(registry: Registry) -> Methodology:
-    return registry.methodology("medpicc")
-
-
-@pytest.fixture(scope="module")
-def meddic(registry: Registry) -> Methodology:
-    return registry.methodology("meddic")
-
-
-@pytest.fixture(scope="module")
-def meddicc(registry: Registry) -> Methodology:
-    return registry.methodology("meddicc")
+@pytest.fixture
+def kam_plugin_names() -> set[str]:
+    """Built-ins plus the installed ``medpicc`` entry point only."""
+    return {"medpicc"}
 
 
 @pytest.fixture
-def ws(tmp_path: Path, host: PluginHost) -> Iterator[Workspace]:
-    workspace = Workspace.open(tmp_path / "ws.db", create=True, plugins=host)
-    yield workspace
-    workspace.close()
+def kam_strict_plugins() -> bool:
+    """A plugin failure raises."""
+    return True
 
 
 @pytest.fixture
-def account(ws: Workspace) -> Account:
-    return ws.save(Account(id="acme", name="ACME Corp"), base_revision=0)
+def kam_methodology_name() -> str:
+    return "medpicc"
+
+
+@pytest.fixture
+def meddic(kam_registry: Registry) -> Methodology:
+    return kam_registry.methodology("meddic")
+
+
+@pytest.fixture
+def meddicc(kam_registry: Registry) -> Methodology:
+    return kam_registry.methodology("meddicc")
 
 
 @pytest.fixture
@@ -72,14 +58,6 @@ def scored() -> Scored:
 
 
 @pytest.fixture
-def check(ws: Workspace, host: PluginHost, registry: Registry) -> CheckFn:
+def check(kam_check: Checker) -> Checker:
     """``check(plan)``: medpicc's findings about the plan's stored revision."""
-
-    def run(plan: Plan) -> list[Finding]:
-        current = ws.get(Plan, plan.id)
-        methodology = registry.methodology(current.methodology.name)
-        found = check_plan(current, methodology, ws.snapshot(current.account_id), host,
-                           date(2026, 3, 1))
-        return [finding for finding in found if finding.source == "medpicc"]
-
-    return run
+    return functools.partial(kam_check, source="medpicc")

@@ -8,10 +8,6 @@ from kamcore.testing import MethodologyContract
 
 
 class TestMedpiccContract(MethodologyContract):
-    @pytest.fixture
-    def kam_plugin_names(self) -> set[str]:
-        return {"medpicc"}
-
     @pytest.fixture(params=["medpicc", "meddic", "meddicc"])
     def methodology_name(self, request: pytest.FixtureRequest) -> str:
         return str(request.param)

@@ -13,8 +13,8 @@ from kamcore.errors import InvalidInputError, Problem
 from kamcore.methodology import Methodology
 from kamcore.model import Account, Plan
 from kamcore.planning import AdvanceRefused, advance, new_plan, set_section
-from kamcore.plugins import PluginHost
-from kamcore.registry import Registry
+from kamcore.plugin.host import PluginHost
+from kamcore.plugin.registry import Registry
 from kamcore.store import Workspace
 from kamcore.testing import message_at
 
@@ -29,21 +29,23 @@ MEDDICC = [*MEDDIC, "competition"]
 
 
 
-def test_plugin_is_loaded_without_errors(host: PluginHost, registry: Registry) -> None:
-    info = {plugin.name: plugin for plugin in host.listing()}["medpicc"]
+def test_plugin_is_loaded_without_errors(kam_plugin_host: PluginHost,
+                                         kam_registry: Registry) -> None:
+    info = {plugin.name: plugin for plugin in kam_plugin_host.listing()}["medpicc"]
     assert (info.status, info.errors, info.builtin) == ("loaded", [], False)
     assert info.distribution == "kamcore-medpicc"
     assert info.hooks == ["kam_check_plan", "kam_methodologies"]
-    assert registry.contributions_of("medpicc") == {
+    assert kam_registry.contributions_of("medpicc") == {
         "methodology": ["meddic", "meddicc", "medpicc"]}
 
 
-def test_medpicc_loads(medpicc: Methodology) -> None:
-    assert (medpicc.name, medpicc.version, medpicc.lineage) == ("medpicc", "1.0.0", ("medpicc",))
-    assert [step.key for step in medpicc.steps] == ["qualify", "close_gaps", "review"]
-    assert [section.key for section in medpicc.sections] == ["qualification", "gap_actions"]
-    assert [(c.kind, c.every) for c in medpicc.cadence] == [("deal_review", "2 weeks")]
-    rules = QualificationRules.from_methodology(medpicc)
+def test_medpicc_loads(kam_methodology: Methodology) -> None:
+    assert (kam_methodology.name, kam_methodology.version, kam_methodology.lineage) == (
+        "medpicc", "1.0.0", ("medpicc",))
+    assert [step.key for step in kam_methodology.steps] == ["qualify", "close_gaps", "review"]
+    assert [section.key for section in kam_methodology.sections] == ["qualification", "gap_actions"]
+    assert [(c.kind, c.every) for c in kam_methodology.cadence] == [("deal_review", "2 weeks")]
+    rules = QualificationRules.from_methodology(kam_methodology)
     assert list(rules.element_keys) == MEDDPICC
     assert rules.max_total == 24
 
@@ -52,9 +54,9 @@ def test_medpicc_loads(medpicc: Methodology) -> None:
     ("meddic", MEDDIC, 18),
     ("meddicc", MEDDICC, 21),
 ])
-def test_variants_derive_with_fewer_elements(registry: Registry, name: str,
-                                             elements: list[str], max_total: int) -> None:
-    methodology = registry.methodology(name)
+def test_variants_derive_with_fewer_elements(kam_registry: Registry, name: str, elements: list[str],
+                                             max_total: int) -> None:
+    methodology = kam_registry.methodology(name)
     assert methodology.lineage == (name, "medpicc")
     assert [step.key for step in methodology.steps] == ["qualify", "close_gaps", "review"]
     rules = QualificationRules.from_methodology(methodology)
@@ -65,9 +67,9 @@ def test_variants_derive_with_fewer_elements(registry: Registry, name: str,
 
 
 @pytest.mark.parametrize("name", ["medpicc", "meddic", "meddicc"])
-def test_section_schema_accepts_exactly_the_scored_elements(registry: Registry,
+def test_section_schema_accepts_exactly_the_scored_elements(kam_registry: Registry,
                                                             name: str) -> None:
-    methodology = registry.methodology(name)
+    methodology = kam_registry.methodology(name)
     schema = methodology.section("qualification").schema
     elements = QualificationRules.from_methodology(methodology).element_keys
     full = {key: {"score": 3, "evidence": "seen"} for key in elements}
@@ -78,17 +80,18 @@ def test_section_schema_accepts_exactly_the_scored_elements(registry: Registry,
         assert len(problems) == 1 and message_at(problems, ("opp-1", dropped)), problems
 
 
-def test_cannot_leave_qualify_without_scores(ws: Workspace, medpicc: Methodology,
-                                             account: Account, scored: Scored) -> None:
-    plan = new_plan(ws, medpicc, account.id)
+def test_cannot_leave_qualify_without_scores(kam_workspace: Workspace, kam_methodology: Methodology,
+                                             kam_account: Account, scored: Scored) -> None:
+    plan = new_plan(kam_workspace, kam_methodology, kam_account.id)
     with pytest.raises(AdvanceRefused) as refused:
-        advance(ws, medpicc, plan)
+        advance(kam_workspace, kam_methodology, plan)
     assert "score at least one opportunity" in refused.value.findings[0].message
-    plan = set_section(ws, medpicc, plan, "qualification", {})
+    plan = set_section(kam_workspace, kam_methodology, plan, "qualification", {})
     with pytest.raises(AdvanceRefused):
-        advance(ws, medpicc, plan)
-    plan = set_section(ws, medpicc, plan, "qualification", {"opp-1": scored(metrics=1)})
-    assert advance(ws, medpicc, plan).step == "close_gaps"
+        advance(kam_workspace, kam_methodology, plan)
+    plan = set_section(kam_workspace, kam_methodology, plan, "qualification",
+                       {"opp-1": scored(metrics=1)})
+    assert advance(kam_workspace, kam_methodology, plan).step == "close_gaps"
 
 
 @pytest.mark.parametrize(("name", "data", "path", "says"), [
@@ -108,12 +111,12 @@ def test_cannot_leave_qualify_without_scores(ws: Workspace, medpicc: Methodology
      ("opp-1", "metrics", "score"), "maximum"),
 ])
 def test_bad_scores_are_refused_with_their_path(
-        ws: Workspace, registry: Registry, account: Account, name: str, data: dict[str, Any],
-        path: tuple[str, ...], says: str) -> None:
-    methodology = registry.methodology(name)
-    plan = new_plan(ws, methodology, account.id)
+        kam_workspace: Workspace, kam_registry: Registry, kam_account: Account, name: str,
+        data: dict[str, Any], path: tuple[str, ...], says: str) -> None:
+    methodology = kam_registry.methodology(name)
+    plan = new_plan(kam_workspace, methodology, kam_account.id)
     with pytest.raises(InvalidInputError) as refused:
-        set_section(ws, methodology, plan, "qualification", data)
+        set_section(kam_workspace, methodology, plan, "qualification", data)
     message = message_at(refused.value.problems, ("sections", "qualification", *path))
     assert message is not None and says in message
-    assert ws.get(Plan, plan.id).revision == plan.revision
+    assert kam_workspace.get(Plan, plan.id).revision == plan.revision

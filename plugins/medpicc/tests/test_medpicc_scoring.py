@@ -25,29 +25,29 @@ def opp(stage: str | None, ident: str = "opp-1") -> Opportunity:
     return Opportunity(id=ident, account_id="acme", name="Big deal", stage=stage)
 
 
-def test_exact_total_against_the_stage_table(medpicc: Methodology, scored: Scored) -> None:
+def test_exact_total_against_the_stage_table(kam_methodology: Methodology, scored: Scored) -> None:
     data = scored(**STRONG)
-    at_perception = qualify(opp("Perception Analysis"), data, medpicc)
+    at_perception = qualify(opp("Perception Analysis"), data, kam_methodology)
     assert (at_perception.total, at_perception.max_total, at_perception.score) == (14, 24, "14/24")
     assert (at_perception.stage, at_perception.min_total) == ("Perception Analysis", 14)
     assert at_perception.qualified and at_perception.reasons == () and at_perception.missing == ()
 
-    at_proposal = qualify(opp("Proposal/Price Quote"), data, medpicc)
+    at_proposal = qualify(opp("Proposal/Price Quote"), data, kam_methodology)
     assert (at_proposal.total, at_proposal.min_total, at_proposal.qualified) == (14, 16, False)
     assert at_proposal.missing == ()
     assert at_proposal.reasons == ("total 14 is below the 16 needed at Proposal/Price Quote",)
 
-    at_negotiation = qualify(opp("Negotiation/Review"), data, medpicc)
+    at_negotiation = qualify(opp("Negotiation/Review"), data, kam_methodology)
     assert at_negotiation.missing == ("paper_process",)
     assert not at_negotiation.qualified
     assert "paper_process (1)" in at_negotiation.reasons[1]
 
 
-def test_must_validate_fails_even_when_the_total_is_enough(medpicc: Methodology,
+def test_must_validate_fails_even_when_the_total_is_enough(kam_methodology: Methodology,
                                                            scored: Scored) -> None:
     # 3+1+3+3+3+3+3+3 = 22 >= 16, but the economic buyer is only identified
     data = scored(**{**dict.fromkeys(STRONG, 3), "economic_buyer": 1})
-    result = qualify(opp("Proposal/Price Quote"), data, medpicc)
+    result = qualify(opp("Proposal/Price Quote"), data, kam_methodology)
     assert (result.total, result.qualified, result.missing) == (22, False, ("economic_buyer",))
     assert result.red_flags == ()
 
@@ -62,31 +62,31 @@ def test_must_validate_fails_even_when_the_total_is_enough(medpicc: Methodology,
     ("discovery", "Qualification"),
     ("Negotiation", "Negotiation/Review"),
 ])
-def test_crm_stage_names_map_case_insensitively(medpicc: Methodology, crm_stage: str,
+def test_crm_stage_names_map_case_insensitively(kam_methodology: Methodology, crm_stage: str,
                                                 stage: str) -> None:
-    assert qualify(opp(crm_stage), None, medpicc).stage == stage
+    assert qualify(opp(crm_stage), None, kam_methodology).stage == stage
 
 
-def test_unknown_missing_and_closed_stages(medpicc: Methodology, scored: Scored) -> None:
+def test_unknown_missing_and_closed_stages(kam_methodology: Methodology, scored: Scored) -> None:
     data = scored(**STRONG)
-    stalled = qualify(opp("Stalled"), data, medpicc)
+    stalled = qualify(opp("Stalled"), data, kam_methodology)
     assert (stalled.stage, stalled.qualified, stalled.total) == (None, False, 14)
     assert "'Stalled' is not in the stage table of medpicc" in stalled.reasons[0]
-    assert qualify(opp(None), data, medpicc).reasons == ("the opportunity has no stage",)
-    won = qualify(opp("Closed Won"), scored(champion=0), medpicc)
+    assert qualify(opp(None), data, kam_methodology).reasons == ("the opportunity has no stage",)
+    won = qualify(opp("Closed Won"), scored(champion=0), kam_methodology)
     assert (won.qualified, won.red_flags) == (False, ())
 
 
-def test_missing_elements_count_as_unknown(medpicc: Methodology, scored: Scored) -> None:
-    result = qualify(opp("Prospecting"), scored(identify_pain=2), medpicc)
+def test_missing_elements_count_as_unknown(kam_methodology: Methodology, scored: Scored) -> None:
+    result = qualify(opp("Prospecting"), scored(identify_pain=2), kam_methodology)
     assert (result.total, result.qualified) == (2, True)
     assert result.scores["metrics"] == 0
-    assert qualify(opp("Prospecting"), None, medpicc).total == 0
+    assert qualify(opp("Prospecting"), None, kam_methodology).total == 0
 
 
-def test_unusable_scores_count_as_unknown(medpicc: Methodology) -> None:
+def test_unusable_scores_count_as_unknown(kam_methodology: Methodology) -> None:
     # the section schema refuses these; data saved before a schema change may still hold them
-    rules = QualificationRules.from_methodology(medpicc)
+    rules = QualificationRules.from_methodology(kam_methodology)
     data = {"metrics": {"score": 7}, "champion": {"score": True}, "competition": "3",
             "economic_buyer": {"score": -1}, "identify_pain": {"score": 3}}
     scores = element_scores(data, rules)
@@ -101,10 +101,10 @@ def test_unusable_scores_count_as_unknown(medpicc: Methodology) -> None:
     ("Negotiation/Review", ["metrics", "champion"], ["metrics-unknown", "no-champion"]),
     ("Stalled", ["champion", "economic_buyer", "metrics"], ["no-champion"]),
 ])
-def test_red_flags(medpicc: Methodology, scored: Scored, stage: str, zeros: list[str],
+def test_red_flags(kam_methodology: Methodology, scored: Scored, stage: str, zeros: list[str],
                    flags: list[str]) -> None:
     data = scored(**{**STRONG, **dict.fromkeys(zeros, 0)})
-    result = qualify(opp(stage), data, medpicc)
+    result = qualify(opp(stage), data, kam_methodology)
     assert sorted(flag.code for flag in result.red_flags) == flags
     assert all(flag.element in zeros for flag in result.red_flags)
 
@@ -145,8 +145,8 @@ def _variant(medpicc: Methodology, settings: dict[str, Any]) -> Methodology:
     ({"red_flags": [{"code": "no-champion", "element": "champion", "message": "m",
                      "from_stage": "Later"}]}, "'Later' is not in stage_order"),
 ])
-def test_unusable_settings_are_explained(medpicc: Methodology, settings: dict[str, Any],
+def test_unusable_settings_are_explained(kam_methodology: Methodology, settings: dict[str, Any],
                                          says: str) -> None:
     with pytest.raises(SettingsError, match="house-meddic") as refused:
-        QualificationRules.from_methodology(_variant(medpicc, settings))
+        QualificationRules.from_methodology(_variant(kam_methodology, settings))
     assert says in str(refused.value)

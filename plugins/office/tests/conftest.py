@@ -1,4 +1,4 @@
-"""Fixtures: the installed ``office`` entry point, and an account plan that exercises every part
+"""Fixtures: office under test with kamcore.testing, and an account plan that exercises every part
 of the workbook and the deck (hostile names and formulas included).
 
 ``office_context(reviewed=True)`` builds the plan in a fresh workspace and returns its
@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 import yaml
 
-from kamcore.contributions import ExportContext
 from kamcore.documents import Document
 from kamcore.methodology import Methodology, build_methodology
 from kamcore.model import (
@@ -30,8 +29,8 @@ from kamcore.model import (
     ScoreCard,
 )
 from kamcore.planning import check_plan
-from kamcore.plugins import PluginHost, make_plugin_host
-from kamcore.registry import Registry
+from kamcore.plugin.contributions import ExportContext
+from kamcore.plugin.host import PluginHost
 from kamcore.store import Workspace
 from kamcore.testing import (
     HOSTILE_ACTION_TITLE,
@@ -109,27 +108,28 @@ def sections(actions: int = 3) -> dict[str, Any]:
     }
 
 
-@pytest.fixture(scope="session")
-def office_host() -> PluginHost:
-    """Built-ins plus the installed ``office`` entry point; plugin failures are fatal."""
-    return make_plugin_host(allowlist=frozenset({"office"}), strict=True)
+@pytest.fixture
+def kam_plugin_names() -> set[str]:
+    """Built-ins plus the installed ``office`` entry point only."""
+    return {"office"}
 
 
-@pytest.fixture(scope="session")
-def office_registry(office_host: PluginHost) -> Registry:
-    return Registry(office_host)
+@pytest.fixture
+def kam_strict_plugins() -> bool:
+    """A plugin failure raises."""
+    return True
 
 
 OfficeContext = Callable[..., ExportContext]
 
 
 @pytest.fixture
-def office_context(tmp_path: Path, office_host: PluginHost) -> Iterator[OfficeContext]:
+def office_context(tmp_path: Path, kam_plugin_host: PluginHost) -> Iterator[OfficeContext]:
     opened: list[Workspace] = []
 
     def build(*, reviewed: bool = True, actions: int = 3) -> ExportContext:
         workspace = Workspace.open(tmp_path / f"office-{len(opened)}.db", create=True,
-                                   plugins=office_host)
+                                   plugins=kam_plugin_host)
         opened.append(workspace)
         workspace.save(sample_account(), base_revision=0)
         people = [
@@ -176,7 +176,7 @@ def office_context(tmp_path: Path, office_host: PluginHost) -> Iterator[OfficeCo
                 base_revision=0)
         methodology = office_methodology()
         snapshot = workspace.snapshot("acme")
-        findings = check_plan(plan, methodology, snapshot, office_host, TODAY)
+        findings = check_plan(plan, methodology, snapshot, kam_plugin_host, TODAY)
         return ExportContext(plan=plan, snapshot=snapshot, methodology=methodology,
                              findings=tuple(findings), options={"as_of": TODAY})
 

@@ -1,4 +1,5 @@
-"""Fixtures: the installed ``salesforce`` plugin, its samples, and a local Salesforce server.
+"""Fixtures: salesforce under test with kamcore.testing, its samples, and a local Salesforce
+server.
 
 The server (:class:`FakeSalesforce`) is a real HTTPS server on 127.0.0.1 with a self-signed
 certificate (simple-salesforce builds every REST URL as ``https://<instance>``). It answers
@@ -29,10 +30,6 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-
-from kamcore.plugins import PluginHost, make_plugin_host
-from kamcore.registry import Registry
-from kamcore.store import Workspace
 
 SESSION = "00DDn000000TEST!AQ8AQFakeSessionTokenForTests"
 USERNAME = "kam@acme.example"
@@ -219,21 +216,16 @@ def samples(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
-def host() -> PluginHost:
-    return make_plugin_host(allowlist=frozenset({"salesforce"}), strict=True)
-
-
-@pytest.fixture(scope="module")
-def registry(host: PluginHost) -> Registry:
-    return Registry(host)
+@pytest.fixture
+def kam_plugin_names() -> set[str]:
+    """Built-ins plus the installed ``salesforce`` entry point only."""
+    return {"salesforce"}
 
 
 @pytest.fixture
-def ws(tmp_path: Path, host: PluginHost) -> Iterator[Workspace]:
-    workspace = Workspace.open(tmp_path / "ws.db", create=True, plugins=host)
-    yield workspace
-    workspace.close()
+def kam_strict_plugins() -> bool:
+    """A plugin failure raises."""
+    return True
 
 
 @pytest.fixture(scope="session")

@@ -14,10 +14,6 @@ SAMPLES = Path(str(files("kamcore_salesforce") / "samples"))
 
 
 class TestFileAdapters(AdapterContract):
-    @pytest.fixture
-    def kam_plugin_names(self) -> set[str]:
-        return {"salesforce"}
-
     @pytest.fixture(params=["salesforce-csv", "salesforce-tree"])
     def adapter_name(self, request: pytest.FixtureRequest) -> str:
         return str(request.param)
@@ -31,10 +27,6 @@ class TestFileAdapters(AdapterContract):
 
 class TestApiAdapter(AdapterContract):
     @pytest.fixture
-    def kam_plugin_names(self) -> set[str]:
-        return {"salesforce"}
-
-    @pytest.fixture
     def adapter_name(self) -> str:
         return "salesforce-api"
 
@@ -45,10 +37,6 @@ class TestApiAdapter(AdapterContract):
 
 class TestTasksExporter(ExporterContract):
     renders_markup = False  # CSV is data; formulas are neutralised (see test_salesforce_tasks)
-
-    @pytest.fixture
-    def kam_plugin_names(self) -> set[str]:
-        return {"salesforce"}
 
     @pytest.fixture
     def exporter_name(self) -> str:

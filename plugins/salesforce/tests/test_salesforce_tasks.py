@@ -11,7 +11,7 @@ import pytest
 from kamcore import InvalidInputError
 from kamcore.exporting import render_plan
 from kamcore.model import Account, MethodologyRef, Plan
-from kamcore.registry import Registry
+from kamcore.plugin.registry import Registry
 from kamcore.store import Workspace
 from kamcore.testing.factories import HOSTILE_ACTION_TITLE
 
@@ -29,9 +29,9 @@ def _plan(ws: Workspace, external_ids: dict[str, str]) -> Plan:
         ]}), base_revision=0)
 
 
-def test_actions_become_tasks(ws: Workspace, registry: Registry) -> None:
-    plan = _plan(ws, {"salesforce": "001Dn00000002QaIAI"})
-    text = render_plan(ws, registry, plan, "salesforce-tasks")
+def test_actions_become_tasks(kam_workspace: Workspace, kam_registry: Registry) -> None:
+    plan = _plan(kam_workspace, {"salesforce": "001Dn00000002QaIAI"})
+    text = render_plan(kam_workspace, kam_registry, plan, "salesforce-tasks")
     assert isinstance(text, str)
     rows = list(csv.DictReader(io.StringIO(text)))
     assert list(rows[0]) == ["Subject", "ActivityDate", "Status", "Priority", "WhatId",
@@ -46,11 +46,11 @@ def test_actions_become_tasks(ws: Workspace, registry: Registry) -> None:
         "Objective: o1"]
 
 
-def test_an_account_without_a_salesforce_id_is_refused(ws: Workspace,
-                                                       registry: Registry) -> None:
-    plan = _plan(ws, {"hubspot": "101"})
+def test_an_account_without_a_salesforce_id_is_refused(kam_workspace: Workspace,
+                                                       kam_registry: Registry) -> None:
+    plan = _plan(kam_workspace, {"hubspot": "101"})
     with pytest.raises(InvalidInputError, match="no Salesforce Id"):
-        render_plan(ws, registry, plan, "salesforce-tasks")
+        render_plan(kam_workspace, kam_registry, plan, "salesforce-tasks")
 
 
 def test_kam_export_writes_the_csv(tmp_path: Path, samples: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 from kamcore import InvalidInputError
 from kamcore.importing import import_records
 from kamcore.model import Account, Opportunity, Relationship, Stakeholder
-from kamcore.registry import Registry
+from kamcore.plugin.registry import Registry
 from kamcore.store import Workspace
 
 PLAN = "Account-Contact-Opportunity-plan.json"
@@ -25,43 +25,45 @@ def _tree(ws: Workspace, registry: Registry, path: Path):  # type: ignore[no-unt
 # -- tree ---------------------------------------------------------------------------------------
 
 
-def test_tree_references_are_resolved(ws: Workspace, registry: Registry, samples: Path) -> None:
-    summary = _tree(ws, registry, samples / "tree" / PLAN)
+def test_tree_references_are_resolved(kam_workspace: Workspace, kam_registry: Registry,
+                                      samples: Path) -> None:
+    summary = _tree(kam_workspace, kam_registry, samples / "tree" / PLAN)
     assert summary.total("created") == 18
-    cio = ws.get(Stakeholder, "sf-ref-ContactRef2")
+    cio = kam_workspace.get(Stakeholder, "sf-ref-ContactRef2")
     assert cio.account_id == "sf-ref-AccountRef2"
     assert cio.external_ids == {"salesforce-tree": "ContactRef2"}
-    assert ws.get(Relationship, "sf-ref-ContactRef2.reports_to").target_id == \
+    assert kam_workspace.get(Relationship, "sf-ref-ContactRef2.reports_to").target_id == \
         "sf-ref-ContactRef1"
-    assert ws.get(Account, "sf-ref-AccountRef2").parent_id == "sf-ref-AccountRef1"
-    assert ws.get(Stakeholder, "sf-ref-ContactRef1@ref-AccountRef1").roles == {
+    assert kam_workspace.get(Account, "sf-ref-AccountRef2").parent_id == "sf-ref-AccountRef1"
+    assert kam_workspace.get(Stakeholder, "sf-ref-ContactRef1@ref-AccountRef1").roles == {
         "executive_sponsor", "economic_buyer"}
-    assert ws.get(Opportunity, "sf-ref-OpportunityRef1").contact_roles == {
+    assert kam_workspace.get(Opportunity, "sf-ref-OpportunityRef1").contact_roles == {
         "sf-ref-ContactRef1": "economic_buyer", "sf-ref-ContactRef2": "technical_buyer",
         "sf-ref-ContactRef4": "evaluator"}
     # the folder holding the plan works as PATH too, and a re-import changes nothing
-    again = _tree(ws, registry, samples / "tree")
+    again = _tree(kam_workspace, kam_registry, samples / "tree")
     assert again.total("unchanged") == 18
 
 
-def test_tree_unknown_reference_is_located(ws: Workspace, registry: Registry,
+def test_tree_unknown_reference_is_located(kam_workspace: Workspace, kam_registry: Registry,
                                            samples: Path) -> None:
     path = samples / "tree" / "Contact.json"
     data = json.loads(path.read_text())
     data["records"][2]["AccountId"] = "@AccountRef9"
     path.write_text(json.dumps(data, indent=4))
     with pytest.raises(InvalidInputError) as refused:
-        _tree(ws, registry, samples / "tree" / PLAN)
+        _tree(kam_workspace, kam_registry, samples / "tree" / PLAN)
     problem = refused.value.problems[0]
     assert problem.source == str(path) and problem.path == ("records", 2, "AccountId")
     assert problem.line is not None and "AccountRef9" in problem.message
     assert '"AccountId": "@AccountRef9"' in path.read_text().splitlines()[problem.line - 1]
-    assert ws.count(Account) == 0
+    assert kam_workspace.count(Account) == 0
 
 
-def test_nested_tree_file_with_ids_joins_the_csv_records(ws: Workspace, registry: Registry,
-                                                        samples: Path, tmp_path: Path) -> None:
-    import_records(ws, registry.adapter("salesforce-csv").read(samples / "csv"))
+def test_nested_tree_file_with_ids_joins_the_csv_records(kam_workspace: Workspace,
+                                                         kam_registry: Registry, samples: Path,
+                                                         tmp_path: Path) -> None:
+    import_records(kam_workspace, kam_registry.adapter("salesforce-csv").read(samples / "csv"))
     tree = {"records": [{
         "attributes": {"type": "Account", "referenceId": "AccountRef1"},
         "Id": "001Dn00000002Qa", "Name": "Acme Industrial", "Industry": "Manufacturing",
@@ -72,9 +74,9 @@ def test_nested_tree_file_with_ids_joins_the_csv_records(ws: Workspace, registry
     }]}
     path = tmp_path / "Account.json"
     path.write_text(json.dumps(tree), encoding="utf-8")
-    summary = _tree(ws, registry, path)
+    summary = _tree(kam_workspace, kam_registry, path)
     assert summary.counts[("stakeholder", "updated")] == 1
-    ravi = ws.get(Stakeholder, "sf-003Dn00000005XzIAI")
+    ravi = kam_workspace.get(Stakeholder, "sf-003Dn00000005XzIAI")
     assert (ravi.title, ravi.account_id) == ("Principal Engineer", "sf-001Dn00000002QaIAI")
 
 
@@ -85,24 +87,23 @@ def _api(ws: Workspace, registry: Registry, path: Path):  # type: ignore[no-unty
     return import_records(ws, registry.adapter("salesforce-api").read(path))
 
 
-def test_api_with_a_session_id_pages_through_results(ws: Workspace, registry: Registry,
-                                                     sf_server: Any,
+def test_api_with_a_session_id_pages_through_results(kam_workspace: Workspace,
+                                                     kam_registry: Registry, sf_server: Any,
                                                      connection: Callable[..., Path]) -> None:
-    summary = _api(ws, registry, connection(where={"Account": "Type = 'Customer'"}))
+    summary = _api(kam_workspace, kam_registry, connection(where={"Account": "Type = 'Customer'"}))
     assert summary.total("created") == 18
     assert any("/query/01gDn" in path for _, path in sf_server.requests)  # nextRecordsUrl
     assert sf_server.soql[0] == ("SELECT Id, Name, Industry, AnnualRevenue, ParentId, Type, "
                                  "Website, Owner.Name FROM Account WHERE Type = 'Customer' "
                                  "ORDER BY Id")
     # the API and the CSV export of the same org give the same records
-    csv_ws = Workspace.open(ws.url.split(":///")[1] + ".csv.db", create=True)
-    import_records(csv_ws, registry.adapter("salesforce-csv").read(
+    csv_ws = Workspace.open(kam_workspace.url.split(":///")[1] + ".csv.db", create=True)
+    import_records(csv_ws, kam_registry.adapter("salesforce-csv").read(
         Path(str(_samples())) / "csv"))
+    unstamped = {"created_at", "updated_at", "revision"}
     for cls in (Account, Stakeholder, Relationship, Opportunity):
-        assert [r.model_dump(exclude={"created_at", "updated_at", "revision"})
-                for r in ws.iter(cls)] == [r.model_dump(exclude={"created_at", "updated_at",
-                                                                  "revision"})
-                                           for r in csv_ws.iter(cls)], cls.kind
+        assert [r.model_dump(exclude=unstamped) for r in kam_workspace.iter(cls)] == [
+            r.model_dump(exclude=unstamped) for r in csv_ws.iter(cls)], cls.kind
     csv_ws.close()
 
 
@@ -112,29 +113,29 @@ def _samples() -> Path:
     return Path(str(files("kamcore_salesforce") / "samples"))
 
 
-def test_api_with_a_password_login(ws: Workspace, registry: Registry, sf_server: Any,
+def test_api_with_a_password_login(kam_workspace: Workspace, kam_registry: Registry, sf_server: Any,
                                    connection: Callable[..., Path]) -> None:
-    summary = _api(ws, registry, connection(login=True))
+    summary = _api(kam_workspace, kam_registry, connection(login=True))
     assert summary.total("created") == 18
     assert sf_server.requests[0] == ("POST", "/services/Soap/u/59.0")
 
 
-def test_api_refusals(ws: Workspace, registry: Registry, sf_server: Any,
+def test_api_refusals(kam_workspace: Workspace, kam_registry: Registry, sf_server: Any,
                       connection: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KT_SF_PASSWORD", "wrong")
     with pytest.raises(InvalidInputError, match="login failed") as refused:
-        _api(ws, registry, connection(login=True))
+        _api(kam_workspace, kam_registry, connection(login=True))
     assert "INVALID_LOGIN" in str(refused.value)
 
     monkeypatch.setenv("KT_SF_SESSION", "expired")
     with pytest.raises(InvalidInputError, match="refused the Account query") as refused:
-        _api(ws, registry, connection())
+        _api(kam_workspace, kam_registry, connection())
     assert "INVALID_SESSION_ID" in str(refused.value)
 
     monkeypatch.delenv("KT_SF_SESSION")
     with pytest.raises(InvalidInputError, match="KT_SF_SESSION is not set"):
-        _api(ws, registry, connection())
-    assert ws.count(Account) == 0
+        _api(kam_workspace, kam_registry, connection())
+    assert kam_workspace.count(Account) == 0
 
 
 @pytest.mark.parametrize(("extra", "needle"), [
@@ -145,19 +146,19 @@ def test_api_refusals(ws: Workspace, registry: Registry, sf_server: Any,
     ({"colour": "blue"}, "colour"),
     ({"ca_bundle": "missing.pem"}, "ca_bundle not found"),
 ])
-def test_connection_file_refusals(ws: Workspace, registry: Registry,
+def test_connection_file_refusals(kam_workspace: Workspace, kam_registry: Registry,
                                   connection: Callable[..., Path], extra: dict[str, Any],
                                   needle: str) -> None:
     with pytest.raises(InvalidInputError) as refused:
-        _api(ws, registry, connection(**extra))
+        _api(kam_workspace, kam_registry, connection(**extra))
     assert needle in str(refused.value)
 
 
-def test_org_without_account_contact_relations(ws: Workspace, registry: Registry,
+def test_org_without_account_contact_relations(kam_workspace: Workspace, kam_registry: Registry,
                                                sf_server: Any,
                                                connection: Callable[..., Path]) -> None:
     del sf_server.records["AccountContactRelation"]
-    summary = _api(ws, registry, connection())
+    summary = _api(kam_workspace, kam_registry, connection())
     assert summary.total("created") == 17  # no second stakeholder for the CFO
     with pytest.raises(InvalidInputError, match="INVALID_TYPE"):
-        _api(ws, registry, connection(objects=["Account", "AccountContactRelation"]))
+        _api(kam_workspace, kam_registry, connection(objects=["Account", "AccountContactRelation"]))

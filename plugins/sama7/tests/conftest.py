@@ -1,21 +1,21 @@
-"""Fixtures: the real installed ``sama7`` entry point, a registry, an SQLite workspace, and a
-``walk`` helper that fills each step with valid data and advances to a given step."""
+"""Fixtures: sama7 under test with kamcore.testing (``kam_plan`` is a sama7 plan of the account
+``acme``), the ``sama7-lite`` variant, a ``walk`` helper that fills each step with valid data
+and advances to a given step, and ``check``: sama7's findings about a plan."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import date, timedelta
-from pathlib import Path
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from kamcore.methodology import Methodology
-from kamcore.model import Account, Finding, Plan
-from kamcore.planning import advance, check_plan, new_plan, set_section
-from kamcore.plugins import PluginHost, make_plugin_host
-from kamcore.registry import Registry
+from kamcore.model import Plan
+from kamcore.planning import advance, set_section
+from kamcore.plugin.registry import Registry
 from kamcore.store import Workspace
+from kamcore.testing import Checker
 
 SIGNOFF = {"name": "Dana Reyes", "title": "CFO", "date": "2026-02-01"}
 
@@ -62,50 +62,32 @@ GOOD: dict[str, Any] = {
 GOOD["value_gap"] = GOOD["value_research"]
 
 Walk = Callable[[Plan, Methodology, str], Plan]
-CheckFn = Callable[..., list[Finding]]
-
-
-@pytest.fixture(scope="module")
-def host() -> PluginHost:
-    """Built-ins plus the installed ``sama7`` entry point only; plugin failures are fatal."""
-    return make_plugin_host(allowlist=frozenset({"sama7"}), strict=True)
-
-
-@pytest.fixture(scope="module")
-def registry(host: PluginHost) -> Registry:
-    return Registry(host)
-
-
-@pytest.fixture(scope="module")
-def sama7(registry: Registry) -> Methodology:
-    return registry.methodology("sama7")
-
-
-@pytest.fixture(scope="module")
-def lite(registry: Registry) -> Methodology:
-    return registry.methodology("sama7-lite")
 
 
 @pytest.fixture
-def ws(tmp_path: Path, host: PluginHost) -> Iterator[Workspace]:
-    workspace = Workspace.open(tmp_path / "ws.db", create=True, plugins=host)
-    yield workspace
-    workspace.close()
+def kam_plugin_names() -> set[str]:
+    """Built-ins plus the installed ``sama7`` entry point only."""
+    return {"sama7"}
 
 
 @pytest.fixture
-def account(ws: Workspace) -> Account:
-    return ws.save(Account(id="acme", name="ACME Corp", external_ids={"salesforce": "001A"}),
-                   base_revision=0)
+def kam_strict_plugins() -> bool:
+    """A plugin failure raises."""
+    return True
 
 
 @pytest.fixture
-def plan(ws: Workspace, sama7: Methodology, account: Account) -> Plan:
-    return new_plan(ws, sama7, account.id, period="FY2027")
+def kam_methodology_name() -> str:
+    return "sama7"
 
 
 @pytest.fixture
-def walk(ws: Workspace) -> Walk:
+def lite(kam_registry: Registry) -> Methodology:
+    return kam_registry.methodology("sama7-lite")
+
+
+@pytest.fixture
+def walk(kam_workspace: Workspace) -> Walk:
     """``walk(plan, methodology, step)``: fill each step's sections with GOOD data (unless set)
     and advance until the plan is at ``step``."""
 
@@ -113,31 +95,14 @@ def walk(ws: Workspace) -> Walk:
         while plan.step != step:
             for key in methodology.step(plan.step).sections:
                 if key not in plan.sections:
-                    plan = set_section(ws, methodology, plan, key, GOOD[key])
-            plan = advance(ws, methodology, plan)
+                    plan = set_section(kam_workspace, methodology, plan, key, GOOD[key])
+            plan = advance(kam_workspace, methodology, plan)
         return plan
 
     return run
 
 
-def start_of(plan: Plan) -> date:
-    """The day the plan was created: the cadence runs from it."""
-    assert plan.created_at is not None
-    return plan.created_at.date()
-
-
 @pytest.fixture
-def check(ws: Workspace, host: PluginHost, registry: Registry) -> CheckFn:
-    """``check(plan, as_of=None)``: sama7's findings about the plan's stored revision.
-
-    ``as_of`` defaults to ten days after the plan was created (no review is due yet).
-    """
-
-    def run(plan: Plan, as_of: date | None = None) -> list[Finding]:
-        current = ws.get(Plan, plan.id)
-        methodology = registry.methodology(current.methodology.name)
-        when = as_of or start_of(current) + timedelta(days=10)
-        found = check_plan(current, methodology, ws.snapshot(current.account_id), host, when)
-        return [finding for finding in found if finding.source == "sama7"]
-
-    return run
+def check(kam_check: Checker) -> Checker:
+    """``check(plan, as_of=None)``: sama7's findings about the plan's stored revision."""
+    return functools.partial(kam_check, source="sama7")

@@ -37,22 +37,24 @@ def people(ws: Workspace, *stakeholders: tuple[str, str | None, set[str]]) -> No
 
 
 @pytest.fixture
-def mapped(ws: Workspace, account: Account) -> None:
+def mapped(kam_workspace: Workspace, kam_account: Account) -> None:
     """A complete stakeholder map: an economic buyer and two C-level relationships."""
-    people(ws, ("cfo", "c_level", {"economic_buyer"}), ("coo", "c_level", {"champion"}))
+    people(kam_workspace, ("cfo", "c_level", {"economic_buyer"}),
+           ("coo", "c_level", {"champion"}))
 
 
-def test_a_well_kept_plan_has_no_findings(plan: Plan, mapped: None, check: CheckFn) -> None:
-    assert check(plan) == []
+def test_a_well_kept_plan_has_no_findings(kam_plan: Plan, mapped: None, check: CheckFn) -> None:
+    assert check(kam_plan) == []
 
 
-def test_objectives_without_signoff(ws: Workspace, sama7: Methodology, plan: Plan,
-                                    mapped: None, check: CheckFn) -> None:
-    plan = set_section(ws, sama7, plan, "joint_objectives", {"objectives": [
-        {"id": "o1", "title": "Signed", "customer_signoff": SIGNOFF},
-        {"id": "o2", "title": "Ours only"},
-        {"id": "o3", "title": "Explicitly unsigned", "customer_signoff": None},
-    ]})
+def test_objectives_without_signoff(kam_workspace: Workspace, kam_methodology: Methodology,
+                                    kam_plan: Plan, mapped: None, check: CheckFn) -> None:
+    plan = set_section(kam_workspace, kam_methodology, kam_plan, "joint_objectives", {
+        "objectives": [
+            {"id": "o1", "title": "Signed", "customer_signoff": SIGNOFF},
+            {"id": "o2", "title": "Ours only"},
+            {"id": "o3", "title": "Explicitly unsigned", "customer_signoff": None},
+        ]})
     found = check(plan)
     assert [(f.code, f.path, f.subject) for f in found] == [
         ("objective-without-signoff",
@@ -64,20 +66,21 @@ def test_objectives_without_signoff(ws: Workspace, sama7: Methodology, plan: Pla
 
 
 def test_no_joint_objectives_only_once_the_step_is_reached(
-        ws: Workspace, sama7: Methodology, plan: Plan, mapped: None, walk: Walk,
-        check: CheckFn) -> None:
-    assert "no-joint-objectives" not in codes(check(plan))  # step 1: not yet
-    plan = walk(plan, sama7, "joint_objective_setting")
+        kam_workspace: Workspace, kam_methodology: Methodology, kam_plan: Plan, mapped: None,
+        walk: Walk, check: CheckFn) -> None:
+    assert "no-joint-objectives" not in codes(check(kam_plan))  # step 1: not yet
+    plan = walk(kam_plan, kam_methodology, "joint_objective_setting")
     [finding] = check(plan)
     assert (finding.code, finding.path) == ("no-joint-objectives",
                                             "sections.joint_objectives.objectives")
 
 
-def test_initiatives_must_serve_a_joint_objective(ws: Workspace, sama7: Methodology, plan: Plan,
+def test_initiatives_must_serve_a_joint_objective(kam_workspace: Workspace,
+                                                  kam_methodology: Methodology, kam_plan: Plan,
                                                   mapped: None, check: CheckFn) -> None:
-    plan = set_section(ws, sama7, plan, "joint_objectives", {"objectives": [
-        {"id": "o1", "title": "Signed", "customer_signoff": SIGNOFF}]})
-    plan = set_section(ws, sama7, plan, "value_plan", {"initiatives": [
+    plan = set_section(kam_workspace, kam_methodology, kam_plan, "joint_objectives", {
+        "objectives": [{"id": "o1", "title": "Signed", "customer_signoff": SIGNOFF}]})
+    plan = set_section(kam_workspace, kam_methodology, plan, "value_plan", {"initiatives": [
         {"id": "i1", "title": "Pilot", "objective": "o1"},
         {"id": "i2", "title": "Stray", "objective": "o9"},
     ]})
@@ -86,70 +89,74 @@ def test_initiatives_must_serve_a_joint_objective(ws: Workspace, sama7: Methodol
 
 
 def test_stakeholder_map_needs_economic_buyer_and_two_executives(
-        ws: Workspace, plan: Plan, check: CheckFn) -> None:
-    assert codes(check(plan)) == ["few-executive-relationships", "no-economic-buyer"]
+        kam_workspace: Workspace, kam_plan: Plan, check: CheckFn) -> None:
+    assert codes(check(kam_plan)) == ["few-executive-relationships", "no-economic-buyer"]
 
-    people(ws, ("vp-it", "vp", {"champion", "technical_buyer"}))
-    assert codes(check(plan)) == ["few-executive-relationships", "no-economic-buyer"]
+    people(kam_workspace, ("vp-it", "vp", {"champion", "technical_buyer"}))
+    assert codes(check(kam_plan)) == ["few-executive-relationships", "no-economic-buyer"]
 
-    people(ws, ("cfo", "c_level", {"economic_buyer"}))
-    [few] = check(plan)
+    people(kam_workspace, ("cfo", "c_level", {"economic_buyer"}))
+    [few] = check(kam_plan)
     assert few.code == "few-executive-relationships" and few.subject == "acme"
     assert few.message.startswith("1 executive relationship(s)") and "CFO" in few.message
 
-    people(ws, ("ceo", "c_level", set()))
-    assert check(plan) == []
+    people(kam_workspace, ("ceo", "c_level", set()))
+    assert check(kam_plan) == []
 
 
-def test_executive_threshold_comes_from_settings(ws: Workspace, sama7: Methodology, plan: Plan,
-                                                 account: Account) -> None:
-    people(ws, ("cfo", "c_level", {"economic_buyer"}))
-    snapshot = ws.snapshot("acme")
+def test_executive_threshold_comes_from_settings(kam_workspace: Workspace,
+                                                 kam_methodology: Methodology, kam_plan: Plan,
+                                                 kam_account: Account) -> None:
+    people(kam_workspace, ("cfo", "c_level", {"economic_buyer"}))
+    snapshot = kam_workspace.snapshot("acme")
     relaxed = build_methodology(Document({
         "name": "sama7-smb", "version": "1.0", "title": "SMB", "extends": "sama7",
-        "settings": {"min_executive_relationships": 1}}, "smb.yaml"), sama7)
-    assert checks.stakeholder_findings(sama7, snapshot)[0].code == "few-executive-relationships"
+        "settings": {"min_executive_relationships": 1}}, "smb.yaml"), kam_methodology)
+    strict = checks.stakeholder_findings(kam_methodology, snapshot)
+    assert strict[0].code == "few-executive-relationships"
     assert checks.stakeholder_findings(relaxed, snapshot) == []
     broken = build_methodology(Document({
         "name": "sama7-bad", "version": "1.0", "title": "Bad", "extends": "sama7",
-        "settings": {"min_executive_relationships": "two"}}, "bad.yaml"), sama7)
+        "settings": {"min_executive_relationships": "two"}}, "bad.yaml"), kam_methodology)
     with pytest.raises(ValueError, match="min_executive_relationships"):
         checks.stakeholder_findings(broken, snapshot)
 
 
-def test_governance_reviews_overdue(ws: Workspace, plan: Plan, mapped: None,
+def test_governance_reviews_overdue(kam_workspace: Workspace, kam_plan: Plan, mapped: None,
                                     check: CheckFn) -> None:
-    start = start_of(plan)
+    start = start_of(kam_plan)
     internal_due = Cadence.parse("internal", "1 month").next_due(start)
-    assert check(plan, internal_due) == []
+    assert check(kam_plan, internal_due) == []
 
-    [late] = check(plan, internal_due + timedelta(days=1))
-    assert late.code == "review-overdue" and late.subject == plan.id
+    [late] = check(kam_plan, internal_due + timedelta(days=1))
+    assert late.code == "review-overdue" and late.subject == kam_plan.id
     assert "Monthly internal account review overdue" in late.message
     assert "never held" in late.message
 
-    ws.save(Review(id="r1", plan_id=plan.id, account_id="acme", review_kind="internal",
-                   date=internal_due, plan_revision=1), base_revision=0)
-    assert check(plan, internal_due + timedelta(days=1)) == []
+    kam_workspace.save(Review(id="r1", plan_id=kam_plan.id, account_id="acme",
+                              review_kind="internal", date=internal_due, plan_revision=1),
+                       base_revision=0)
+    assert check(kam_plan, internal_due + timedelta(days=1)) == []
 
     customer_due = Cadence.parse("customer", "3 months").next_due(start)
-    late_ones = check(plan, customer_due + timedelta(days=1))
+    late_ones = check(kam_plan, customer_due + timedelta(days=1))
     assert sorted(f.message.split(" overdue")[0] for f in late_ones) == [
         "governance is not running: Monthly internal account review",
         "governance is not running: Quarterly business review with the customer"]
 
 
-def test_plan_detached_from_crm(ws: Workspace, sama7: Methodology, check: CheckFn) -> None:
-    ws.save(Account(id="globex", name="Globex"), base_revision=0)
-    people_free = new_plan(ws, sama7, "globex")
+def test_plan_detached_from_crm(kam_workspace: Workspace, kam_methodology: Methodology,
+                                check: CheckFn) -> None:
+    kam_workspace.save(Account(id="globex", name="Globex"), base_revision=0)
+    people_free = new_plan(kam_workspace, kam_methodology, "globex")
     found = [f for f in check(people_free) if f.code == "plan-detached-from-crm"]
     assert [(f.subject, f.path) for f in found] == [("globex", None)]
 
 
-def test_checks_apply_to_sama7_lite(ws: Workspace, lite: Methodology, account: Account,
-                                    mapped: None, check: CheckFn) -> None:
-    plan = new_plan(ws, lite, account.id)
-    plan = set_section(ws, lite, plan, "joint_objectives", {"objectives": [
+def test_checks_apply_to_sama7_lite(kam_workspace: Workspace, lite: Methodology,
+                                    kam_account: Account, mapped: None, check: CheckFn) -> None:
+    plan = new_plan(kam_workspace, lite, kam_account.id)
+    plan = set_section(kam_workspace, lite, plan, "joint_objectives", {"objectives": [
         {"id": "o1", "title": "Unsigned", "measure": "days"}]})
     assert codes(check(plan)) == ["objective-without-signoff"]
     # lite reviews internally every six weeks, not monthly
@@ -160,9 +167,11 @@ def test_checks_apply_to_sama7_lite(ws: Workspace, lite: Methodology, account: A
     assert "review-overdue" in codes(check(plan, six_weeks))
 
 
-def test_other_methodologies_get_nothing(ws: Workspace, plan: Plan, account: Account) -> None:
+def test_other_methodologies_get_nothing(kam_workspace: Workspace, kam_plan: Plan,
+                                         kam_account: Account) -> None:
     other = build_methodology(Document({
         "name": "other", "version": "1.0", "title": "Other",
         "steps": [{"key": "only", "title": "Only"}], "sections": []}, "other.yaml"))
-    assert checks.check_plan(plan, account.model_copy(update={"external_ids": {}}), other,
-                             ws.snapshot("acme"), start_of(plan) + timedelta(days=400)) == []
+    detached = kam_account.model_copy(update={"external_ids": {}})
+    assert checks.check_plan(kam_plan, detached, other, kam_workspace.snapshot("acme"),
+                             start_of(kam_plan) + timedelta(days=400)) == []

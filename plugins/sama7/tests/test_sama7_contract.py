@@ -8,10 +8,6 @@ from kamcore.testing import MethodologyContract
 
 
 class TestSama7Contract(MethodologyContract):
-    @pytest.fixture
-    def kam_plugin_names(self) -> set[str]:
-        return {"sama7"}
-
     @pytest.fixture(params=["sama7", "sama7-lite"])
     def methodology_name(self, request: pytest.FixtureRequest) -> str:
         return str(request.param)

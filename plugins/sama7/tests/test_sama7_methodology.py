@@ -12,8 +12,8 @@ from kamcore.errors import InvalidInputError
 from kamcore.methodology import Methodology
 from kamcore.model import Account, Finding, Plan
 from kamcore.planning import AdvanceRefused, advance, new_plan, set_section
-from kamcore.plugins import PluginHost
-from kamcore.registry import Registry
+from kamcore.plugin.host import PluginHost
+from kamcore.plugin.registry import Registry
 from kamcore.store import Workspace
 
 Walk = Callable[[Plan, Methodology, str], Plan]
@@ -35,33 +35,35 @@ def objectives(*items: dict[str, Any]) -> dict[str, Any]:
     return {"objectives": list(items)}
 
 
-def test_plugin_is_loaded_without_errors(host: PluginHost, registry: Registry) -> None:
-    info = {plugin.name: plugin for plugin in host.listing()}["sama7"]
+def test_plugin_is_loaded_without_errors(kam_plugin_host: PluginHost,
+                                         kam_registry: Registry) -> None:
+    info = {plugin.name: plugin for plugin in kam_plugin_host.listing()}["sama7"]
     assert (info.status, info.errors, info.builtin) == ("loaded", [], False)
     assert info.distribution == "kamcore-sama7"
     assert info.hooks == ["kam_check_plan", "kam_methodologies"]
-    assert registry.contributions_of("sama7") == {"methodology": ["sama7", "sama7-lite"]}
+    assert kam_registry.contributions_of("sama7") == {"methodology": ["sama7", "sama7-lite"]}
 
 
-def test_sama7_loads_with_seven_steps(sama7: Methodology) -> None:
-    assert (sama7.name, sama7.version, sama7.lineage) == ("sama7", "1.0.0", ("sama7",))
-    assert [step.key for step in sama7.steps] == SAMA7_STEPS
-    assert [section.key for section in sama7.sections] == [
+def test_sama7_loads_with_seven_steps(kam_methodology: Methodology) -> None:
+    assert (kam_methodology.name, kam_methodology.version, kam_methodology.lineage) == (
+        "sama7", "1.0.0", ("sama7",))
+    assert [step.key for step in kam_methodology.steps] == SAMA7_STEPS
+    assert [section.key for section in kam_methodology.sections] == [
         "customer_business", "value_research", "account_team", "joint_objectives",
         "value_plan", "governance", "improvement"]
-    assert {(c.kind, c.every) for c in sama7.cadence} == {
+    assert {(c.kind, c.every) for c in kam_methodology.cadence} == {
         ("internal", "1 month"), ("customer", "3 months"), ("annual", "1 year")}
     assert {"economic_buyer", "champion", "coach", "blocker", "technical_buyer",
-            "executive_sponsor"} <= set(sama7.roles)
-    gated = [step.key for step in sama7.steps if step.gate is not None]
+            "executive_sponsor"} <= set(kam_methodology.roles)
+    gated = [step.key for step in kam_methodology.steps if step.gate is not None]
     assert gated == ["customer_business_understanding", "account_team_alignment",
                      "joint_objective_setting", "value_co_creation"]
 
 
-def test_sama7_lite_is_derived_and_keeps_the_signoff_gate(sama7: Methodology,
+def test_sama7_lite_is_derived_and_keeps_the_signoff_gate(kam_methodology: Methodology,
                                                           lite: Methodology) -> None:
     assert lite.lineage == ("sama7-lite", "sama7")
-    assert lite.derives_from("sama7") and not sama7.derives_from("sama7-lite")
+    assert lite.derives_from("sama7") and not kam_methodology.derives_from("sama7-lite")
     assert lite.document.get("extends") is None  # resolved: a full document
     assert [step.key for step in lite.steps] == [
         "customer_business_understanding", "value_gap_and_team", "joint_objective_setting",
@@ -72,7 +74,7 @@ def test_sama7_lite_is_derived_and_keeps_the_signoff_gate(sama7: Methodology,
     assert lite.step("value_gap_and_team").sections == ("value_gap", "account_team")
     assert {(c.kind, c.every) for c in lite.cadence} == {
         ("internal", "6 weeks"), ("customer", "3 months"), ("annual", "1 year")}
-    gate, base_gate = (m.step("joint_objective_setting").gate for m in (lite, sama7))
+    gate, base_gate = (m.step("joint_objective_setting").gate for m in (lite, kam_methodology))
     assert gate is not None and base_gate is not None
     assert gate.message == base_gate.message
 
@@ -83,43 +85,47 @@ def test_sama7_lite_is_derived_and_keeps_the_signoff_gate(sama7: Methodology,
     objectives({"id": "o1", "title": "Halve onboarding time", "measure": "days",
                 "customer_signoff": None}),
 ])
-def test_sama7_cannot_pass_step_4_without_signoff(ws: Workspace, sama7: Methodology, plan: Plan,
-                                                   walk: Walk, bad: dict[str, Any]) -> None:
-    plan = walk(plan, sama7, "joint_objective_setting")
-    plan = set_section(ws, sama7, plan, "joint_objectives", bad)
+def test_sama7_cannot_pass_step_4_without_signoff(kam_workspace: Workspace,
+                                                  kam_methodology: Methodology, kam_plan: Plan,
+                                                  walk: Walk, bad: dict[str, Any]) -> None:
+    plan = walk(kam_plan, kam_methodology, "joint_objective_setting")
+    plan = set_section(kam_workspace, kam_methodology, plan, "joint_objectives", bad)
     with pytest.raises(AdvanceRefused) as refused:
-        advance(ws, sama7, plan)
+        advance(kam_workspace, kam_methodology, plan)
     [finding] = refused.value.findings
     assert finding.code == "gate-not-met" and finding.severity == "error"
     assert "every joint objective must carry the customer's sign-off" in finding.message
     assert finding.path is not None
     assert finding.path.startswith("sections.joint_objectives.objectives")
-    assert ws.get(Plan, plan.id).step == "joint_objective_setting"
+    assert kam_workspace.get(Plan, plan.id).step == "joint_objective_setting"
 
 
 def test_sama7_advances_once_every_objective_is_signed(
-        ws: Workspace, sama7: Methodology, plan: Plan, walk: Walk, check: CheckFn) -> None:
-    plan = walk(plan, sama7, "joint_objective_setting")
+        kam_workspace: Workspace, kam_methodology: Methodology, kam_plan: Plan, walk: Walk,
+        check: CheckFn) -> None:
+    plan = walk(kam_plan, kam_methodology, "joint_objective_setting")
     signed = {"id": "o1", "title": "Halve onboarding time", "customer_signoff": SIGNOFF}
     unsigned: dict[str, Any] = {"id": "o2", "title": "Enter Vietnam"}
-    plan = set_section(ws, sama7, plan, "joint_objectives", objectives(signed, unsigned))
+    plan = set_section(kam_workspace, kam_methodology, plan, "joint_objectives",
+                       objectives(signed, unsigned))
     with pytest.raises(AdvanceRefused) as refused:
-        advance(ws, sama7, plan)
+        advance(kam_workspace, kam_methodology, plan)
     assert [f.path for f in refused.value.findings] == ["sections.joint_objectives.objectives[1]"]
     [why] = [f for f in check(plan) if f.code == "objective-without-signoff"]
     assert why.subject == "o2"
 
     unsigned["customer_signoff"] = {"name": "Lin Wu", "date": "2026-02-10"}
-    plan = set_section(ws, sama7, plan, "joint_objectives", objectives(signed, unsigned))
-    assert advance(ws, sama7, plan).step == "value_co_creation"
+    plan = set_section(kam_workspace, kam_methodology, plan, "joint_objectives",
+                       objectives(signed, unsigned))
+    assert advance(kam_workspace, kam_methodology, plan).step == "value_co_creation"
 
 
-def test_sama7_walks_through_all_seven_steps(ws: Workspace, sama7: Methodology, plan: Plan,
-                                             walk: Walk) -> None:
-    plan = walk(plan, sama7, "continuous_improvement")
-    assert ws.get(Plan, plan.id).step == "continuous_improvement"
+def test_sama7_walks_through_all_seven_steps(kam_workspace: Workspace, kam_methodology: Methodology,
+                                             kam_plan: Plan, walk: Walk) -> None:
+    plan = walk(kam_plan, kam_methodology, "continuous_improvement")
+    assert kam_workspace.get(Plan, plan.id).step == "continuous_improvement"
     with pytest.raises(InvalidInputError, match="last step"):
-        advance(ws, sama7, plan)
+        advance(kam_workspace, kam_methodology, plan)
 
 
 @pytest.mark.parametrize(("step", "key", "bad", "message"), [
@@ -132,50 +138,52 @@ def test_sama7_walks_through_all_seven_steps(ws: Workspace, sama7: Methodology, 
      {"initiatives": [{"title": "Pilot", "objective": "o1", "owner": "Ravi", "due": "2026-06-30"}]},
      "owner on the customer's side"),
 ])
-def test_sama7_other_gates(ws: Workspace, sama7: Methodology, plan: Plan, walk: Walk,
-                           step: str, key: str, bad: dict[str, Any], message: str) -> None:
-    plan = walk(plan, sama7, step)
-    plan = set_section(ws, sama7, plan, key, bad)
+def test_sama7_other_gates(kam_workspace: Workspace, kam_methodology: Methodology, kam_plan: Plan,
+                           walk: Walk, step: str, key: str, bad: dict[str, Any],
+                           message: str) -> None:
+    plan = walk(kam_plan, kam_methodology, step)
+    plan = set_section(kam_workspace, kam_methodology, plan, key, bad)
     with pytest.raises(AdvanceRefused) as refused:
-        advance(ws, sama7, plan)
+        advance(kam_workspace, kam_methodology, plan)
     assert any(message in f.message for f in refused.value.findings)
 
 
-def test_sama7_lite_gate_still_works(ws: Workspace, lite: Methodology, account: Account,
-                                     walk: Walk) -> None:
-    plan = new_plan(ws, lite, account.id, period="FY2027")
+def test_sama7_lite_gate_still_works(kam_workspace: Workspace, lite: Methodology,
+                                     kam_account: Account, walk: Walk) -> None:
+    plan = new_plan(kam_workspace, lite, kam_account.id, period="FY2027")
     plan = walk(plan, lite, "joint_objective_setting")
     assert set(plan.sections) == {"customer_business", "value_gap", "account_team"}
 
     # lite tightens the section: every objective must say how success is measured
     with pytest.raises(InvalidInputError) as refused:
-        set_section(ws, lite, plan, "joint_objectives",
+        set_section(kam_workspace, lite, plan, "joint_objectives",
                     objectives({"id": "o1", "title": "Halve onboarding time",
                                 "customer_signoff": SIGNOFF}))
     [problem] = refused.value.problems
     assert problem.path == ("sections", "joint_objectives", "objectives", 0)
     assert "measure" in problem.message
 
-    plan = set_section(ws, lite, plan, "joint_objectives",
+    plan = set_section(kam_workspace, lite, plan, "joint_objectives",
                        objectives({"id": "o1", "title": "Halve onboarding time",
                                    "measure": "days to onboard"}))
     with pytest.raises(AdvanceRefused) as gate:
-        advance(ws, lite, plan)
+        advance(kam_workspace, lite, plan)
     assert "customer's sign-off" in gate.value.findings[0].message
 
-    plan = set_section(ws, lite, plan, "joint_objectives",
+    plan = set_section(kam_workspace, lite, plan, "joint_objectives",
                        objectives({"id": "o1", "title": "Halve onboarding time",
                                    "measure": "days to onboard", "customer_signoff": SIGNOFF}))
-    assert advance(ws, lite, plan).step == "value_co_creation"
+    assert advance(kam_workspace, lite, plan).step == "value_co_creation"
 
 
-def test_sama7_lite_merged_step_keeps_the_team_gate(ws: Workspace, lite: Methodology,
-                                                    account: Account, walk: Walk) -> None:
-    plan = new_plan(ws, lite, account.id)
+def test_sama7_lite_merged_step_keeps_the_team_gate(kam_workspace: Workspace, lite: Methodology,
+                                                    kam_account: Account, walk: Walk) -> None:
+    plan = new_plan(kam_workspace, lite, kam_account.id)
     plan = walk(plan, lite, "value_gap_and_team")
-    plan = set_section(ws, lite, plan, "account_team", {"members": [{"role": "kam", "name": "K"}]})
+    plan = set_section(kam_workspace, lite, plan, "account_team",
+                       {"members": [{"role": "kam", "name": "K"}]})
     with pytest.raises(AdvanceRefused, match="value_gap_and_team") as refused:
-        advance(ws, lite, plan)
+        advance(kam_workspace, lite, plan)
     assert [f.path for f in refused.value.findings] == ["sections.account_team.members"]
     assert "executive sponsor" in refused.value.findings[0].message
 
@@ -203,9 +211,9 @@ GOOD_SIGNED = {"id": "o1", "title": "t", "customer_signoff": SIGNOFF}
      ("sections", "improvement", "lessons", 0, "category")),
 ])
 def test_bad_section_data_is_refused_with_its_path(
-        ws: Workspace, sama7: Methodology, plan: Plan, key: str, data: dict[str, Any],
-        path: tuple[str | int, ...]) -> None:
+        kam_workspace: Workspace, kam_methodology: Methodology, kam_plan: Plan, key: str,
+        data: dict[str, Any], path: tuple[str | int, ...]) -> None:
     with pytest.raises(InvalidInputError) as refused:
-        set_section(ws, sama7, plan, key, copy.deepcopy(data))
+        set_section(kam_workspace, kam_methodology, kam_plan, key, copy.deepcopy(data))
     assert path in [problem.path for problem in refused.value.problems]
-    assert ws.get(Plan, plan.id).revision == plan.revision
+    assert kam_workspace.get(Plan, kam_plan.id).revision == kam_plan.revision

@@ -9,9 +9,5 @@ from kamcore.testing import MethodologyContract
 
 class TestSimplePlanContract(MethodologyContract):
     @pytest.fixture
-    def kam_plugin_names(self) -> set[str]:
-        return {"simple_plan"}
-
-    @pytest.fixture
     def methodology_name(self) -> str:
         return "simple_plan"

@@ -34,12 +34,14 @@ from .factories import (
     sample_stakeholder,
     seed_account,
 )
+from .fixtures import Checker
 from .problems import message_at
 
 __all__ = [
     "HOSTILE_ACTION_TITLE",
     "HOSTILE_NAME",
     "AdapterContract",
+    "Checker",
     "ExporterContract",
     "MethodologyContract",
     "PluginContract",

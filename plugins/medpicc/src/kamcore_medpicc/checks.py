@@ -20,13 +20,11 @@ and for the plan as a whole:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from kamcore.errors import format_path
+from kamcore.checking import finding, has_section
 from kamcore.methodology import Methodology
 from kamcore.model import Finding, Opportunity, Plan
-from kamcore.model.finding import Severity
 from kamcore.snapshot import AccountSnapshot
 
 from .rules import QualificationRules, SettingsError
@@ -35,14 +33,6 @@ from .scoring import Qualification, qualify
 PLUGIN = "medpicc"
 METHODOLOGY = "medpicc"
 SECTION = "qualification"
-
-
-def _finding(severity: Severity, code: str, message: str,
-             path: Iterable[str | int] | None = None, subject: str | None = None) -> Finding:
-    return Finding(
-        severity=severity, code=code, message=message, source=PLUGIN, subject=subject,
-        path=format_path(tuple(path)) if path is not None else None,
-    )
 
 
 def describe(opportunity: Opportunity, result: Qualification) -> str:
@@ -60,17 +50,17 @@ def opportunity_findings(opportunity: Opportunity, data: Any, methodology: Metho
     """The qualification finding and red flags of one open opportunity (or that it has none)."""
     if not isinstance(data, dict):
         stage = f" ({opportunity.stage})" if opportunity.stage else ""
-        return [_finding(
-            "warning", "qualification-missing",
+        return [finding(
+            PLUGIN, "qualification-missing",
             f"open opportunity {opportunity.name!r}{stage} has no {methodology.title} scores",
             ("sections", SECTION), opportunity.id,
         )]
     result = qualify(opportunity, data, methodology, rules)
-    findings = [_finding("info", "opportunity-qualification", describe(opportunity, result),
-                         ("sections", SECTION, opportunity.id), opportunity.id)]
+    findings = [finding(PLUGIN, "opportunity-qualification", describe(opportunity, result),
+                        ("sections", SECTION, opportunity.id), opportunity.id, severity="info")]
     findings.extend(
-        _finding("warning", flag.code, f"{opportunity.name}: {flag.message}",
-                 ("sections", SECTION, opportunity.id, flag.element), opportunity.id)
+        finding(PLUGIN, flag.code, f"{opportunity.name}: {flag.message}",
+                ("sections", SECTION, opportunity.id, flag.element), opportunity.id)
         for flag in result.red_flags
     )
     return findings
@@ -85,12 +75,13 @@ def check_plan(plan: Plan, methodology: Methodology, snapshot: AccountSnapshot) 
     """Every medpicc finding about ``plan``; ``[]`` unless the methodology derives from it."""
     if not methodology.derives_from(METHODOLOGY):
         return []
-    if not any(section.key == SECTION for section in methodology.sections):
+    if not has_section(methodology, SECTION):
         return []
     try:
         rules = QualificationRules.from_methodology(methodology)
     except SettingsError as exc:
-        return [_finding("error", "qualification-settings-invalid", str(exc), subject=plan.id)]
+        return [finding(PLUGIN, "qualification-settings-invalid", str(exc), subject=plan.id,
+                        severity="error")]
     section = plan.sections.get(SECTION)
     scored: dict[str, Any] = section if isinstance(section, dict) else {}
     findings = []
@@ -100,9 +91,9 @@ def check_plan(plan: Plan, methodology: Methodology, snapshot: AccountSnapshot) 
                                                  methodology, rules))
     known = {opportunity.id for opportunity in snapshot.opportunities}
     findings.extend(
-        _finding("warning", "qualification-unknown-opportunity",
-                 f"scores for {key!r}, which is not an opportunity of account "
-                 f"{snapshot.account.id!r}", ("sections", SECTION, key), key)
+        finding(PLUGIN, "qualification-unknown-opportunity",
+                f"scores for {key!r}, which is not an opportunity of account "
+                f"{snapshot.account.id!r}", ("sections", SECTION, key), key)
         for key in scored if key not in known
     )
     return findings

@@ -27,11 +27,10 @@ skipped, because the built-in checks already report schema errors.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from kamcore.errors import format_path
+from kamcore.checking import finding, has_section
 from kamcore.methodology import Methodology
 from kamcore.model import Account, Finding, Plan
 from kamcore.reviews import overdue_review_findings
@@ -41,18 +40,6 @@ PLUGIN = "sama7"
 METHODOLOGY = "sama7"
 ECONOMIC_BUYER = "economic_buyer"
 DEFAULT_MIN_EXECUTIVES = 2
-
-
-def _finding(code: str, message: str, path: Iterable[str | int] | None = None,
-             subject: str | None = None) -> Finding:
-    return Finding(
-        severity="warning", code=code, message=message, source=PLUGIN, subject=subject,
-        path=format_path(tuple(path)) if path is not None else None,
-    )
-
-
-def _has_section(methodology: Methodology, key: str) -> bool:
-    return any(section.key == key for section in methodology.sections)
 
 
 def _items(plan: Plan, section: str, field: str) -> list[tuple[int, dict[str, Any]]]:
@@ -73,13 +60,13 @@ def _reached_step_of(plan: Plan, methodology: Methodology, section: str) -> bool
 
 def cocreation_findings(plan: Plan, methodology: Methodology) -> list[Finding]:
     """Joint objectives without the customer's sign-off; initiatives tied to no objective."""
-    if not _has_section(methodology, "joint_objectives"):
+    if not has_section(methodology, "joint_objectives"):
         return []
     objectives = _items(plan, "joint_objectives", "objectives")
     findings = []
     if not objectives and _reached_step_of(plan, methodology, "joint_objectives"):
-        findings.append(_finding(
-            "no-joint-objectives",
+        findings.append(finding(
+            PLUGIN, "no-joint-objectives",
             "the plan has no joint objectives: set them with the customer and get their sign-off",
             ("sections", "joint_objectives", "objectives"),
         ))
@@ -87,20 +74,20 @@ def cocreation_findings(plan: Plan, methodology: Methodology) -> list[Finding]:
         if isinstance(objective.get("customer_signoff"), dict):
             continue
         ident = objective.get("id") if isinstance(objective.get("id"), str) else None
-        findings.append(_finding(
-            "objective-without-signoff",
+        findings.append(finding(
+            PLUGIN, "objective-without-signoff",
             f"joint objective {objective.get('title', ident)!r} has no customer sign-off: it was "
             "not co-created with the customer (or the agreement is not recorded)",
             ("sections", "joint_objectives", "objectives", index, "customer_signoff"),
             subject=ident,
         ))
-    if _has_section(methodology, "value_plan"):
+    if has_section(methodology, "value_plan"):
         known = {objective.get("id") for _, objective in objectives}
         for index, initiative in _items(plan, "value_plan", "initiatives"):
             target = initiative.get("objective")
             if isinstance(target, str) and target not in known:
-                findings.append(_finding(
-                    "initiative-unknown-objective",
+                findings.append(finding(
+                    PLUGIN, "initiative-unknown-objective",
                     f"initiative {initiative.get('title')!r} serves objective {target!r}, which "
                     "is not a joint objective of the plan",
                     ("sections", "value_plan", "initiatives", index, "objective"),
@@ -125,8 +112,8 @@ def stakeholder_findings(methodology: Methodology, snapshot: AccountSnapshot) ->
     account = snapshot.account
     if ECONOMIC_BUYER in methodology.roles and not any(
             ECONOMIC_BUYER in s.roles for s in snapshot.stakeholders):
-        findings.append(_finding(
-            "no-economic-buyer",
+        findings.append(finding(
+            PLUGIN, "no-economic-buyer",
             f"no stakeholder of {account.name} has the role {ECONOMIC_BUYER}: the stakeholder "
             "map does not say who decides and signs",
             subject=account.id,
@@ -135,8 +122,8 @@ def stakeholder_findings(methodology: Methodology, snapshot: AccountSnapshot) ->
     executives = [s for s in snapshot.stakeholders if s.is_executive]
     if len(executives) < needed:
         names = ", ".join(s.name for s in executives) or "none"
-        findings.append(_finding(
-            "few-executive-relationships",
+        findings.append(finding(
+            PLUGIN, "few-executive-relationships",
             f"{len(executives)} executive relationship(s) at {account.name} (C-level "
             f"stakeholders: {names}); {methodology.name} needs at least {needed}",
             subject=account.id,
@@ -148,8 +135,8 @@ def crm_findings(account: Account) -> list[Finding]:
     """``plan-detached-from-crm`` when the account carries no external (CRM) id."""
     if account.external_ids:
         return []
-    return [_finding(
-        "plan-detached-from-crm",
+    return [finding(
+        PLUGIN, "plan-detached-from-crm",
         f"account {account.id!r} has no CRM id (external_ids is empty): the plan is detached "
         "from CRM data; import the account from the CRM or link it",
         subject=account.id,

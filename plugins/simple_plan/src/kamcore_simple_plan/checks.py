@@ -21,11 +21,10 @@ Finding codes (all ``warning``):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from kamcore.errors import format_path
+from kamcore.checking import finding, has_section
 from kamcore.methodology import Methodology
 from kamcore.model import Finding, Plan
 from kamcore.model.plan import CLOSED_ACTION_STATES
@@ -34,18 +33,6 @@ from kamcore.snapshot import AccountSnapshot
 
 PLUGIN = "simple_plan"
 METHODOLOGY = "simple_plan"
-
-
-def _finding(code: str, message: str, path: Iterable[str | int] | None = None,
-             subject: str | None = None) -> Finding:
-    return Finding(
-        severity="warning", code=code, message=message, source=PLUGIN, subject=subject,
-        path=format_path(tuple(path)) if path is not None else None,
-    )
-
-
-def _has_section(methodology: Methodology, key: str) -> bool:
-    return any(section.key == key for section in methodology.sections)
 
 
 def section_items(plan: Plan, key: str) -> list[tuple[int, dict[str, Any]]]:
@@ -59,7 +46,7 @@ def section_items(plan: Plan, key: str) -> list[tuple[int, dict[str, Any]]]:
 
 def goal_findings(plan: Plan, methodology: Methodology) -> list[Finding]:
     """``no-customer-goals`` unless at least one goal says who at the customer stated it."""
-    if not _has_section(methodology, "goals"):
+    if not has_section(methodology, "goals"):
         return []
     goals = section_items(plan, "goals")
     if any(goal.get("stated_by") for _, goal in goals):
@@ -70,18 +57,18 @@ def goal_findings(plan: Plan, methodology: Methodology) -> list[Finding]:
     else:
         message = (f"none of the {len(goals)} goals says who at the customer stated it "
                    "(stated_by): they read like our targets, not the customer's goals")
-    return [_finding("no-customer-goals", message, ("sections", "goals"))]
+    return [finding(PLUGIN, "no-customer-goals", message, ("sections", "goals"))]
 
 
 def stakeholder_map_findings(plan: Plan, methodology: Methodology,
                              snapshot: AccountSnapshot) -> list[Finding]:
     """``no-stakeholder-map`` for an empty map; ``stakeholder-unknown`` per dangling id."""
-    if not _has_section(methodology, "stakeholder_map"):
+    if not has_section(methodology, "stakeholder_map"):
         return []
     entries = section_items(plan, "stakeholder_map")
     if not entries:
-        return [_finding(
-            "no-stakeholder-map",
+        return [finding(
+            PLUGIN, "no-stakeholder-map",
             "the plan has no stakeholder map: name the people who decide and influence, with "
             "their role, influence and support",
             ("sections", "stakeholder_map"),
@@ -90,8 +77,8 @@ def stakeholder_map_findings(plan: Plan, methodology: Methodology,
     for index, entry in entries:
         stakeholder_id = entry.get("stakeholder_id")
         if isinstance(stakeholder_id, str) and snapshot.stakeholder(stakeholder_id) is None:
-            findings.append(_finding(
-                "stakeholder-unknown",
+            findings.append(finding(
+                PLUGIN, "stakeholder-unknown",
                 f"stakeholder {stakeholder_id!r} is not a stakeholder of account "
                 f"{snapshot.account.id!r}",
                 ("sections", "stakeholder_map", index, "stakeholder_id"),
@@ -105,12 +92,12 @@ def action_findings(plan: Plan, methodology: Methodology) -> list[Finding]:
 
     Overdue actions are reported by kamcore's built-in staleness check for every methodology.
     """
-    if not _has_section(methodology, "actions"):
+    if not has_section(methodology, "actions"):
         return []
     actions = section_items(plan, "actions")
     if not actions:
-        return [_finding(
-            "no-actions",
+        return [finding(
+            PLUGIN, "no-actions",
             "the plan has no actions: analysis without commitments changes nothing; add the "
             "next 90 days of actions with an owner and a due date",
             ("sections", "actions"),
@@ -122,12 +109,12 @@ def action_findings(plan: Plan, methodology: Methodology) -> list[Finding]:
         label = repr(action.get("title", f"#{index + 1}"))
         subject = action.get("id") if isinstance(action.get("id"), str) else None
         if not action.get("owner"):
-            findings.append(_finding(
-                "action-without-owner", f"action {label} has no owner",
+            findings.append(finding(
+                PLUGIN, "action-without-owner", f"action {label} has no owner",
                 ("sections", "actions", index, "owner"), subject))
         if action.get("due") is None:
-            findings.append(_finding(
-                "action-without-due-date", f"action {label} has no due date",
+            findings.append(finding(
+                PLUGIN, "action-without-due-date", f"action {label} has no due date",
                 ("sections", "actions", index, "due"), subject))
     return findings
 
