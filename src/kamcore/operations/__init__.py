@@ -29,7 +29,7 @@ from .people import add_relationship, add_stakeholder, edit_stakeholder
 from .plans import advance, check, new_plan, set_section
 from .reviews import record_review
 from .scoring import score_account, score_portfolio
-from .transfer import ExportedFile, export_plan, export_portfolio, import_with
+from .transfer import ExportedFile, export_plan, export_portfolio, import_records, import_with
 
 __all__ = [
     "Actor",
@@ -45,6 +45,7 @@ __all__ = [
     "edit_stakeholder",
     "export_plan",
     "export_portfolio",
+    "import_records",
     "import_with",
     "new_plan",
     "record_review",
