@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from .engine import workspace_url
+from .listener import SaveListener
 from .migrate import MigrationReport, migrate_workspace
 from .workspace import RevisionInfo, SaveOutcome, Workspace
 
-__all__ = ["MigrationReport", "RevisionInfo", "SaveOutcome", "Workspace", "migrate_workspace",
-           "workspace_url"]
+__all__ = ["MigrationReport", "RevisionInfo", "SaveListener", "SaveOutcome", "Workspace",
+           "migrate_workspace", "workspace_url"]

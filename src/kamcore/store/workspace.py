@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -49,7 +50,7 @@ from .engine import (
 )
 
 if TYPE_CHECKING:
-    from ..plugins import PluginHost
+    from .listener import SaveListener
 
 R = TypeVar("R", bound=Record)
 SaveOutcome = Literal["created", "updated", "unchanged"]
@@ -100,16 +101,29 @@ def _content(record: Record) -> dict[str, Any]:
     return record.model_dump(mode="json", exclude=_META_FIELDS)
 
 
+def _listener_of_host(host: Any, listener: SaveListener | None) -> SaveListener:
+    """The listener the deprecated ``Workspace.open(plugins=host)`` stands for."""
+    if listener is not None:
+        raise TypeError("Workspace.open: pass listener=, not plugins= as well")
+    warnings.warn(
+        "Workspace.open(plugins=host) is deprecated and will be removed in kamcore 0.2: "
+        "pass listener=HookEvents(host) (from kamcore.events import HookEvents)",
+        DeprecationWarning, stacklevel=3)
+    from ..events import HookEvents  # outside the store: imported only on this old path
+
+    return HookEvents(host)
+
+
 class Workspace:
     """A store of accounts, stakeholders, relationships, opportunities, plans, reviews and cards.
 
     Use :meth:`open`; close it with :meth:`close` or a ``with`` block.
     """
 
-    def __init__(self, engine: Engine, url: str, plugins: PluginHost | None = None) -> None:
+    def __init__(self, engine: Engine, url: str, listener: SaveListener | None = None) -> None:
         self._engine = engine
         self.url = url
-        self._plugins = plugins
+        self._listener = listener
         self._tx: Connection | None = None
         self._after_commit: list[Callable[[], None]] = []
 
@@ -117,20 +131,27 @@ class Workspace:
 
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, create: bool = False,
-             plugins: PluginHost | None = None) -> Workspace:
+             listener: SaveListener | None = None, plugins: Any = None) -> Workspace:
         """Open the workspace at a path or URL.
 
         :param target: a path (an SQLite file), ``sqlite:///...``, or ``postgresql://...``
             (a shared server, through the psycopg 3 driver).
         :param create: create the file and tables when missing; otherwise a missing SQLite
             file is a :class:`WorkspaceError` (so a typo never makes an empty workspace).
-        :param plugins: the plugin host whose event hooks are called; default: the process one.
+        :param listener: told about each saved plan and review after the commit (see
+            :class:`~kamcore.store.listener.SaveListener`); ``listener=HookEvents(host)``
+            (:mod:`kamcore.events`) calls a plugin host's event hooks. Default: none, nothing
+            is told.
+        :param plugins: deprecated, removed in kamcore 0.2: a ``PluginHost``; the same as
+            ``listener=HookEvents(plugins)``, with a :class:`DeprecationWarning`.
         :raises WorkspaceError: no workspace there, or one with an older schema (run
             ``kam migrate``) or a newer one (upgrade kamcore).
         """
+        if plugins is not None:
+            listener = _listener_of_host(plugins, listener)
         url = workspace_url(target)
         engine = make_engine(url, create=create)
-        workspace = cls(engine, url, plugins)
+        workspace = cls(engine, url, listener)
         workspace._prepare(create)
         return workspace
 
@@ -236,14 +257,12 @@ class Workspace:
         })
         with self.transaction():
             previous = self._write(stored, base)
-        if isinstance(stored, Plan):
-            self._after_commit_or_now(lambda: self._emit_plan_saved(stored, previous))
-        elif isinstance(stored, Review):
-            self._after_commit_or_now(lambda: self._emit_review_recorded(stored))
+        self._announce([(stored, base, previous)])
         return stored
 
     def _write(self, stored: Record, base: int) -> str | None:
-        """Write ``stored`` over revision ``base`` in the open transaction; return the old data."""
+        """Write ``stored`` over revision ``base`` in the open transaction; return the data it
+        replaced when a listener is told about it (a plan's), else None."""
         conn = self._tx
         assert conn is not None
         kind, key = stored.kind, stored.id
@@ -262,7 +281,7 @@ class Workspace:
                 current = conn.execute(select(tables.records.c.revision).where(where)).scalar()
                 raise ConflictError(kind, key, base, current)
         else:
-            if isinstance(stored, Plan):
+            if isinstance(stored, Plan) and self._listener is not None:
                 previous = conn.execute(select(tables.records.c.data).where(where)).scalar()
             result = conn.execute(
                 update(tables.records).where(where & (tables.records.c.revision == base))
@@ -410,13 +429,7 @@ class Workspace:
         if writes:
             self._check_external_ids_many(conn, writes)
             self._write_many(conn, writes)
-        for written, _base, previous in writes:
-            if isinstance(written, Plan):
-                self._after_commit_or_now(functools.partial(
-                    self._emit_plan_saved, written, previous))
-            elif isinstance(written, Review):
-                self._after_commit_or_now(functools.partial(
-                    self._emit_review_recorded, written))
+        self._announce(writes)
         return results
 
     @staticmethod
@@ -645,26 +658,35 @@ class Workspace:
                 raise ConflictError(param["b_kind"], param["b_id"], param["b_base"],
                                     current(param))
 
+    # -- telling the listener --------------------------------------------------------------
+
+    def _announce(self, writes: Iterable[tuple[Record, int, str | None]]) -> None:
+        """Tell the listener, after the commit, about the plans and reviews among ``writes``
+        (``(stored, base revision, data it replaced)``)."""
+        listener = self._listener
+        if listener is None:
+            return
+        for stored, _base, previous in writes:
+            if isinstance(stored, Plan):
+                self._after_commit_or_now(functools.partial(
+                    self._tell_plan_saved, listener, stored, previous))
+            elif isinstance(stored, Review):
+                self._after_commit_or_now(functools.partial(
+                    self._tell_review_recorded, listener, stored))
+
     def _after_commit_or_now(self, callback: Callable[[], None]) -> None:
         if self._tx is not None:
             self._after_commit.append(callback)
         else:
             callback()
 
-    def _host(self) -> PluginHost:
-        if self._plugins is None:
-            from ..plugins import get_plugin_host
-
-            self._plugins = get_plugin_host()
-        return self._plugins
-
-    def _emit_plan_saved(self, plan: Plan, previous: str | None) -> None:
+    def _tell_plan_saved(self, listener: SaveListener, plan: Plan, previous: str | None) -> None:
         before = Plan.model_validate_json(previous) if previous else None
-        self._host().call("kam_plan_saved", plan=plan, previous=before, workspace=self)
+        listener.plan_saved(self, plan, before)
 
-    def _emit_review_recorded(self, review: Review) -> None:
+    def _tell_review_recorded(self, listener: SaveListener, review: Review) -> None:
         plan = self.at_revision(Plan, review.plan_id, review.plan_revision)
-        self._host().call("kam_review_recorded", review=review, plan=plan, workspace=self)
+        listener.review_recorded(self, review, plan)
 
     # -- reading ----------------------------------------------------------------------------
 
