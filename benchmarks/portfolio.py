@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+from kamcore.events import HookEvents
 from kamcore.model import Account, MethodologyRef, Opportunity, Plan, Record, Stakeholder
 from kamcore.plugin.host import make_plugin_host
 from kamcore.store import Workspace
@@ -57,7 +58,7 @@ def build(path: Path, accounts: int, stakeholders: int = 20, opportunities: int 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     host = make_plugin_host(allowlist=frozenset(), strict=True)
-    with Workspace.open(path, create=True, plugins=host) as ws, ws.transaction():
+    with Workspace.open(path, create=True, listener=HookEvents(host)) as ws, ws.transaction():
         chunk: list[Record] = []
         for record in records(accounts, stakeholders, opportunities):
             chunk.append(record)

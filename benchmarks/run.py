@@ -165,6 +165,7 @@ SKELETON = ("import click, attrs, pluggy, importlib.metadata as m; "
 def check_and_score(db: Path) -> float:
     """Check every plan and score every account with the rubric, from the workspace (as
     ``kam score --all`` and ``kam export --all`` read it: one streamed pass)."""
+    from kamcore.events import HookEvents
     from kamcore.planning import check_plan
     from kamcore.plugin.registry import get_registry
     from kamcore.rubric import score_account
@@ -174,7 +175,7 @@ def check_and_score(db: Path) -> float:
     rubric = registry.rubric(RUBRIC) if hasattr(registry, "rubric") else registry.rubrics[RUBRIC]
     start = time.perf_counter()
     checked = scored = 0
-    with Workspace.open(db, plugins=registry.host) as ws:
+    with Workspace.open(db, listener=HookEvents(registry.host)) as ws:
         for snapshot in ws.snapshots():
             for plan in snapshot.plans:
                 methodology = registry.methodologies.get(plan.methodology.name)
@@ -227,6 +228,7 @@ def bench_portfolio(dbs: dict[int, Path], runs: int, runs_large: int) -> list[di
 
 
 def bench_import(folder: Path, contacts: int, runs: int) -> dict[str, Any]:
+    from kamcore.events import HookEvents
     from kamcore.importing import import_records
     from kamcore.plugin.host import make_plugin_host
     from kamcore.plugin.registry import get_registry
@@ -245,7 +247,7 @@ def bench_import(folder: Path, contacts: int, runs: int) -> dict[str, Any]:
     def kamcore_import() -> float:
         db = folder / "import.db"
         fresh(db)
-        with Workspace.open(db, create=True, plugins=host) as ws:
+        with Workspace.open(db, create=True, listener=HookEvents(host)) as ws:
             start = time.perf_counter()
             summary = import_records(ws, adapter.read(csv_file))
             elapsed = time.perf_counter() - start
@@ -347,6 +349,7 @@ def raw_stored(db: Path, stored: StoredRows) -> float:
 
 def bench_html(db: Path, runs: int, plans: int) -> dict[str, Any]:
     from kamcore.builtin.html import environment, report_data
+    from kamcore.events import HookEvents
     from kamcore.exporting import export_context, export_contexts
     from kamcore.model import Plan
     from kamcore.plugin.registry import get_registry
@@ -354,7 +357,7 @@ def bench_html(db: Path, runs: int, plans: int) -> dict[str, Any]:
 
     registry = get_registry()
     exporter = registry.exporter("html")
-    with Workspace.open(db, plugins=registry.host) as ws:
+    with Workspace.open(db, listener=HookEvents(registry.host)) as ws:
         ids = ws.ids(Plan)[:plans]
         contexts = [export_context(ws, registry, ws.get(Plan, i)) for i in ids]
     data = [report_data(c) for c in contexts]
@@ -363,7 +366,7 @@ def bench_html(db: Path, runs: int, plans: int) -> dict[str, Any]:
     def export() -> float:  # what `kam export --all --format html` does, minus the files
         start = time.perf_counter()
         rendered = 0
-        with Workspace.open(db, plugins=registry.host) as ws:
+        with Workspace.open(db, listener=HookEvents(registry.host)) as ws:
             for context in export_contexts(ws, registry):
                 exporter.render(context)
                 rendered += 1

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from kamcore.documents import Document
+from kamcore.events import HookEvents
 from kamcore.exporting import export_context
 from kamcore.methodology import build_methodology
 from kamcore.model import Plan
@@ -49,7 +50,8 @@ class TestJsonAdapter(AdapterContract):
     @pytest.fixture
     def adapter_sample_path(self, tmp_path: Path, kam_registry: Registry) -> Path:
         """A bundle exported from another workspace holding one demo account and a plan."""
-        source = Workspace.open(tmp_path / "source.db", create=True, plugins=kam_registry.host)
+        source = Workspace.open(tmp_path / "source.db", create=True,
+                                listener=HookEvents(kam_registry.host))
         seed_account(source, "helios")
         methodology_doc = {
             "name": "bundle-test", "version": "1.0.0", "title": "Bundle test",

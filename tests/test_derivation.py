@@ -180,10 +180,11 @@ def test_tighten_refuses_data_the_base_accepts(base: Any, tmp_path: Path, core_h
     assert house.section("actions").schema.errors(full) == []
 
     # and through planning: nothing is saved
-    from kamcore import Account, Workspace
+    from kamcore import Account, HookEvents, Workspace
     from kamcore.planning import new_plan, set_section
 
-    with Workspace.open(tmp_path / "kam.db", create=True, plugins=core_host) as workspace:
+    with Workspace.open(tmp_path / "kam.db", create=True,
+                        listener=HookEvents(core_host)) as workspace:
         workspace.save(Account(id="acme", name="Acme"))
         plan = new_plan(workspace, house, "acme")
         with pytest.raises(InvalidInputError) as info:

@@ -368,6 +368,7 @@ def test_cli_reference_lists_every_command_and_option(site: Path) -> None:
 @needs_sama7
 def test_tutorial_methodology_loads_and_walks(tmp_path: Path) -> None:
     from kamcore.documents import parse_document
+    from kamcore.events import HookEvents
     from kamcore.methodology import load_methodologies
     from kamcore.model import Account
     from kamcore.planning import advance, new_plan, set_section
@@ -386,7 +387,7 @@ def test_tutorial_methodology_loads_and_walks(tmp_path: Path) -> None:
     assert house.derives_from("sama7")
     assert [s.key for s in house.steps][-2:] == ["executive_sponsor_review",
                                                  "governance_and_review_cadence"]
-    with Workspace.open(tmp_path / "kam.db", create=True, plugins=host) as ws:
+    with Workspace.open(tmp_path / "kam.db", create=True, listener=HookEvents(host)) as ws:
         ws.save(Account(id="acme", name="Acme Industrial"))
         plan = new_plan(ws, house, "acme")
         for key, data in house.document["example"]["sections"].items():

@@ -14,6 +14,7 @@ import pytest
 
 from kamcore import (
     Account,
+    HookEvents,
     Opportunity,
     Plan,
     Relationship,
@@ -73,7 +74,7 @@ def _fill(workspace: Workspace) -> None:
 @pytest.fixture
 def source_db(tmp_path: Path, core_host: Any) -> Path:
     path = tmp_path / "source.db"
-    with Workspace.open(path, create=True, plugins=core_host) as workspace:
+    with Workspace.open(path, create=True, listener=HookEvents(core_host)) as workspace:
         _fill(workspace)
     return path
 

@@ -32,6 +32,7 @@ from markupsafe import escape
 
 from kamcore.builtin.html import render_html, render_portfolio, report_data
 from kamcore.documents import Document
+from kamcore.events import HookEvents
 from kamcore.methodology import Methodology, build_methodology
 from kamcore.model import (
     Finding,
@@ -206,7 +207,7 @@ def seed_report_plan(workspace: Workspace) -> Plan:
 @pytest.fixture
 def report_context(tmp_path: Path) -> Iterator[ExportContext]:
     host = make_plugin_host(entry_points=False, strict=False)
-    workspace = Workspace.open(tmp_path / "report.db", create=True, plugins=host)
+    workspace = Workspace.open(tmp_path / "report.db", create=True, listener=HookEvents(host))
     methodology = report_methodology()
     plan = seed_report_plan(workspace)
     snapshot = workspace.snapshot("acme")
@@ -388,7 +389,8 @@ def test_renders_the_example_of_every_installed_methodology(tmp_path: Path) -> N
     registry = Registry(host)
     if not registry.methodologies:
         pytest.skip("no methodology plugin is installed")
-    with Workspace.open(tmp_path / "examples.db", create=True, plugins=host) as workspace:
+    with Workspace.open(tmp_path / "examples.db", create=True,
+                        listener=HookEvents(host)) as workspace:
         workspace.save(sample_account(), base_revision=0)
         workspace.save(sample_stakeholder(), base_revision=0)
         for methodology in registry.methodologies.values():
@@ -452,7 +454,7 @@ def report_workspace(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     (folder / "kt-report.yaml").write_text(REPORT_METHODOLOGY, encoding="utf-8")
     path = tmp_path / "ws.db"
     host = make_plugin_host(entry_points=False, strict=False)
-    with Workspace.open(path, create=True, plugins=host) as workspace:
+    with Workspace.open(path, create=True, listener=HookEvents(host)) as workspace:
         seed_report_plan(workspace)
         workspace.save(sample_account(id="beta", name="Beta & Sons <Ltd>", external_ids={}),
                        base_revision=0)

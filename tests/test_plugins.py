@@ -270,14 +270,14 @@ def test_a_hookimpl_with_an_unknown_argument_is_refused(core_host) -> None:
 
 def test_raising_check_becomes_plugin_failed_finding(plugins_on_path: Path,
                                                      tmp_path: Path) -> None:
-    from kamcore import Account, Workspace
+    from kamcore import Account, HookEvents, Workspace
     from kamcore.planning import check_plan, new_plan
     from kamcore.plugin.host import make_plugin_host
     from kamcore.plugin.registry import Registry
 
     host = make_plugin_host(allowlist=frozenset({"good", "raising"}), strict=False)
     registry = Registry(host)
-    with Workspace.open(tmp_path / "kam.db", create=True, plugins=host) as workspace:
+    with Workspace.open(tmp_path / "kam.db", create=True, listener=HookEvents(host)) as workspace:
         workspace.save(Account(id="acme", name="Acme"))
         plan = new_plan(workspace, registry.methodology("kt-good"), "acme")
         findings = check_plan(plan, registry.methodology("kt-good"),
@@ -295,10 +295,11 @@ def test_raising_check_becomes_plugin_failed_finding(plugins_on_path: Path,
 
 def test_plan_check_cli_with_raising_plugin(kam, plugin_env, tmp_path: Path,
                                            core_host) -> None:
-    from kamcore import Account, Workspace
+    from kamcore import Account, HookEvents, Workspace
     from kamcore.model import MethodologyRef, Plan
 
-    with Workspace.open(tmp_path / "kam.db", create=True, plugins=core_host) as workspace:
+    with Workspace.open(tmp_path / "kam.db", create=True,
+                        listener=HookEvents(core_host)) as workspace:
         workspace.save(Account(id="acme", name="Acme"))
         workspace.save(Plan(id="p1", account_id="acme", step="discover",
                             methodology=MethodologyRef(name="kt-good", version="1.2.0")))
@@ -313,10 +314,11 @@ def test_plan_check_cli_with_raising_plugin(kam, plugin_env, tmp_path: Path,
 
 def test_plan_check_and_export_in_process(kam_run, plugins_on_path: Path, tmp_path: Path,
                                           core_host) -> None:
-    from kamcore import Account, Workspace
+    from kamcore import Account, HookEvents, Workspace
     from kamcore.model import MethodologyRef, Plan
 
-    with Workspace.open(tmp_path / "kam.db", create=True, plugins=core_host) as workspace:
+    with Workspace.open(tmp_path / "kam.db", create=True,
+                        listener=HookEvents(core_host)) as workspace:
         workspace.save(Account(id="acme", name="Acme"))
         workspace.save(Plan(id="p1", account_id="acme", step="discover",
                             methodology=MethodologyRef(name="kt-good", version="1.2.0")))
@@ -337,7 +339,7 @@ def test_plan_check_and_export_in_process(kam_run, plugins_on_path: Path, tmp_pa
 
 
 def test_kam_adapters_contributes_an_importer(core_host, tmp_path: Path) -> None:
-    from kamcore import Account, Adapter, Workspace, hookimpl
+    from kamcore import Account, Adapter, HookEvents, Workspace, hookimpl
     from kamcore.importing import import_records
     from kamcore.plugin.host import PluginInfo
     from kamcore.plugin.registry import Registry
@@ -359,7 +361,8 @@ def test_kam_adapters_contributes_an_importer(core_host, tmp_path: Path) -> None
                for e in core_host.plugins["kt-crm-plugin"].errors)
     source = tmp_path / "accounts.csv"
     source.write_text("acme,Acme\nglobex,Globex\n")
-    with Workspace.open(tmp_path / "kam.db", create=True, plugins=core_host) as workspace:
+    with Workspace.open(tmp_path / "kam.db", create=True,
+                        listener=HookEvents(core_host)) as workspace:
         summary = import_records(workspace, registry.adapter("kt-crm").read(source))
         assert summary.total("created") == 2
         assert workspace.find_by_external_id(Account, "kt-crm", "GLOBEX").name == "Globex"
@@ -410,7 +413,7 @@ def test_registration_hook_returning_junk_is_reported(core_host) -> None:
 def test_kam_review_recorded_runs_after_commit(core_host, tmp_path: Path) -> None:
     from datetime import date
 
-    from kamcore import Account, Review, Workspace, hookimpl
+    from kamcore import Account, HookEvents, Review, Workspace, hookimpl
     from kamcore.model import MethodologyRef, Plan
     from kamcore.plugin.host import PluginInfo
 
@@ -424,7 +427,8 @@ def test_kam_review_recorded_runs_after_commit(core_host, tmp_path: Path) -> Non
                          workspace.find(Review, review.id) is not None))
 
     core_host.register(Listener(), PluginInfo(name="listener", builtin=False))
-    with Workspace.open(tmp_path / "kam.db", create=True, plugins=core_host) as workspace:
+    with Workspace.open(tmp_path / "kam.db", create=True,
+                        listener=HookEvents(core_host)) as workspace:
         workspace.save(Account(id="acme", name="Acme"))
         plan = workspace.save(Plan(id="p1", account_id="acme", step="s",
                                    methodology=MethodologyRef(name="m", version="1")))

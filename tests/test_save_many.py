@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from kamcore import Account, Stakeholder, Workspace
+from kamcore import Account, HookEvents, Stakeholder, Workspace
 from kamcore.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 @pytest.fixture
 def ws(backend: Backend, core_host: Any) -> Iterator[Workspace]:
-    with Workspace.open(backend.target, create=True, plugins=core_host) as workspace:
+    with Workspace.open(backend.target, create=True, listener=HookEvents(core_host)) as workspace:
         yield workspace
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from kamcore import Account, Opportunity, Plan, Stakeholder, Workspace
+from kamcore import Account, HookEvents, Opportunity, Plan, Stakeholder, Workspace
 from kamcore.errors import ConflictError, InvalidInputError, NotFoundError, WorkspaceError
 from kamcore.model import MethodologyRef
 from kamcore.store.tables import SCHEMA_VERSION
@@ -27,7 +27,7 @@ def db(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def ws(backend: Backend, core_host: Any) -> Iterator[Workspace]:
-    with Workspace.open(backend.target, create=True, plugins=core_host) as workspace:
+    with Workspace.open(backend.target, create=True, listener=HookEvents(core_host)) as workspace:
         yield workspace
 
 
@@ -42,7 +42,7 @@ def _plan(**fields: Any) -> Plan:
 
 
 def test_workspace_is_a_real_sqlite_file_in_wal_mode(db: Path, core_host: Any) -> None:
-    with Workspace.open(db, create=True, plugins=core_host) as ws:
+    with Workspace.open(db, create=True, listener=HookEvents(core_host)) as ws:
         assert db.is_file()
         assert ws.url == f"sqlite:///{db.resolve()}"
     assert _rows(db, "PRAGMA journal_mode") == [("wal",)]
@@ -54,9 +54,10 @@ def test_workspace_is_a_real_sqlite_file_in_wal_mode(db: Path, core_host: Any) -
 
 
 def test_sqlite_url_is_accepted(db: Path, core_host: Any) -> None:
-    with Workspace.open(f"sqlite:///{db}", create=True, plugins=core_host) as workspace:
+    with Workspace.open(f"sqlite:///{db}", create=True,
+                        listener=HookEvents(core_host)) as workspace:
         workspace.save(Account(id="acme", name="Acme"))
-    with Workspace.open(db, plugins=core_host) as again:
+    with Workspace.open(db, listener=HookEvents(core_host)) as again:
         assert again.get(Account, "acme").name == "Acme"
 
 
@@ -90,7 +91,7 @@ def test_save_appends_revisions(ws: Workspace, backend: Backend) -> None:
 def test_stale_save_from_a_second_handle_conflicts(ws: Workspace, backend: Backend,
                                                    core_host: Any) -> None:
     ws.save(Account(id="acme", name="Acme"))
-    with Workspace.open(backend.target, plugins=core_host) as other:
+    with Workspace.open(backend.target, listener=HookEvents(core_host)) as other:
         mine = ws.get(Account, "acme")
         theirs = other.get(Account, "acme")
         saved = other.save(theirs.model_copy(update={"name": "Theirs"}))
@@ -272,7 +273,7 @@ def test_plan_saved_event_reaches_plugins(backend: Backend, core_host: Any) -> N
             seen.append((plan.revision, previous.revision if previous else None))
 
     core_host.register(Listener(), PluginInfo(name="listener", builtin=False))
-    with Workspace.open(backend.target, create=True, plugins=core_host) as ws:
+    with Workspace.open(backend.target, create=True, listener=HookEvents(core_host)) as ws:
         ws.save(Account(id="acme", name="Acme"))
         plan = ws.save(_plan())
         ws.save(plan.model_copy(update={"period": "FY27"}))
@@ -294,9 +295,9 @@ def test_opening_a_missing_file_without_create_fails(tmp_path: Path) -> None:
 
 def test_create_makes_parent_folders_and_is_idempotent(tmp_path: Path, core_host: Any) -> None:
     target = tmp_path / "a" / "b" / "kam.db"
-    with Workspace.open(target, create=True, plugins=core_host) as ws:
+    with Workspace.open(target, create=True, listener=HookEvents(core_host)) as ws:
         ws.save(Account(id="acme", name="Acme"))
-    with Workspace.open(target, create=True, plugins=core_host) as ws:
+    with Workspace.open(target, create=True, listener=HookEvents(core_host)) as ws:
         assert ws.ids(Account) == ["acme"]
         assert _rows(target, "SELECT count(*) FROM meta") == [(1,)]
 
@@ -332,7 +333,7 @@ def test_refusing_a_foreign_database_leaves_its_journal_mode(tmp_path: Path) -> 
 
 
 def test_a_newer_schema_version_is_refused(backend: Backend, core_host: Any) -> None:
-    Workspace.open(backend.target, create=True, plugins=core_host).close()
+    Workspace.open(backend.target, create=True, listener=HookEvents(core_host)).close()
     newer = SCHEMA_VERSION + 1
     backend.execute(f"UPDATE meta SET value='{newer}' WHERE key='schema_version'")
     before = backend.dump()
@@ -346,7 +347,7 @@ def test_a_newer_schema_version_is_refused(backend: Backend, core_host: Any) -> 
 
 
 def test_an_older_schema_version_asks_for_kam_migrate(backend: Backend, core_host: Any) -> None:
-    Workspace.open(backend.target, create=True, plugins=core_host).close()
+    Workspace.open(backend.target, create=True, listener=HookEvents(core_host)).close()
     backend.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
     before = backend.dump()
     for create in (False, True):

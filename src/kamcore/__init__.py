@@ -49,6 +49,7 @@ _LAZY: dict[str, str] = {
     "Methodology": "kamcore.methodology",
     "Rubric": "kamcore.rubric",
     "Workspace": "kamcore.store",
+    "HookEvents": "kamcore.events",
     "Registry": "kamcore.plugin.registry",
     "get_registry": "kamcore.plugin.registry",
     "PluginHost": "kamcore.plugin.host",
@@ -81,6 +82,7 @@ if TYPE_CHECKING:
         Problem,
         WorkspaceError,
     )
+    from .events import HookEvents
     from .methodology import Methodology
     from .model import (
         Account,
@@ -118,6 +120,7 @@ __all__ = [
     "ExportContext",
     "Exporter",
     "Finding",
+    "HookEvents",
     "InvalidInputError",
     "KamError",
     "Methodology",

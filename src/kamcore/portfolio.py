@@ -31,7 +31,7 @@ class PortfolioRow:
     note: str = ""
 
 
-def latest_cards(workspace: Workspace, rubric_name: str) -> dict[str, ScoreCard]:
+def latest_card_by_account(workspace: Workspace, rubric_name: str) -> dict[str, ScoreCard]:
     """The newest score card of each account for ``rubric_name``."""
     latest: dict[str, ScoreCard] = {}
     for card in workspace.iter(ScoreCard):
@@ -50,7 +50,7 @@ def score_portfolio(workspace: Workspace, registry: Registry, rubric: Rubric, *,
     :param save: store the computed cards (only for fully computed rubrics), as ``by``.
     """
     computed = all(c.computed for c in rubric.criteria)
-    cards = {} if computed else latest_cards(workspace, rubric.name)
+    cards = {} if computed else latest_card_by_account(workspace, rubric.name)
     if not computed:
         for account in workspace.iter(Account):
             card = cards.get(account.id)

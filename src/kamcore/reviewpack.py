@@ -54,7 +54,6 @@ def review_pack_options(workspace: Workspace, registry: Registry, plan: Plan,
     """The export options of a review pack of ``plan`` (see the module docstring)."""
     from .changes import (
         current_point,
-        latest_cards,
         plan_changes,
         review_point,
         revision_point,
@@ -62,6 +61,7 @@ def review_pack_options(workspace: Workspace, registry: Registry, plan: Plan,
     )
     from .model import Review, ScoreCard
     from .reviews import due_reviews, plan_reviews
+    from .snapshot import latest_by_rubric
 
     when = as_of or date.today()
     methodology = registry.methodologies.get(plan.methodology.name)
@@ -74,8 +74,8 @@ def review_pack_options(workspace: Workspace, registry: Registry, plan: Plan,
     after = attrs.evolve(current_point(plan), as_of=when)
     changes = plan_changes(state_at(workspace, plan, before), state_at(workspace, plan, after),
                            methodology)
-    previous = latest_cards(last.score_cards) if last is not None else {}
-    cards = latest_cards(workspace.iter(ScoreCard, account_id=plan.account_id))
+    previous = latest_by_rubric(last.score_cards) if last is not None else {}
+    cards = latest_by_rubric(workspace.iter(ScoreCard, account_id=plan.account_id))
     due = due_reviews(plan, methodology, reviews, when) if methodology is not None else []
     return {
         "review_pack": True,

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from kamcore.documents import Document
+from kamcore.events import HookEvents
 from kamcore.methodology import Methodology, build_methodology
 from kamcore.model import (
     MethodologyRef,
@@ -129,7 +130,7 @@ def office_context(tmp_path: Path, kam_plugin_host: PluginHost) -> Iterator[Offi
 
     def build(*, reviewed: bool = True, actions: int = 3) -> ExportContext:
         workspace = Workspace.open(tmp_path / f"office-{len(opened)}.db", create=True,
-                                   plugins=kam_plugin_host)
+                                   listener=HookEvents(kam_plugin_host))
         opened.append(workspace)
         workspace.save(sample_account(), base_revision=0)
         people = [

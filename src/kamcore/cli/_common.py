@@ -45,10 +45,12 @@ def actor(ctx: click.Context) -> Actor:
 
 def open_workspace(ctx: click.Context, *, create: bool = False) -> Workspace:
     """Open the chosen workspace, closing it when the command ends."""
+    from ..events import HookEvents
     from ..plugin.host import get_plugin_host
     from ..store import Workspace
 
-    workspace = Workspace.open(workspace_target(ctx), create=create, plugins=get_plugin_host())
+    workspace = Workspace.open(workspace_target(ctx), create=create,
+                               listener=HookEvents(get_plugin_host()))
     ctx.call_on_close(workspace.close)
     return workspace
 

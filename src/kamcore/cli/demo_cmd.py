@@ -19,6 +19,7 @@ DEFAULT_WORKSPACE = "kam-demo.db"
 def demo(ctx: click.Context, out_dir: str) -> None:
     """Build a sample portfolio in ./kam-demo.db (or --workspace), check every plan, print a
     summary and write one Markdown plan per account. Safe to run again."""
+    from ..events import HookEvents
     from ..exporting import export_context
     from ..operations import Actor
     from ..operations.sample import build_sample
@@ -27,7 +28,7 @@ def demo(ctx: click.Context, out_dir: str) -> None:
     root = ctx.find_root().obj
     target = root["workspace"] if root["workspace_given"] else DEFAULT_WORKSPACE
     reg = registry()
-    workspace = Workspace.open(target, create=True, plugins=reg.host)
+    workspace = Workspace.open(target, create=True, listener=HookEvents(reg.host))
     ctx.call_on_close(workspace.close)
     today = date.today()
     sample = build_sample(workspace, Actor("kam demo"), today, registry=reg)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from .engine import workspace_url
+from .listener import SaveListener
 from .migrate import MigrationReport, migrate_workspace
-from .workspace import RevisionInfo, SaveOutcome, Workspace
+from .workspace import RevisionInfo, Workspace
+from .writing import SaveOutcome
 
-__all__ = ["MigrationReport", "RevisionInfo", "SaveOutcome", "Workspace", "migrate_workspace",
-           "workspace_url"]
+__all__ = ["MigrationReport", "RevisionInfo", "SaveListener", "SaveOutcome", "Workspace",
+           "migrate_workspace", "workspace_url"]

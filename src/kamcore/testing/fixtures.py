@@ -67,9 +67,11 @@ def kam_registry(kam_plugin_host: PluginHost) -> Registry:
 @pytest.fixture
 def kam_workspace(tmp_path: Path, kam_plugin_host: PluginHost) -> Iterator[Workspace]:
     """An empty SQLite workspace file in ``tmp_path``, firing events to the host under test."""
+    from ..events import HookEvents
     from ..store import Workspace
 
-    workspace = Workspace.open(tmp_path / "kam.db", create=True, plugins=kam_plugin_host)
+    workspace = Workspace.open(tmp_path / "kam.db", create=True,
+                               listener=HookEvents(kam_plugin_host))
     yield workspace
     workspace.close()
 

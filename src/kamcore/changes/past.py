@@ -1,0 +1,161 @@
+"""Reading a plan's past: the points of its life and the records as they were at each.
+
+A point (:class:`PlanPoint`) is named by a reference (:func:`resolve_point`); its state
+(:class:`PlanState`) is the plan revision, the account's stakeholders and the score cards at
+that moment (:func:`state_at`). See :mod:`kamcore.changes` for what a moment is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..errors import InvalidInputError, NotFoundError
+from ..model import Plan, Review, ScoreCard, Stakeholder
+from ..reviews import find_review
+from ..snapshot import latest_by_rubric
+
+if TYPE_CHECKING:
+    from ..store import Workspace
+
+
+@attrs.frozen
+class PlanPoint:
+    """A point in a plan's life: a revision, the revision a review looked at, or now.
+
+    ``at`` is the moment (None for now), ``as_of`` the date overdue items are judged against.
+    """
+
+    reference: str
+    revision: int
+    at: datetime | None
+    as_of: date
+    review: Review | None = None
+    review_number: int | None = None
+
+    @property
+    def label(self) -> str:
+        """``revision 3 (2026-05-01)``, ``review:1 (customer review on 2026-05-01, plan
+        revision 3)`` or ``now (revision 5)``."""
+        if self.review is not None:
+            return (f"review:{self.review_number} ({self.review.review_kind} review on "
+                    f"{self.review.date.isoformat()}, plan revision {self.revision})")
+        if self.at is None:
+            return f"now (revision {self.revision})"
+        return f"revision {self.revision} ({self.at.date().isoformat()})"
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "reference": self.reference, "revision": self.revision, "label": self.label,
+            "at": self.at.isoformat() if self.at else None, "as_of": self.as_of.isoformat(),
+            "review": self.review.id if self.review else None,
+        }
+
+
+@attrs.frozen
+class PlanState:
+    """A plan as it stood at a point, with the account's stakeholders and score cards then."""
+
+    plan: Plan
+    stakeholders: Mapping[str, Stakeholder] = attrs.field(factory=dict)
+    score_cards: Mapping[str, ScoreCard] = attrs.field(factory=dict)
+    as_of: date = attrs.field(factory=date.today)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _saved_at(text: str) -> datetime:
+    return _aware(datetime.fromisoformat(text))
+
+
+def current_point(plan: Plan) -> PlanPoint:
+    """``now``: the plan's current revision, the account as it is today."""
+    return PlanPoint("now", plan.revision, None, date.today())
+
+
+def revision_point(workspace: Workspace, plan: Plan, revision: int,
+                   reference: str | None = None) -> PlanPoint:
+    """Revision ``revision`` of ``plan``, at the moment it was saved."""
+    saved = {info.revision: info.saved_at for info in workspace.history(Plan, plan.id)}
+    if revision not in saved:
+        raise NotFoundError(f"revision of plan {plan.id}", str(revision),
+                            [str(number) for number in saved])
+    at = _saved_at(saved[revision]) if saved[revision] else None
+    return PlanPoint(reference or str(revision), revision, at,
+                     at.date() if at else date.today())
+
+
+def review_point(workspace: Workspace, plan: Plan, review: Review, number: int,
+                 reference: str | None = None) -> PlanPoint:
+    """The revision ``review`` looked at, at the moment the review was recorded."""
+    at = _aware(review.created_at) if review.created_at else None
+    if at is None:
+        at = revision_point(workspace, plan, review.plan_revision).at
+    return PlanPoint(reference or f"review:{number}", review.plan_revision, at, review.date,
+                     review, number)
+
+
+def resolve_point(workspace: Workspace, plan: Plan, reference: str,
+                  option: str = "--from") -> PlanPoint:
+    """The point ``reference`` names: a revision number, ``review:N`` (1-based, date order),
+    ``review:last``, ``review:ID`` or ``now``.
+
+    :raises InvalidInputError: an unreadable reference or a review the plan does not have.
+    :raises NotFoundError: a revision the plan does not have.
+    """
+    text = reference.strip()
+    if text in ("now", "current"):
+        return current_point(plan)
+    if text.isdigit():
+        return revision_point(workspace, plan, int(text), text)
+    if text.startswith("review:"):
+        reviews = sorted(workspace.iter(Review, account_id=plan.account_id),
+                         key=lambda r: (r.date, r.id))
+        try:
+            review = find_review(reviews, plan.id, text.removeprefix("review:"))
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"{option}: {exc.summary}", exc.problems) from None
+        ordered = [r.id for r in reviews if r.plan_id == plan.id]
+        return review_point(workspace, plan, review, ordered.index(review.id) + 1, text)
+    raise InvalidInputError(f"{option}: {reference!r} is not a plan revision (a number), "
+                            "review:N (the N-th review of the plan), review:last, review:ID or "
+                            "now")
+
+
+def stakeholders_at(workspace: Workspace, account_id: str,
+                    at: datetime | None) -> dict[str, Stakeholder]:
+    """The account's stakeholders as they were at ``at`` (as they are now if None)."""
+    current = list(workspace.iter(Stakeholder, account_id=account_id))
+    result: dict[str, Stakeholder] = {}
+    for person in current:
+        if at is None or (person.updated_at is not None and _aware(person.updated_at) <= at):
+            result[person.id] = person
+            continue
+        if person.created_at is not None and _aware(person.created_at) > at:
+            continue
+        revisions = [info for info in workspace.history(Stakeholder, person.id)
+                     if info.saved_at and _saved_at(info.saved_at) <= at]
+        if revisions:
+            then = workspace.at_revision(Stakeholder, person.id, revisions[-1].revision)
+            if then.account_id == account_id:
+                result[person.id] = then
+    return result
+
+
+def state_at(workspace: Workspace, plan: Plan, point: PlanPoint) -> PlanState:
+    """The plan, its account's stakeholders and its score cards at ``point``."""
+    record = plan if point.at is None and point.revision == plan.revision else \
+        workspace.at_revision(Plan, plan.id, point.revision)
+    if point.review is not None:
+        cards = latest_by_rubric(point.review.score_cards)
+    else:
+        cards = latest_by_rubric(workspace.iter(ScoreCard, account_id=plan.account_id),
+                                 at=point.at)
+    return PlanState(record, stakeholders_at(workspace, plan.account_id, point.at), cards,
+                     point.as_of)

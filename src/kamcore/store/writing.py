@@ -1,0 +1,147 @@
+"""Writing one record in an open transaction: its row, its revision and its external ids.
+
+What :meth:`Workspace.save` does inside its transaction, and the rules every save shares with
+the batch engine (:mod:`kamcore.store.batch`): what counts as a change of content, which
+external ids a record claims, the error when another record holds one, and how a row is
+inserted only when its key is free.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypeVar
+
+from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import ConflictError, InvalidInputError
+from ..model import Record
+from . import tables
+
+R = TypeVar("R", bound=Record)
+SaveOutcome = Literal["created", "updated", "unchanged"]
+_META_FIELDS = {"revision", "created_at", "updated_at", "updated_by"}
+
+
+def content(record: Record) -> dict[str, Any]:
+    """What a record says, without its revision metadata: equal content is no change."""
+    return record.model_dump(mode="json", exclude=_META_FIELDS)
+
+
+def external_ids(record: Record) -> dict[str, str]:
+    """The ids other systems know the record by, by system (none for most kinds)."""
+    ids: dict[str, str] = getattr(record, "external_ids", {}) or {}
+    return ids
+
+
+def external_id_clash(stored: Record, system: str, external_id: str,
+                      holder: str | None) -> InvalidInputError:
+    """The error for ``stored`` claiming an external id that ``holder`` holds."""
+    return InvalidInputError(
+        f"{stored.kind} {stored.id!r}: {system} id {external_id!r} already belongs to "
+        f"{stored.kind} {holder!r}")
+
+
+def write_record(conn: Connection, stored: Record, base: int, *, keep_previous: bool) -> str | None:
+    """Write ``stored`` (with its new revision and metadata) over revision ``base`` in the
+    transaction of ``conn``: the record's row, a revision row and its external ids.
+
+    :param keep_previous: return the data ``stored`` replaced (for a plan's listener).
+    :return: the data replaced when ``keep_previous`` and ``stored`` is an update, else None.
+    :raises ConflictError: the stored record is not at ``base`` (0: it exists already).
+    :raises InvalidInputError: another record holds one of its external ids; refused before
+        anything is written (so a refused save inside a larger transaction leaves no trace).
+    """
+    kind, key = stored.kind, stored.id
+    where = (tables.records.c.kind == kind) & (tables.records.c.id == key)
+    data = stored.model_dump_json()
+    saved_at = stored.updated_at.isoformat() if stored.updated_at else ""
+    values = {
+        "account_id": stored.owner_account_id(), "revision": stored.revision, "data": data,
+        "updated_at": saved_at, "updated_by": stored.updated_by,
+    }
+    previous: str | None = None
+    _check_external_ids(conn, stored)
+    if base == 0:
+        row = {"kind": kind, "id": key, "created_at": saved_at, **values}
+        if not insert_new(conn, tables.records, row):
+            raise ConflictError(kind, key, base, stored_revision(conn, kind, key))
+    else:
+        if keep_previous:
+            previous = conn.execute(select(tables.records.c.data).where(where)).scalar()
+        result = conn.execute(
+            update(tables.records).where(where & (tables.records.c.revision == base))
+            .values(**values)
+        )
+        if result.rowcount != 1:
+            raise ConflictError(kind, key, base, stored_revision(conn, kind, key))
+    conn.execute(insert(tables.revisions).values(
+        kind=kind, id=key, revision=stored.revision, data=data, saved_at=saved_at,
+        saved_by=stored.updated_by,
+    ))
+    _index_external_ids(conn, stored, new=base == 0)
+    return previous
+
+
+def stored_revision(conn: Connection, kind: str, key: str) -> int | None:
+    """The current revision of a stored record, or None (for a :class:`ConflictError`)."""
+    revision: int | None = conn.execute(select(tables.records.c.revision).where(
+        (tables.records.c.kind == kind) & (tables.records.c.id == key))).scalar()
+    return revision
+
+
+def external_id_holder(conn: Connection, kind: str, system: str,
+                       external_id: str) -> str | None:
+    """The id of the record of ``kind`` that holds ``system``'s ``external_id``, or None."""
+    table = tables.external_ids
+    holder: str | None = conn.execute(select(table.c.record_id).where(
+        (table.c.kind == kind) & (table.c.system == system)
+        & (table.c.external_id == external_id))).scalar()
+    return holder
+
+
+def _check_external_ids(conn: Connection, stored: Record) -> None:
+    """Refuse ``stored`` if another record holds one of its external ids."""
+    for system, external_id in sorted(external_ids(stored).items()):
+        holder = external_id_holder(conn, stored.kind, system, external_id)
+        if holder is not None and holder != stored.id:
+            raise external_id_clash(stored, system, external_id, holder)
+
+
+def _index_external_ids(conn: Connection, stored: Record, *, new: bool) -> None:
+    table = tables.external_ids
+    if not new:  # a new record has no entries to move
+        conn.execute(delete(table).where((table.c.kind == stored.kind)
+                                         & (table.c.record_id == stored.id)))
+    for system, external_id in sorted(external_ids(stored).items()):
+        row = {"kind": stored.kind, "system": system, "external_id": external_id,
+               "record_id": stored.id}
+        if not insert_new(conn, table, row):  # taken since the check: a race
+            holder = external_id_holder(conn, stored.kind, system, external_id)
+            raise external_id_clash(stored, system, external_id, holder)
+
+
+def insert_new(conn: Connection, table: Table, row: dict[str, Any]) -> bool:
+    """Insert ``row`` unless a row with its key exists; True when it was inserted.
+
+    A clash never aborts the transaction (PostgreSQL would refuse every later statement
+    after a failed INSERT): ``ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL, which
+    also waits for a concurrent writer of the same key to commit or roll back.
+    """
+    dialect = conn.dialect.name
+    if dialect == "postgresql":  # psycopg's rowcount is not kept: ask for the new key
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        key = next(iter(table.primary_key.columns))
+        statement = pg_insert(table).values(**row).on_conflict_do_nothing().returning(key)
+        return conn.execute(statement).first() is not None
+    if dialect == "sqlite":  # RETURNING would need SQLite 3.35
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return conn.execute(
+            sqlite_insert(table).values(**row).on_conflict_do_nothing()).rowcount == 1
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(table).values(**row))
+    except IntegrityError:
+        return False
+    return True
