@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from .engine import workspace_url
-from .listener import SaveListener
 from .migrate import MigrationReport, migrate_workspace
-from .workspace import RevisionInfo, Workspace
+from .workspace import RevisionInfo, SaveListener, Workspace
 from .writing import SaveOutcome
 
 __all__ = ["MigrationReport", "RevisionInfo", "SaveListener", "SaveOutcome", "Workspace",

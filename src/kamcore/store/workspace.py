@@ -6,7 +6,9 @@ file in WAL mode. Any other SQLAlchemy URL (``postgresql://...``) goes through t
 Every save names the revision it was based on (the record's ``revision`` unless
 ``base_revision`` is given). If the stored record has moved on, :class:`ConflictError` is raised
 and nothing is written: no lost updates. :meth:`Workspace.transaction` groups saves so they
-commit together or not at all.
+commit together or not at all. The store knows the records, not the plugins: a
+:class:`SaveListener` given to :meth:`Workspace.open` is told about saved plans and reviews
+after each commit (``kamcore.events.HookEvents`` turns that into plugin hooks).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 from sqlalchemy import Connection, Engine, func, insert, inspect, select
@@ -41,7 +43,6 @@ from .writing import R, SaveOutcome, content, write_record
 
 if TYPE_CHECKING:
     from ..snapshot import AccountSnapshot
-    from .listener import SaveListener
 
 #: PostgreSQL advisory lock key held while creating a workspace's tables ("kamcore" in ASCII)
 _CREATE_LOCK = 0x6B616D636F7265
@@ -54,6 +55,23 @@ class RevisionInfo:
     revision: int
     saved_at: str
     saved_by: str | None
+
+
+class SaveListener(Protocol):
+    """Told about saved plans and reviews, after the transaction that saved them commits.
+
+    Calls come in the order of the saves (for :meth:`Workspace.save_many`, after the whole
+    call's transaction); nothing is told about a transaction that rolls back. The data is
+    committed before a listener runs: an exception it raises propagates to the caller of the
+    save (or of the ``transaction()`` block), and the save stands.
+    """
+
+    def plan_saved(self, workspace: Workspace, plan: Plan, previous: Plan | None) -> None:
+        """``plan`` was saved with its new ``revision``; ``previous`` is the revision it
+        replaced (None for a new plan)."""
+
+    def review_recorded(self, workspace: Workspace, review: Review, plan: Plan) -> None:
+        """``review`` was saved; ``plan`` is the plan revision it looked at."""
 
 
 class Workspace:
@@ -81,7 +99,7 @@ class Workspace:
         :param create: create the file and tables when missing; otherwise a missing SQLite
             file is a :class:`WorkspaceError` (so a typo never makes an empty workspace).
         :param listener: told about each saved plan and review after the commit (see
-            :class:`~kamcore.store.listener.SaveListener`); ``listener=HookEvents(host)``
+            :class:`SaveListener`); ``listener=HookEvents(host)``
             (:mod:`kamcore.events`) calls a plugin host's event hooks. Default: none, nothing
             is told.
         :raises WorkspaceError: no workspace there, or one with an older schema (run
