@@ -449,7 +449,8 @@ def test_writing_plugins_examples_register_cleanly() -> None:
     for info in host.listing():
         if info.name in modules:
             assert info.status == "loaded" and info.errors == [], info
-    assert {"actions-csv"} <= set(registry.exporters)
+    assert {"actions-csv", "plan-text"} <= set(registry.exporters)
+    assert registry.exporter("plan-text").index is not None
     assert {"mycrm-accounts"} <= set(registry.adapters)
     assert {"open_pipeline"} <= set(registry.signals)
 

@@ -44,6 +44,7 @@ _LAZY: dict[str, str] = {
     "Exporter": "kamcore.plugin.contributions",
     "Adapter": "kamcore.plugin.contributions",
     "Signal": "kamcore.plugin.contributions",
+    "PortfolioIndex": "kamcore.plugin.contributions",
     "ExportContext": "kamcore.plugin.contributions",
     "AccountSnapshot": "kamcore.snapshot",
     "Methodology": "kamcore.methodology",
@@ -103,7 +104,13 @@ if TYPE_CHECKING:
         WhitespaceCell,
     )
     from .planning import AdvanceRefused
-    from .plugin.contributions import Adapter, ExportContext, Exporter, Signal
+    from .plugin.contributions import (
+        Adapter,
+        ExportContext,
+        Exporter,
+        PortfolioIndex,
+        Signal,
+    )
     from .plugin.host import PluginHost, get_plugin_host, make_plugin_host
     from .plugin.registry import Registry, get_registry
     from .rubric import Rubric
@@ -131,6 +138,7 @@ __all__ = [
     "Plan",
     "PluginError",
     "PluginHost",
+    "PortfolioIndex",
     "Problem",
     "Record",
     "Registry",

@@ -47,6 +47,7 @@ _LAZY: dict[str, str] = {
     "Exporter": "kamcore.plugin.contributions",
     "Adapter": "kamcore.plugin.contributions",
     "Signal": "kamcore.plugin.contributions",
+    "PortfolioIndex": "kamcore.plugin.contributions",
     "ExportContext": "kamcore.plugin.contributions",
     "PluginHost": "kamcore.plugin.host",
     "PluginInfo": "kamcore.plugin.host",
@@ -73,7 +74,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from .contributions import Adapter, ExportContext, Exporter, Signal
+    from .contributions import Adapter, ExportContext, Exporter, PortfolioIndex, Signal
     from .host import (
         BUILTIN_PLUGINS,
         HookOutcome,
@@ -94,6 +95,7 @@ __all__ = [
     "HookOutcome",
     "PluginHost",
     "PluginInfo",
+    "PortfolioIndex",
     "Registry",
     "Signal",
     "get_plugin_host",

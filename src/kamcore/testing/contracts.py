@@ -204,6 +204,33 @@ class ExporterContract(PluginContract):
                 plan = set_section(kam_workspace, methodology, plan, key, data)
             assert exporter.render(export_context(kam_workspace, kam_registry, plan))
 
+    def test_portfolio_index_links_each_plan(self, kam_workspace: Workspace,
+                                             kam_registry: Registry, exporter_name: str) -> None:
+        """An exporter with an ``index`` renders it over plans it summarised: every plan's file
+        is named in it, and (for markup) a hostile account name stays inert."""
+        exporter = kam_registry.exporter(exporter_name)
+        if exporter.index is None:
+            pytest.skip("no portfolio index")
+        entries = []
+        for number, name in enumerate(("Plain Account", HOSTILE_NAME)):
+            account = kam_workspace.save(sample_account(id=f"acct-{number}", name=name,
+                                                        external_ids={}), base_revision=0)
+            plan = kam_workspace.save(Plan(
+                id=f"plan-{number}", account_id=account.id, step="start",
+                methodology=MethodologyRef(name="not-installed", version="1"),
+            ), base_revision=0)
+            context = export_context(kam_workspace, kam_registry, plan)
+            entries.append((exporter.index.summarise(context), f"plan-{number}{exporter.suffix}"))
+        page = exporter.index.render(entries)
+        assert exporter.index.name and page
+        if isinstance(page, bytes):
+            return
+        for _, file_name in entries:
+            assert file_name in page
+        if self.renders_markup:
+            assert HOSTILE_NAME not in page
+            assert "<script" not in page.lower()
+
 
 class AdapterContract(PluginContract):
     """An adapter imports its own sample data, keeps external ids, and a re-import changes
