@@ -1,5 +1,5 @@
 """Deprecated: moved to :mod:`kamcore.plugin.host` (see ``docs/deprecation.md``)."""
 
-from ._moved import forward
+from ._lazy import forward
 
 __getattr__ = forward("kamcore.plugins", "kamcore.plugin.host")

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..model import Account, Opportunity
+from ..model import Opportunity
 from ..store import Workspace
 from .actor import Actor
-from .ids import slug
-from .records import build, create, edit
+from .records import add_to_account, edit
 
 
 def add_opportunity(workspace: Workspace, actor: Actor, account_id: str, name: str, *,
@@ -23,11 +22,8 @@ def add_opportunity(workspace: Workspace, actor: Actor, account_id: str, name: s
     :raises InvalidInputError: a field is invalid.
     :raises ConflictError: an opportunity with that id exists.
     """
-    record = build(Opportunity, {
-        "id": opportunity_id or f"{account_id}.{slug(name, 'deal')}",
-        "account_id": account_id, "name": name, **fields})
-    workspace.get(Account, account_id)
-    return create(workspace, actor, record)
+    return add_to_account(workspace, actor, Opportunity, account_id, name, opportunity_id,
+                          fields)
 
 
 def edit_opportunity(workspace: Workspace, actor: Actor, opportunity_id: str,

@@ -6,11 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import InvalidInputError, Problem
-from ..model import Account, Relationship, Stakeholder
+from ..model import Relationship, Stakeholder
 from ..store import Workspace
 from .actor import Actor
-from .ids import slug
-from .records import build, create, edit
+from .records import add_to_account, build, create, edit
 
 
 def add_stakeholder(workspace: Workspace, actor: Actor, account_id: str, name: str, *,
@@ -24,11 +23,8 @@ def add_stakeholder(workspace: Workspace, actor: Actor, account_id: str, name: s
     :raises InvalidInputError: a field is invalid.
     :raises ConflictError: a stakeholder with that id exists.
     """
-    record = build(Stakeholder, {
-        "id": stakeholder_id or f"{account_id}.{slug(name, 'person')}",
-        "account_id": account_id, "name": name, **fields})
-    workspace.get(Account, account_id)
-    return create(workspace, actor, record)
+    return add_to_account(workspace, actor, Stakeholder, account_id, name, stakeholder_id,
+                          fields)
 
 
 def edit_stakeholder(workspace: Workspace, actor: Actor, stakeholder_id: str,

@@ -13,6 +13,7 @@ from ..errors import ConflictError, InvalidInputError, Problem
 from ..model import Record
 from ..store import Workspace
 from .actor import Actor
+from .ids import slug
 
 R = TypeVar("R", bound=Record)
 
@@ -34,6 +35,23 @@ def build(cls: type[R], fields: Mapping[str, Any]) -> R:
         raise InvalidInputError(f"invalid {cls.kind}", [
             Problem(error["msg"], path=tuple(error["loc"])) for error in exc.errors()
         ]) from None
+
+
+def add_to_account(workspace: Workspace, actor: Actor, cls: type[R], account_id: str,
+                   name: str, record_id: str | None, fields: Mapping[str, Any]) -> R:
+    """Add a named record of ``cls`` (a stakeholder, an opportunity) to an existing account;
+    its id defaults to ``ACCOUNT.name-in-lower-case-dashes``.
+
+    :raises InvalidInputError: a field is invalid.
+    :raises NotFoundError: no such account.
+    :raises ConflictError: a record of that kind and id exists.
+    """
+    from ..model import Account
+
+    record = build(cls, {"id": record_id or f"{account_id}.{slug(name, cls.kind)}",
+                         "account_id": account_id, "name": name, **fields})
+    workspace.get(Account, account_id)
+    return create(workspace, actor, record)
 
 
 def create(workspace: Workspace, actor: Actor, record: R) -> R:

@@ -38,9 +38,9 @@ imported lazily, so ``import kamcore.plugin`` costs only pluggy.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._lazy import exports
 from .markers import ENTRY_POINT_GROUP, PROJECT_NAME, hookimpl, hookspec
 
 _LAZY: dict[str, str] = {
@@ -60,18 +60,7 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kamcore.plugin' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
-
+__getattr__, __dir__ = exports("kamcore.plugin", _LAZY, globals())
 
 if TYPE_CHECKING:
     from .contributions import Adapter, ExportContext, Exporter, PortfolioIndex, Signal
