@@ -1,4 +1,5 @@
-"""Portfolio views: every account scored with one rubric, ranked, and segmented.
+"""Portfolio views: every account scored with one rubric, ranked, and segmented; the reviews
+due across every plan.
 
 Accounts are streamed from the workspace one at a time; only a small row per account is kept,
 so memory stays flat as the portfolio grows.
@@ -8,14 +9,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from datetime import date
+from typing import TYPE_CHECKING
 
 import attrs
 
 from .errors import InvalidInputError
-from .model import Account, ScoreCard
+from .model import Account, Plan, Review, ScoreCard
 from .plugin.registry import Registry
 from .rubric import Rubric, score_account
 from .store import Workspace
+
+if TYPE_CHECKING:
+    from .reviews import DueReview
 
 
 @attrs.frozen
@@ -107,3 +113,23 @@ def segment(rows: list[PortfolioRow], share: float,
                      if r.account_id not in member_ids and (r.tier or "") in programme_tiers)
     outside = tuple(r for r in scored[size:] if r not in inflated)
     return Segment(members, inflated, outside, share, programme_tiers)
+
+
+def reviews_due(workspace: Workspace, registry: Registry, as_of: date, *,
+                only_overdue: bool = False) -> list[tuple[Plan, DueReview]]:
+    """Each plan's next review of each kind of its cadence, overdue ones first (then by due
+    date, plan and kind). Plans whose methodology is not installed are left out.
+
+    :param only_overdue: keep only the reviews past due on ``as_of``.
+    """
+    from .reviews import due_reviews
+
+    rows: list[tuple[Plan, DueReview]] = []
+    for plan in workspace.iter(Plan):
+        methodology = registry.methodologies.get(plan.methodology.name)
+        if methodology is None:
+            continue
+        reviews = list(workspace.iter(Review, account_id=plan.account_id))
+        rows.extend((plan, item) for item in due_reviews(plan, methodology, reviews, as_of)
+                    if item.overdue or not only_overdue)
+    return sorted(rows, key=lambda row: (not row[1].overdue, row[1].due, row[0].id, row[1].kind))

@@ -81,22 +81,10 @@ def list_reviews(ctx: click.Context, plan_id: str, as_json: bool) -> None:
 @click.pass_context
 def due(ctx: click.Context, as_of: str | None, only_overdue: bool, as_json: bool) -> None:
     """Each plan's next review of each kind, overdue ones first."""
-    from ..model import Plan, Review
-    from ..reviews import due_reviews
+    from ..portfolio import reviews_due
 
     when = parse_date(as_of, "--as-of") or date.today()
-    workspace = open_workspace(ctx)
-    reg = registry()
-    rows = []
-    for plan in workspace.iter(Plan):
-        methodology = reg.methodologies.get(plan.methodology.name)
-        if methodology is None:
-            continue
-        reviews = list(workspace.iter(Review, account_id=plan.account_id))
-        for item in due_reviews(plan, methodology, reviews, when):
-            if item.overdue or not only_overdue:
-                rows.append((plan, item))
-    rows.sort(key=lambda row: (not row[1].overdue, row[1].due, row[0].id, row[1].kind))
+    rows = reviews_due(open_workspace(ctx), registry(), when, only_overdue=only_overdue)
     if as_json:
         print_json([{"plan": p.id, "account": p.account_id, "kind": d.kind,
                      "every": d.cadence.every, "last": d.last, "due": d.due,
