@@ -76,14 +76,40 @@ class InvalidInputError(KamError):
 
 
 class NotFoundError(KamError):
-    """A name or id was looked up and does not exist; the message lists what does."""
+    """A name or id was looked up and does not exist; the message suggests the closest names
+    (``did you mean ...?``) and lists what does exist.
 
-    def __init__(self, kind: str, name: str, available: Iterable[str] = ()) -> None:
+    :param available: the names listed (all of them, or the first few of many).
+    :param candidates: the names to suggest from, when there are more than ``available``
+        lists (default: ``available``).
+    """
+
+    def __init__(self, kind: str, name: str, available: Iterable[str] = (),
+                 candidates: Iterable[str] | None = None) -> None:
         self.kind = kind
         self.name = name
         self.available = sorted(available)
+        pool = self.available if candidates is None else sorted(candidates)
+        self.suggestions = close_matches(name, pool)
+        guess = f"did you mean {_either(self.suggestions)}? " if self.suggestions else ""
         known = ", ".join(self.available) if self.available else "none"
-        super().__init__(f"no {kind} named {name!r}; available: {known}")
+        super().__init__(f"no {kind} named {name!r}; {guess}available: {known}")
+
+
+def _either(names: Sequence[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def close_matches(name: str, names: Sequence[str], most: int = 3) -> list[str]:
+    """The names in ``names`` closest to ``name`` (a typo away, case aside), best first."""
+    import difflib
+
+    by_folded: dict[str, str] = {}
+    for known in names:
+        by_folded.setdefault(known.casefold(), known)
+    found = difflib.get_close_matches(name.casefold(), list(by_folded), n=most, cutoff=0.75)
+    return [by_folded[folded] for folded in found]
 
 
 class ConflictError(KamError):

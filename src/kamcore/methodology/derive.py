@@ -131,7 +131,8 @@ def derive_document(base: Mapping[str, Any], doc: Document) -> tuple[dict[str, A
 
     data = doc.data
     result: dict[str, Any] = copy.deepcopy(dict(base))
-    for field in ("name", "version", "title", "description", "roles"):
+    result.pop("aliases", None)  # a variant is not known by its base's other names
+    for field in ("name", "version", "title", "description", "roles", "aliases"):
         if field in data:
             result[field] = copy.deepcopy(data[field])
     result.pop("extends", None)

@@ -134,6 +134,7 @@ def _build(data: Mapping[str, Any], lineage: tuple[str, ...], source: str,
                       for kind, spec in data.get("cadence", {}).items()),
         settings=data.get("settings", {}),
         lineage=lineage,
+        aliases=tuple(data.get("aliases", ())),
         source=source,
         document=data,
     )

@@ -47,8 +47,9 @@ class Methodology:
 
     ``lineage`` is this methodology's name followed by the names of the ones it extends,
     nearest first (``("sama7-lite", "sama7")``): a Python check written for ``sama7`` applies to
-    every methodology whose lineage contains ``"sama7"``. ``document`` is the fully resolved
-    document (after ``extends``), as plain data.
+    every methodology whose lineage contains ``"sama7"``. ``aliases`` are other names it is
+    found by (``meddpicc`` for ``medpicc``; a derived methodology does not inherit them).
+    ``document`` is the fully resolved document (after ``extends``), as plain data.
     """
 
     name: str
@@ -61,6 +62,7 @@ class Methodology:
     cadence: tuple[Cadence, ...] = ()
     settings: Mapping[str, Any] = attrs.field(factory=dict)
     lineage: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
     source: str = ""
     document: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
 

@@ -54,6 +54,7 @@ class Registry:
     def __init__(self, host: PluginHost) -> None:
         self.host = host
         self.providers: dict[tuple[str, str], str] = {}
+        self.methodology_aliases: dict[str, str] = {}
         self.methodologies = self._collect_methodologies()
         self.rubrics = self._collect_rubrics()
         self.exporters: dict[str, Exporter] = self._collect("kam_exporters", "exporter", Exporter)
@@ -84,7 +85,21 @@ class Registry:
             methodology = by_source.get(doc.source)
             if methodology and self._claim("methodology", methodology.name, owners[doc.source]):
                 result[methodology.name] = methodology
+        for methodology in result.values():
+            for alias in methodology.aliases:
+                self._alias(methodology, alias.casefold(), result, owners[methodology.source])
         return result
+
+    def _alias(self, methodology: Methodology, alias: str, names: Mapping[str, Methodology],
+               plugin: str) -> None:
+        """Let ``alias`` name ``methodology`` unless it is another's name or alias."""
+        holder = self.methodology_aliases.get(alias) or next(
+            (name for name in names if name.casefold() == alias), None)
+        if holder is not None and holder != methodology.name:
+            self.host.report(plugin, f"alias {alias!r} of methodology {methodology.name!r} "
+                                     f"already names {holder!r}; ignored")
+            return
+        self.methodology_aliases[alias] = methodology.name
 
     def _collect_rubrics(self) -> dict[str, Rubric]:
         result = {}
@@ -114,15 +129,26 @@ class Registry:
     # -- lookups ----------------------------------------------------------------------------
 
     @staticmethod
-    def _lookup(kind: str, table: Mapping[str, T], name: str) -> T:
-        try:
-            return table[name]
-        except KeyError:
-            raise NotFoundError(kind, name, table) from None
+    def _lookup(kind: str, table: Mapping[str, T], name: str,
+                aliases: Mapping[str, str] | None = None) -> T:
+        """``table[name]``; else the one entry whose name or alias (``aliases``: lower-case
+        alias -> name) is ``name`` in any case; else :class:`NotFoundError` with the closest
+        names."""
+        found = table.get(name)
+        if found is not None:
+            return found
+        folded = name.casefold()
+        matches = [known for known in table if known.casefold() == folded]
+        if len(matches) == 1:
+            return table[matches[0]]
+        target = (aliases or {}).get(folded)
+        if target is not None:
+            return table[target]
+        raise NotFoundError(kind, name, table, candidates=[*table, *(aliases or {})])
 
     def methodology(self, name: str) -> Methodology:
-        """The installed methodology ``name``."""
-        return self._lookup("methodology", self.methodologies, name)
+        """The installed methodology ``name``, or the one with that alias (any case)."""
+        return self._lookup("methodology", self.methodologies, name, self.methodology_aliases)
 
     def rubric(self, name: str) -> Rubric:
         """The installed rubric ``name``."""

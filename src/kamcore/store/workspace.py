@@ -296,11 +296,18 @@ class Workspace:
         return None if data is None else cls.model_validate_json(data)
 
     def get(self, cls: type[R], record_id: str) -> R:
-        """The current revision of a record; :class:`NotFoundError` names a few that exist."""
+        """The current revision of a record; :class:`NotFoundError` names a few that exist and
+        the closest ids."""
         found = self.find(cls, record_id)
         if found is None:
-            raise NotFoundError(cls.kind, record_id, self.ids(cls, limit=20))
+            raise self._missing(cls, record_id)
         return found
+
+    def _missing(self, cls: type[Record], record_id: str) -> NotFoundError:
+        """The error for a record that is not there: the first ids of its kind listed, the
+        closest of all of them suggested (read only on this error path)."""
+        every = self.ids(cls)
+        return NotFoundError(cls.kind, record_id, every[:20], candidates=every)
 
     def ids(self, cls: type[Record], *, limit: int | None = None) -> list[str]:
         """Ids of the records of one kind, in order."""
@@ -348,7 +355,7 @@ class Workspace:
                 (table.c.kind == cls.kind) & (table.c.id == record_id)).order_by(table.c.revision))
             history = [RevisionInfo(*row) for row in rows]
         if not history:
-            raise NotFoundError(cls.kind, record_id, self.ids(cls, limit=20))
+            raise self._missing(cls, record_id)
         return history
 
     def at_revision(self, cls: type[R], record_id: str, revision: int) -> R:
