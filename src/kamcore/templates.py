@@ -15,8 +15,10 @@ How the schema is read
     optional (a property that an ``additionalProperties: false`` part does not list, or that
     is ``false``, is left out); an object with no properties but an ``additionalProperties``
     schema is a map, shown with one example entry. Arrays show one example item (``minItems``
-    of them when more are needed). ``if``/``then``/``else``, ``not`` and ``patternProperties``
-    are not read.
+    of them when more are needed). A ``$ref`` back to a schema it was reached through (a
+    tree) stops there: such an optional field is left out and such a list is shown empty;
+    where the schema requires one, :class:`RecursiveSchemaError`. ``if``/``then``/``else``,
+    ``not`` and ``patternProperties`` are not read.
 
 Where the example values come from, first that applies
     ``const``; the schema's ``examples`` (the first); its ``default`` unless null; the first
@@ -42,6 +44,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import attrs
 import yaml
 
+from .errors import KamError
 from .schemas import CompiledSchema, shape_registry
 
 if TYPE_CHECKING:
@@ -74,8 +77,8 @@ _ARRAY_KEYWORDS = ("items", "minItems", "maxItems")
 Kind = Literal["scalar", "object", "list"]
 
 
-class RecursiveSchemaError(ValueError):
-    """A value the schema requires would have to contain itself; no template can show it."""
+class RecursiveSchemaError(KamError):
+    """The schema requires a value that contains itself (no finite value passes it)."""
 
 
 @attrs.frozen
@@ -135,6 +138,7 @@ class Template:
     def text(self) -> str:
         """The commented YAML; ``yaml.safe_load`` of it is :attr:`example`."""
         lines = [line for text in self.heading for line in _comment(text, 0)]
+        lines += [""] if lines else []
         if self.root.notes:
             lines += _comment(" · ".join(self.root.notes), 0)
         lines += _lines(self.root, 0) if self.root.block else [_flow(self.root)]
@@ -371,18 +375,17 @@ def _example(parts: Sequence[Part], types: tuple[str, ...], allowed: list[Any],
 def _type_words(parts: Sequence[Part], types: tuple[str, ...]) -> list[str]:
     if not types:
         return ["any value"]
-    shown = [kind for kind in types if kind != "null"] or list(types)
     fmt = _get(parts, "format")
     words = [_FORMATS[fmt][1] if kind == "string" and fmt in _FORMATS
-             else _TYPE_WORDS.get(kind, kind) for kind in shown]
+             else _TYPE_WORDS.get(kind, kind) for kind in types]
     notes = [" or ".join(words)]
-    if "string" in shown:
+    if "string" in types:
         least, most = _get(parts, "minLength"), _get(parts, "maxLength")
         notes += (["not empty"] if least == 1 and most is None
                   else _limits(least or None, most, "character"))
         if _get(parts, "pattern"):
             notes.append(f"matching {_get(parts, 'pattern')}")
-    if "integer" in shown or "number" in shown:
+    if "integer" in types or "number" in types:
         notes += _limits(_get(parts, "minimum"), _get(parts, "maximum"),
                          above=_get(parts, "exclusiveMinimum"),
                          below=_get(parts, "exclusiveMaximum"))
