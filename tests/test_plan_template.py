@@ -142,6 +142,7 @@ HAND_MADE: dict[str, Any] = {
                               {"type": "string", "pattern": "^\\+[0-9]+$"}]},
         "code": {"type": "string", "pattern": "^[A-Z][0-9]$"},
         "flag": {"type": "boolean"},
+        "note": {"type": "string", "default": "two\nlines: 'quoted'"},
         "quarters": {"type": "array", "minItems": 2, "maxItems": 4,
                      "items": {"type": "array", "items": {"type": "integer", "maximum": -1}}},
         "tags": {"type": "array", "items": {"type": "string", "minLength": 6, "maxLength": 8}},
@@ -155,7 +156,8 @@ def test_a_hand_made_schema_with_defs_enum_oneof_nested_arrays_and_a_date() -> N
     assert schema_problems(HAND_MADE) == []
     made = schema_template(HAND_MADE, ["A hand-made schema."])
     assert made.problems() == []
-    assert CompiledSchema.compile(HAND_MADE).errors(yaml.safe_load(made.text)) == []
+    assert yaml.safe_load(made.text) == made.example
+    assert CompiledSchema.compile(HAND_MADE).errors(made.example) == []
     assert made.example == {
         "deal": {"amount": 1, "currency": "EUR"},
         "kind": "renewal",
@@ -166,6 +168,7 @@ def test_a_hand_made_schema_with_defs_enum_oneof_nested_arrays_and_a_date() -> N
         "contact": "name@example.com",
         "code": "A1",
         "flag": False,
+        "note": "two\nlines: 'quoted'",
         "quarters": [[-1], [-1]],
         "tags": ["textxx"],
         "tree": {"name": "text", "children": []},

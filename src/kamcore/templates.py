@@ -35,6 +35,7 @@ more than this reads (a pattern no placeholder matches, a rule in ``if``/``not``
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import textwrap
@@ -69,7 +70,7 @@ _FORMATS: Mapping[str, tuple[str, str]] = {
 _WORDS = ("text", "key", "example", "x", "X", "a1", "A1", "1", "0")
 _TYPE_WORDS: Mapping[str, str] = {
     "string": "text", "integer": "whole number", "number": "number",
-    "boolean": "true or false", "null": "null", "object": "object", "array": "list",
+    "boolean": "true or false", "null": "null",
 }
 _OBJECT_KEYWORDS = ("properties", "additionalProperties", "required", "propertyNames")
 _ARRAY_KEYWORDS = ("items", "minItems", "maxItems")
@@ -425,9 +426,11 @@ def _text(parts: Sequence[Part], placeholder: str) -> str:
 
 
 def _flow_scalar(value: Any) -> str:
-    """``value`` as YAML on one line, quoted when it would otherwise read as another type."""
-    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True,
+    """``value`` as YAML on one line, quoted when it would otherwise read as another type (as
+    JSON, which YAML reads too, when PyYAML would break it over lines)."""
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True,
                           width=math.inf).removesuffix("\n...\n").rstrip("\n")
+    return json.dumps(value) if "\n" in text else text
 
 
 def _flow(node: Node) -> str:
