@@ -1,4 +1,4 @@
-"""``kam plan new|list|show|set|check|advance|history|diff|template``."""
+"""``kam plan new|list|show|set|check|advance|history|diff``."""
 
 from __future__ import annotations
 
