@@ -597,6 +597,7 @@ def test_names_in_kam_command_lines_are_installed() -> None:
         ("export",): ("format_name", "exporter"), ("import",): (None, "adapter"),
         ("score",): ("rubric_name", "rubric"), ("segment",): ("rubric_name", "rubric"),
         ("plan", "new"): ("methodology_name", "methodology"),
+        ("plan", "template"): (None, "methodology"),
         ("methodologies", "show"): (None, "methodology"), ("rubrics", "show"): (None, "rubric"),
     }
     wanted: list[tuple[str, str, str, str]] = []

@@ -217,3 +217,29 @@ def diff(ctx: click.Context, plan_id: str, from_ref: str | None, to_ref: str | N
         click.echo(f"  {field.describe()}")
     if raw and not result.fields:
         click.echo("  no changes")
+
+
+@plan.command("template")
+@click.argument("methodology_name", metavar="METHODOLOGY")
+@click.argument("section")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the example value as JSON instead of the commented YAML.")
+def template(methodology_name: str, section: str, as_json: bool) -> None:
+    """Print a commented YAML skeleton of SECTION of METHODOLOGY, from its schema.
+
+    Each field shows an example value and a comment: required or optional, the kind of value
+    (text, date, whole number from 1 to 5, one of a few values) and its description. The
+    output passes the section's schema as it is, so it can be filled in and given to
+    `kam plan set PLAN SECTION FILE`.
+    """
+    from ..errors import format_path
+    from ..templates import section_template
+
+    made = section_template(registry().methodology(methodology_name), section)
+    if as_json:
+        print_json(made.example)
+    else:
+        click.echo(made.text, nl=False)
+    for path, message in made.problems():
+        click.echo(f"warning: the example fails the schema at {format_path(path)}: {message} "
+                   "(edit it before `kam plan set`)", err=True)
