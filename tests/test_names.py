@@ -54,7 +54,8 @@ def test_methodologies_match_in_any_case_and_by_alias() -> None:
 
 def test_a_variant_does_not_inherit_its_bases_aliases() -> None:
     registry = _registry(_methodology("medpicc", aliases=["meddpicc"]),
-                         {"name": "house", "version": "1.0", "title": "House", "extends": "medpicc"})
+                         {"name": "house", "version": "1.0", "title": "House",
+                          "extends": "medpicc"})
     assert registry.methodology("house").aliases == ()
     assert registry.methodology("meddpicc").name == "medpicc"
 
