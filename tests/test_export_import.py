@@ -109,9 +109,10 @@ def test_export_import_export_is_byte_identical(kam, kam_run, method_env, source
     assert second.read_bytes() == first.read_bytes()
 
     bundle = json.loads(first.read_text(encoding="utf-8"))
-    assert bundle["format"] == "kamcore-bundle" and bundle["format_version"] == 1
+    assert bundle["format"] == "kamcore-bundle" and bundle["format_version"] == 2
     assert bundle["account"]["name"] == "Acme Größe & Söhne"
-    assert "revision" not in bundle["plan"] and "updated_at" not in bundle["account"]
+    # each record carries the revision it was exported at, and no other workspace metadata
+    assert bundle["plan"]["revision"] == 1 and "updated_at" not in bundle["account"]
     assert [s["id"] for s in bundle["stakeholders"]] == ["acme.ceo", "acme.x"]
     assert _counts(fresh)["records"].get("account") == 1  # only the plan's account travels
 
