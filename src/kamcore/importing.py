@@ -116,9 +116,9 @@ class StaleImportError(ConflictError):
 
     def __str__(self) -> str:
         count = len(self.conflicts)
-        lines = [f"{count} record{'' if count == 1 else 's'} changed since the import's copy "
-                 "was exported; nothing imported (export again, or force the import to "
-                 "overwrite them: kam import --force)"]
+        lines = [f"{count} record{'' if count == 1 else 's'} changed in the workspace since "
+                 "exported; nothing imported (export again, or overwrite on purpose: "
+                 "kam import --force)"]
         lines.extend(f"  {conflict.describe()}" for conflict in self.conflicts)
         return "\n".join(lines)
 
