@@ -109,9 +109,10 @@ def test_export_import_export_is_byte_identical(kam, kam_run, method_env, source
     assert second.read_bytes() == first.read_bytes()
 
     bundle = json.loads(first.read_text(encoding="utf-8"))
-    assert bundle["format"] == "kamcore-bundle" and bundle["format_version"] == 1
+    assert bundle["format"] == "kamcore-bundle" and bundle["format_version"] == 2
     assert bundle["account"]["name"] == "Acme Größe & Söhne"
-    assert "revision" not in bundle["plan"] and "updated_at" not in bundle["account"]
+    # each record carries the revision it was exported at, and no other workspace metadata
+    assert bundle["plan"]["revision"] == 1 and "updated_at" not in bundle["account"]
     assert [s["id"] for s in bundle["stakeholders"]] == ["acme.ceo", "acme.x"]
     assert _counts(fresh)["records"].get("account") == 1  # only the plan's account travels
 
@@ -330,3 +331,160 @@ def test_a_plan_given_in_code_is_refused_at_its_field_path(tmp_path: Path) -> No
         assert [(p.source, p.path) for p in refused.value.problems] == [
             (None, ("plan", "p9", "sections", "goals", 0, "colour"))]
         assert workspace.count(Account) == 0
+
+
+# -- bundles re-imported after the workspace moved on (issue 17) ------------------------------
+
+
+def _move_on(db: Path) -> None:
+    """Change the plan and one stakeholder of the source workspace, as dana."""
+    with Workspace.open(db) as workspace:
+        plan = workspace.get(Plan, PLAN)
+        workspace.save(plan.model_copy(update={"step": "review", "sections": {
+            **plan.sections, "risks": [{"title": "Churn", "likelihood": 2, "impact": 3}]}}),
+            by="dana")
+        helen = workspace.get(Stakeholder, "acme.ceo")
+        workspace.save(helen.model_copy(update={"support": 2}), by="dana")
+
+
+def test_a_stale_bundle_is_refused_listing_every_changed_record(kam_run, bundle: Path,
+                                                                 source_db: Path) -> None:
+    from kamcore.errors import ConflictError
+
+    _move_on(source_db)
+    before = _counts(source_db)
+    for extra in ((), ("--dry-run",)):
+        result = kam_run("-w", str(source_db), "import", "json", str(bundle), *extra)
+        assert result.code == ConflictError.exit_code, result
+        assert "2 records changed in the workspace since exported; nothing imported" \
+            in result.err
+        assert "kam import --force" in result.err
+        lines = result.err.splitlines()
+        assert any(line.strip().startswith(
+            "plan 'acme-plan': exported at revision 1, since changed to revision 2 "
+            "(saved by dana at 20") for line in lines), result
+        assert any(line.strip().startswith(
+            "stakeholder 'acme.ceo': exported at revision 1, since changed to revision 2 "
+            "(saved by dana at ") for line in lines), result
+        assert _counts(source_db) == before  # nothing written, not even the unchanged ones
+    shown = kam_run("-w", str(source_db), "plan", "show", PLAN, "--json").json()
+    assert shown["step"] == "review" and shown["revision"] == 2
+
+
+def test_force_overwrites_and_the_history_keeps_what_was_overwritten(
+        kam_run, bundle: Path, source_db: Path) -> None:
+    _move_on(source_db)
+    result = kam_run("-w", str(source_db), "--user", "lee", "import", "json", str(bundle),
+                     "--force")
+    assert result.code == 0, result
+    assert "overwrote plan 'acme-plan': exported at revision 1, since changed to revision 2" \
+        in result.out
+    assert "0 created, 2 updated, 6 unchanged" in result.out
+    now = kam_run("-w", str(source_db), "plan", "show", PLAN, "--json").json()
+    assert (now["step"], now["revision"], now["updated_by"]) == ("act", 3, "lee")
+    assert "risks" not in now["sections"]
+    overwritten = kam_run("-w", str(source_db), "plan", "show", PLAN, "--revision", "2",
+                          "--json").json()
+    assert overwritten["step"] == "review" and overwritten["sections"]["risks"]
+    history = kam_run("-w", str(source_db), "plan", "history", PLAN, "--json").json()
+    assert [(e["revision"], e["saved_by"]) for e in history] == [(1, None), (2, "dana"),
+                                                                  (3, "lee")]
+
+
+def test_forced_import_lists_what_it_overwrote_in_json(kam_run, bundle: Path,
+                                                       source_db: Path) -> None:
+    _move_on(source_db)
+    summary = kam_run("-w", str(source_db), "import", "json", str(bundle), "--force",
+                      "--dry-run", "--json").json()
+    assert [(c["kind"], c["id"], c["exported_revision"], c["current_revision"], c["saved_by"])
+            for c in summary["overwritten"]] == [("plan", PLAN, 1, 2, "dana"),
+                                                 ("stakeholder", "acme.ceo", 1, 2, "dana")]
+    assert summary["updated"] == 2 and _counts(source_db)["max_revision"] == 2
+
+
+def test_a_record_changed_back_is_not_a_conflict(kam_run, bundle: Path,
+                                                 source_db: Path) -> None:
+    # the stakeholder moved on and back: the import would not change it, so nothing is lost
+    with Workspace.open(source_db) as workspace:
+        helen = workspace.get(Stakeholder, "acme.ceo")
+        helen = workspace.save(helen.model_copy(update={"support": 2}))
+        workspace.save(helen.model_copy(update={"support": 1}))
+    result = kam_run("-w", str(source_db), "import", "json", str(bundle), "--json")
+    assert result.code == 0, result
+    assert result.json()["unchanged"] == 8
+
+
+def test_a_version_1_bundle_imports_without_the_check(kam_run, bundle: Path, source_db: Path,
+                                                      tmp_path: Path) -> None:
+    data = json.loads(bundle.read_text())
+    data["format_version"] = 1
+    for key in ("account", "plan"):
+        del data[key]["revision"]
+    for key in ("stakeholders", "relationships", "opportunities", "reviews", "score_cards"):
+        for item in data[key]:
+            del item["revision"]
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(data))
+    _move_on(source_db)
+    summary = kam_run("-w", str(source_db), "import", "json", str(old), "--json").json()
+    assert (summary["updated"], summary["overwritten"]) == (2, [])  # as before: no revisions
+
+
+def test_an_id_given_twice_is_refused_with_both_places(kam_run, bundle: Path, target_db: Path,
+                                                       tmp_path: Path) -> None:
+    data = json.loads(bundle.read_text())
+    data["stakeholders"].append({**data["stakeholders"][0], "name": "Someone Else"})
+    twice = tmp_path / "twice.json"
+    text = json.dumps(data, indent=2)
+    twice.write_text(text)
+    lines = [n for n, t in enumerate(text.splitlines(), 1) if '"id": "acme.ceo"' in t]
+    starts = [n for n, t in enumerate(text.splitlines(), 1) if t == "    {"]
+    first, again = (max(s for s in starts if s < line) for line in lines)
+
+    result = kam_run("-w", str(target_db), "import", "json", str(twice))
+    result.assert_usage_error(
+        "stakeholder 'acme.ceo' appears twice in the import", "nothing imported",
+        f"{twice}:{first}:5 at stakeholders[0]: first stakeholder 'acme.ceo'",
+        f"{twice}:{again}:5 at stakeholders[2]: stakeholder 'acme.ceo' again")
+    assert _counts(target_db)["records"] == {}
+
+
+def test_an_id_given_twice_in_code_is_refused(tmp_path: Path) -> None:
+    from kamcore.errors import InvalidInputError
+    from kamcore.importing import import_records
+
+    with Workspace.open(tmp_path / "kam.db", create=True) as workspace:
+        with pytest.raises(InvalidInputError) as refused:
+            import_records(workspace, [Account(id="acme", name="Acme"),
+                                       Account(id="acme", name="Acme Renamed")])
+        assert [str(p) for p in refused.value.problems] == [
+            "first account 'acme' (the adapter did not say where)",
+            "account 'acme' again (the adapter did not say where)"]
+        assert workspace.count(Account) == 0
+
+
+@pytest.mark.parametrize("plan", ["absent", "null"])
+def test_a_bundle_without_a_plan_imports(kam_run, bundle: Path, target_db: Path,
+                                         tmp_path: Path, plan: str) -> None:
+    data = json.loads(bundle.read_text())
+    people = {key: data[key] for key in ("format", "format_version", "account", "stakeholders")}
+    if plan == "null":
+        people["plan"] = None
+    path = tmp_path / "people.yaml"
+    path.write_text(json.dumps(people))
+    summary = kam_run("-w", str(target_db), "import", "json", str(path), "--json").json()
+    assert {row["kind"]: row["created"] for row in summary["kinds"]} == {
+        "account": 1, "stakeholder": 2}
+    assert _counts(target_db)["records"] == {"account": 1, "stakeholder": 2}
+
+
+def test_a_stale_bundle_through_the_real_kam(kam, bundle: Path, source_db: Path) -> None:
+    from kamcore.errors import ConflictError
+
+    _move_on(source_db)
+    before = _counts(source_db)
+    result = kam("-w", str(source_db), "import", "json", str(bundle))
+    assert result.code == ConflictError.exit_code, result
+    assert "plan 'acme-plan': exported at revision 1, since changed to revision 2" in result.err
+    assert "Traceback" not in result.err
+    assert _counts(source_db) == before

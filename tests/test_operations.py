@@ -229,6 +229,27 @@ def test_plan_refusals(ws: Workspace, db: Path, registry: Registry, acme: Accoun
     assert _rows(db) == before
 
 
+def test_restore_plan_saves_an_earlier_content_as_a_new_revision(
+        ws: Workspace, db: Path, registry: Registry, acme: Account) -> None:
+    plan = operations.new_plan(ws, DANA, "acme-corp", "kt-gated", registry=registry)
+    operations.set_section(ws, DANA, plan.id, "objectives", SIGNED, registry=registry)
+    operations.advance(ws, DANA, plan.id, registry=registry)  # revision 3, at step act
+    done = operations.restore_plan(ws, Actor("lee"), plan.id, "1")
+    assert (done.saved, done.point.revision, done.plan.revision) == (True, 1, 4)
+    assert (done.plan.step, done.plan.sections, done.plan.updated_by) == ("analyse", {}, "lee")
+    assert ws.get(Plan, plan.id) == done.plan
+    assert [e.revision for e in ws.history(Plan, plan.id)] == [1, 2, 3, 4]
+
+    before = _rows(db)
+    same = operations.restore_plan(ws, DANA, plan.id, "1")
+    assert (same.saved, same.plan) == (False, done.plan)
+    with pytest.raises(ConflictError, match="based on revision 3 refused"):
+        operations.restore_plan(ws, DANA, plan.id, "2", base_revision=3)
+    with pytest.raises(InvalidInputError, match="numbered 5; it has revisions 1 to 4"):
+        operations.restore_plan(ws, DANA, plan.id, "5")
+    assert _rows(db) == before
+
+
 # -- reviews and scores ---------------------------------------------------------------------------
 
 
@@ -303,6 +324,29 @@ def test_export_then_import_a_bundle_round_trips(ws: Workspace, registry: Regist
         assert copy.get(Stakeholder, "acme-corp.helen-park").updated_by == "importer"
         again = operations.import_with(copy, DANA, "json", bundle, registry=registry)
         assert again.total("unchanged") == 3
+
+
+def test_importing_a_stale_bundle_is_refused_unless_forced(ws: Workspace, db: Path,
+                                                          registry: Registry, acme: Account,
+                                                          tmp_path: Path) -> None:
+    from kamcore.importing import StaleImportError
+
+    plan = operations.new_plan(ws, DANA, "acme-corp", "kt-gated", registry=registry)
+    bundle = tmp_path / "plan.json"
+    bundle.write_text(str(operations.export_plan(ws, plan.id, "json", registry=registry)
+                          .content), encoding="utf-8")
+    operations.set_section(ws, Actor("lee"), plan.id, "risks", [], registry=registry)
+    before = _rows(db)
+    with pytest.raises(StaleImportError) as stale:
+        operations.import_with(ws, DANA, "json", bundle, registry=registry)
+    [conflict] = stale.value.conflicts
+    assert (conflict.kind, conflict.record_id, conflict.exported_revision,
+            conflict.current_revision, conflict.saved_by) == ("plan", plan.id, 1, 2, "lee")
+    assert isinstance(stale.value, ConflictError) and _rows(db) == before
+    forced = operations.import_with(ws, DANA, "json", bundle, force=True, registry=registry)
+    assert forced.overwritten == [conflict] and forced.total("updated") == 1
+    assert "risks" not in ws.get(Plan, plan.id).sections
+    assert "risks" in ws.at_revision(Plan, plan.id, 2).sections
 
 
 def test_export_portfolio_ends_with_the_exporters_index(ws: Workspace, registry: Registry,

@@ -359,3 +359,74 @@ def test_scores_first_and_changed() -> None:
         "score r: 3 (unchanged); depth 3 -> 4",
         "score s: first scored 2.5 (low)",
     ]
+
+
+# -- restoring an earlier point; revisions that do not exist (issue 17) -----------------------
+
+
+def _history(kam_run: Any) -> list[int]:
+    return [e["revision"] for e in kam_run("plan", "history", PLAN, "--json").json()]
+
+
+def test_restore_saves_a_new_revision_equal_to_an_earlier_one(reviewed: Any) -> None:
+    kam_run = reviewed
+    assert _history(kam_run) == list(range(1, 10))
+    result = kam_run("--user", "lee", "plan", "restore", PLAN, "--revision", "5")
+    assert result.code == 0, result
+    assert result.out.startswith(f"plan {PLAN}: revision 5 (")
+    assert "restored as revision 10 (step analyse)" in result.out
+    then = kam_run("plan", "show", PLAN, "--revision", "5", "--json").json()
+    now = kam_run("plan", "show", PLAN, "--json").json()
+    assert (now["revision"], now["updated_by"]) == (10, "lee")
+    assert now["sections"] == then["sections"] and now["step"] == then["step"]
+    assert "customer_signoff" not in now["sections"]["agreements"]["goals"][0]
+    assert _history(kam_run) == list(range(1, 11))  # nothing lost: revision 9 is still there
+    latest = kam_run("plan", "show", PLAN, "--revision", "9", "--json").json()
+    assert "customer_signoff" in latest["sections"]["agreements"]["goals"][0]
+
+    again = kam_run("plan", "restore", PLAN, "--revision", "5")
+    assert again.code == 0, again
+    assert f"plan {PLAN} is already as it was at revision 5" in again.out
+    assert "nothing written" in again.out and _history(kam_run) == list(range(1, 11))
+
+
+def test_restore_to_a_review(reviewed: Any) -> None:
+    kam_run = reviewed
+    first = kam_run("plan", "restore", PLAN, "--revision", "review:1", "--json")
+    assert first.code == 0, first
+    data = first.json()
+    assert (data["restored"]["reference"], data["restored"]["revision"]) == ("review:1", 5)
+    assert (data["saved"], data["revision"]) == (True, 10)
+    back = kam_run("plan", "restore", PLAN, "--revision", "review:last", "--json").json()
+    assert (back["restored"]["revision"], back["revision"]) == (9, 11)
+    same = kam_run("plan", "diff", PLAN, "--from", "9", "--to", "11", "--raw")
+    assert same.code == 0 and "no changes" in same.out
+    kam_run("plan", "restore", PLAN, "--revision", "review:3").assert_usage_error(
+        "--revision: plan 'acme-kt-house' has 2 review(s), so 'review:3' names none")
+
+
+def test_restore_refuses_a_stale_base_revision(reviewed: Any) -> None:
+    from kamcore.errors import ConflictError
+
+    result = reviewed("plan", "restore", PLAN, "--revision", "2", "--base-revision", "8")
+    assert result.code == ConflictError.exit_code, result
+    assert "save based on revision 8 refused, it is now at revision 9" in result.err
+    assert _history(reviewed) == list(range(1, 10))
+
+
+@pytest.mark.parametrize("revision", ["0", "-1", "99"])
+@pytest.mark.parametrize("verb, option, extra", [
+    ("show", "--revision", []), ("show", "--revision", ["--json"]),
+    ("restore", "--revision", []), ("diff", "--from", []), ("diff", "--to", [])])
+def test_revisions_that_do_not_exist_are_refused(reviewed: Any, verb: str, option: str,
+                                                 extra: list[str], revision: str) -> None:
+    result = reviewed("plan", verb, PLAN, option, revision, *extra)
+    result.assert_usage_error(f"{option}: no revision of plan 'acme-kt-house' is numbered "
+                              f"{revision}; it has revisions 1 to 9")
+    assert _history(reviewed) == list(range(1, 10))
+
+
+def test_show_revision_0_through_the_real_kam(house: Any, kam, house_env) -> None:
+    result = kam("plan", "show", PLAN, "--revision", "0", env=house_env)
+    result.assert_usage_error("--revision: no revision of plan 'acme-kt-house' is numbered 0; "
+                              "it has revision 1")

@@ -19,9 +19,22 @@ removed here (do that in kamcore).
 with it (it is None otherwise, and reporting is optional).
 
 **Where a refused record came from.** The import checks each plan's sections against its
-methodology and refuses the whole import if one is invalid. An adapter that read a plan from a
-parsed :class:`~kamcore.documents.Document` calls :func:`note_origin` with it, and the
+methodology and refuses the whole import if one is invalid. An adapter that read a record from
+a parsed :class:`~kamcore.documents.Document` calls :func:`note_origin` with it, and the
 refusal then names the file, line and field of each problem.
+
+**One record once.** An import naming the same (kind, id) twice is refused before anything is
+written, with both places (``file:line`` where the adapter noted them): the second would
+silently replace the first.
+
+**Copies read at a revision.** A record that carries a revision (``revision`` > 0: a bundle
+record, read at that revision of the workspace it was exported from) is a copy based on it. If
+the stored record is at another revision and the import would change it, it changed since the
+copy was read: the whole import is refused with :class:`StaleImportError`, listing every such
+record, and nothing is written. With ``force`` the import overwrites them on purpose (each gets
+a new revision on top, so the history keeps what was overwritten). Records with revision 0 (CRM
+adapters, older bundles) are not checked. The check runs inside the import's transaction, on
+the records as they are read there, so nothing can change between the check and the write.
 """
 
 from __future__ import annotations
@@ -30,12 +43,13 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime
 from typing import Any
 
 import attrs
 
 from .documents import Document
-from .errors import InvalidInputError, Problem
+from .errors import ConflictError, InvalidInputError, Problem
 from .model import Plan, Record
 from .planning import section_problems
 from .plugin.registry import Registry
@@ -52,16 +66,76 @@ class _RollBack(Exception):
     """Raised inside the transaction to undo a dry run."""
 
 
+@attrs.frozen
+class ImportConflict:
+    """A record the import would change although it changed since the copy imported was read
+    (exported): the copy's revision, the stored one, and who saved that one when."""
+
+    kind: str
+    record_id: str
+    exported_revision: int
+    current_revision: int
+    saved_by: str | None
+    saved_at: datetime | None
+
+    @classmethod
+    def between(cls, current: Record, copy: Record) -> ImportConflict:
+        """The conflict of ``copy`` (read at ``copy.revision``) with the stored ``current``."""
+        return cls(current.kind, current.id, copy.revision, current.revision,
+                   current.updated_by, current.updated_at)
+
+    def describe(self) -> str:
+        """``plan 'p1': exported at revision 4, since changed to revision 5 (saved by dana at
+        2026-05-01T10:22:00+00:00)``."""
+        who = f" by {self.saved_by}" if self.saved_by else ""
+        at = f" at {self.saved_at.isoformat(timespec='seconds')}" if self.saved_at else ""
+        saved = f" (saved{who}{at})" if who or at else ""
+        return (f"{self.kind} {self.record_id!r}: exported at revision {self.exported_revision}"
+                f", since changed to revision {self.current_revision}{saved}")
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"kind": self.kind, "id": self.record_id,
+                "exported_revision": self.exported_revision,
+                "current_revision": self.current_revision, "saved_by": self.saved_by,
+                "saved_at": self.saved_at.isoformat() if self.saved_at else None}
+
+
+class StaleImportError(ConflictError):
+    """An import would overwrite records changed since it was exported; nothing was written.
+
+    ``conflicts`` lists every such record. A :class:`ConflictError` (the first record's), so it
+    exits as a conflict does.
+    """
+
+    def __init__(self, conflicts: Sequence[ImportConflict]) -> None:
+        first = conflicts[0]
+        super().__init__(first.kind, first.record_id, first.exported_revision,
+                         first.current_revision)
+        self.conflicts = tuple(conflicts)
+
+    def __str__(self) -> str:
+        count = len(self.conflicts)
+        lines = [f"{count} record{'' if count == 1 else 's'} changed in the workspace since "
+                 "exported; nothing imported (export again, or overwrite on purpose: "
+                 "kam import --force)"]
+        lines.extend(f"  {conflict.describe()}" for conflict in self.conflicts)
+        return "\n".join(lines)
+
+
 @attrs.define
 class ImportSummary:
     """How many records of each kind were created, updated or left unchanged.
 
-    ``examples`` keeps the first few ids of each (kind, outcome), for a dry run to show.
+    ``examples`` keeps the first few ids of each (kind, outcome), for a dry run to show;
+    ``overwritten`` the records a forced import overwrote although they had changed since the
+    copy was exported.
     """
 
     counts: Counter[tuple[str, SaveOutcome]] = attrs.field(factory=Counter)
     dry_run: bool = False
     examples: dict[tuple[str, SaveOutcome], list[str]] = attrs.field(factory=dict)
+    overwritten: list[ImportConflict] = attrs.field(factory=list)
 
     def add(self, kind: str, outcome: SaveOutcome, record_id: str | None = None) -> None:
         """Count one record (and keep its id as an example while there are few)."""
@@ -130,30 +204,33 @@ def metering() -> Iterator[ProgressMeter]:
 
 @attrs.frozen
 class _Origin:
-    record: Record  # kept so that its id() is not reused while the import runs
+    record: Record  # kept so that its id() is not reused until the import reads the record
     document: Document
     path: tuple[str | int, ...]
+
+    def problem(self, message: str) -> Problem:
+        """``message`` located at the record in its document (file, line, field path)."""
+        return self.document.problem(self.path, message)
 
 
 _ORIGINS: ContextVar[dict[int, _Origin] | None] = ContextVar("kamcore_origins", default=None)
 
 
 def note_origin(record: Record, document: Document, path: Sequence[str | int]) -> None:
-    """Say that an adapter read ``record`` from ``document`` at ``path`` (``("plan",)``), so
-    that an import refusing it names the file, line and field of each problem. Only plans are
-    checked as a whole, so only they need it; outside :func:`import_records` it does nothing."""
+    """Say that an adapter read ``record`` from ``document`` at ``path`` (``("plan",)``,
+    ``("stakeholders", 2)``), so that an import refusing it names the file, line and field of
+    each problem (a plan's sections, a (kind, id) given twice). Call it before yielding the
+    record; outside :func:`import_records` it does nothing."""
     origins = _ORIGINS.get()
     if origins is not None:
         origins[id(record)] = _Origin(record, document, tuple(path))
 
 
-def _check_plan_sections(plan: Plan, registry: Registry) -> None:
+def _check_plan_sections(plan: Plan, registry: Registry, origin: _Origin | None) -> None:
     """Refuse a plan whose sections its (installed) methodology's schemas refuse."""
     methodology = registry.methodologies.get(plan.methodology.name)
     if methodology is None:
         return
-    origins = _ORIGINS.get() or {}
-    origin = origins.get(id(plan))
     problems: list[Problem] = []
     for section in methodology.sections:
         if section.key not in plan.sections:
@@ -220,12 +297,34 @@ def _merge(current: Record, record: Record) -> Record:
     return record if fields is None else merge_patch(current, record, fields)
 
 
+def _check_once(record: Record, origin: _Origin | None,
+                seen: dict[tuple[str, str], Problem | None]) -> None:
+    """Refuse a (kind, id) the import gave before (``seen``: where each came from, if known),
+    naming both places: the second would silently replace the first."""
+    key = (record.kind, record.id)
+    named = f"{record.kind} {record.id!r}"
+    if key not in seen:
+        seen[key] = origin.problem(f"first {named}") if origin is not None else None
+        return
+    first = seen[key] or Problem(f"first {named} (the adapter did not say where)")
+    again = (origin.problem(f"{named} again") if origin is not None
+             else Problem(f"{named} again (the adapter did not say where)"))
+    raise InvalidInputError(f"{named} appears twice in the import (the second would replace "
+                            "the first); nothing imported", [first, again])
+
+
 def _chunks(records: Iterable[Record], registry: Registry | None) -> Iterator[list[Record]]:
-    """The records in lists of :data:`IMPORT_CHUNK` (plans checked as they are read)."""
+    """The records in lists of :data:`IMPORT_CHUNK`, each checked as it is read: given once,
+    and (a plan) with sections its methodology accepts."""
+    noted = _ORIGINS.get()
+    origins = {} if noted is None else noted  # filled by the adapter as the records are read
+    seen: dict[tuple[str, str], Problem | None] = {}
     chunk: list[Record] = []
     for record in records:
+        origin = origins.pop(id(record), None)
         if registry is not None and isinstance(record, Plan):
-            _check_plan_sections(record, registry)
+            _check_plan_sections(record, registry, origin)
+        _check_once(record, origin, seen)
         chunk.append(record)
         if len(chunk) >= IMPORT_CHUNK:
             yield chunk
@@ -234,8 +333,26 @@ def _chunks(records: Iterable[Record], registry: Registry | None) -> Iterator[li
         yield chunk
 
 
+@attrs.define
+class _Guard:
+    """What an import stores over each stored record (:func:`_merge`), noting the copies read
+    at a revision the stored record has moved past (see the module docs); unless ``force``,
+    such a record is left as it is."""
+
+    force: bool
+    stale: list[ImportConflict] = attrs.field(factory=list)
+
+    def merge(self, current: Record, record: Record) -> Record:
+        target = _merge(current, record)
+        if record.revision in (0, current.revision) or _content(target) == _content(current):
+            return target
+        self.stale.append(ImportConflict.between(current, record))
+        return target if self.force else current
+
+
 def import_records(workspace: Workspace, records: Iterable[Record], *, dry_run: bool = False,
-                   by: str | None = None, registry: Registry | None = None) -> ImportSummary:
+                   by: str | None = None, registry: Registry | None = None,
+                   force: bool = False) -> ImportSummary:
     """Write ``records`` in one transaction and count what happened to each.
 
     Full records replace stored ones; partial records patch them (see the module docs).
@@ -245,14 +362,23 @@ def import_records(workspace: Workspace, records: Iterable[Record], *, dry_run: 
 
     :param registry: when given, plans are checked against their methodology's section
         schemas, as ``kam plan set`` would.
+    :param force: overwrite records changed since the copy imported was read at its revision
+        (listed in the summary's ``overwritten``) instead of refusing the import.
+    :raises InvalidInputError: a plan's sections are refused, a (kind, id) comes twice.
+    :raises StaleImportError: records changed since the copy was read (all of them listed),
+        unless ``force``; nothing is written.
     """
     summary = ImportSummary(dry_run=dry_run)
+    guard = _Guard(force)
     token = _ORIGINS.set({})
     try:
         with workspace.transaction():
             for chunk in _chunks(records, registry):
-                for stored, outcome in workspace.save_many(chunk, by=by, merge=_merge):
+                for stored, outcome in workspace.save_many(chunk, by=by, merge=guard.merge):
                     summary.add(stored.kind, outcome, stored.id)
+            if guard.stale and not force:
+                raise StaleImportError(guard.stale)
+            summary.overwritten = guard.stale
             if dry_run:
                 raise _RollBack
     except _RollBack:

@@ -7,19 +7,23 @@ that moment (:func:`state_at`). See :mod:`kamcore.changes` for what a moment is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..errors import InvalidInputError, NotFoundError
+from ..errors import InvalidInputError
 from ..model import Plan, Review, ScoreCard, Stakeholder
 from ..reviews import find_review
 from ..snapshot import latest_by_rubric
 
 if TYPE_CHECKING:
     from ..store import Workspace
+
+#: A revision number as typed (a sign is read, so that ``-1`` is refused as a revision).
+_NUMBER = re.compile(r"[+-]?[0-9]+")
 
 
 @attrs.frozen
@@ -80,15 +84,28 @@ def current_point(plan: Plan) -> PlanPoint:
 
 
 def revision_point(workspace: Workspace, plan: Plan, revision: int,
-                   reference: str | None = None) -> PlanPoint:
-    """Revision ``revision`` of ``plan``, at the moment it was saved."""
+                   reference: str | None = None, option: str = "--from") -> PlanPoint:
+    """Revision ``revision`` of ``plan``, at the moment it was saved.
+
+    :raises InvalidInputError: the plan has no such revision (0, negative, not yet saved);
+        the message, headed by ``option``, says which it has.
+    """
     saved = {info.revision: info.saved_at for info in workspace.history(Plan, plan.id)}
     if revision not in saved:
-        raise NotFoundError(f"revision of plan {plan.id}", str(revision),
-                            [str(number) for number in saved])
+        raise InvalidInputError(f"{option}: no revision of plan {plan.id!r} is numbered "
+                                f"{revision}; it has {_revisions(sorted(saved))}")
     at = _saved_at(saved[revision]) if saved[revision] else None
     return PlanPoint(reference or str(revision), revision, at,
                      at.date() if at else date.today())
+
+
+def _revisions(numbers: list[int]) -> str:
+    """``revisions 1 to 8`` (``revision 1``; ``revisions 1, 2, 5`` when some are missing)."""
+    if len(numbers) == 1:
+        return f"revision {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"revisions {numbers[0]} to {numbers[-1]}"
+    return "revisions " + ", ".join(str(number) for number in numbers)
 
 
 def review_point(workspace: Workspace, plan: Plan, review: Review, number: int,
@@ -106,14 +123,15 @@ def resolve_point(workspace: Workspace, plan: Plan, reference: str,
     """The point ``reference`` names: a revision number, ``review:N`` (1-based, date order),
     ``review:last``, ``review:ID`` or ``now``.
 
-    :raises InvalidInputError: an unreadable reference or a review the plan does not have.
-    :raises NotFoundError: a revision the plan does not have.
+    :param option: the option the reference was given with, to head error messages.
+    :raises InvalidInputError: an unreadable reference, or a revision or review the plan does
+        not have (the message says which it has).
     """
     text = reference.strip()
     if text in ("now", "current"):
         return current_point(plan)
-    if text.isdigit():
-        return revision_point(workspace, plan, int(text), text)
+    if _NUMBER.fullmatch(text):
+        return revision_point(workspace, plan, int(text), text, option)
     if text.startswith("review:"):
         reviews = sorted(workspace.iter(Review, account_id=plan.account_id),
                          key=lambda r: (r.date, r.id))
@@ -148,10 +166,16 @@ def stakeholders_at(workspace: Workspace, account_id: str,
     return result
 
 
+def record_at(workspace: Workspace, plan: Plan, point: PlanPoint) -> Plan:
+    """The plan record as it was at ``point`` (``plan``, the current one, at its revision)."""
+    if point.revision == plan.revision:
+        return plan
+    return workspace.at_revision(Plan, plan.id, point.revision)
+
+
 def state_at(workspace: Workspace, plan: Plan, point: PlanPoint) -> PlanState:
     """The plan, its account's stakeholders and its score cards at ``point``."""
-    record = plan if point.at is None and point.revision == plan.revision else \
-        workspace.at_revision(Plan, plan.id, point.revision)
+    record = record_at(workspace, plan, point)
     if point.review is not None:
         cards = latest_by_rubric(point.review.score_cards)
     else:

@@ -83,15 +83,19 @@ def _print_examples(summary: ImportSummary) -> None:
 @click.argument("adapter_name", metavar="ADAPTER")
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--force", is_flag=True,
+              help="Overwrite records changed since the bundle was exported (the history "
+                   "keeps what they were) instead of refusing the import.")
 @json_option
 @click.pass_context
-def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool,
+def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool, force: bool,
             as_json: bool) -> None:
     """Import records from PATH with ADAPTER, in one transaction (all or nothing).
 
     Re-importing the same data changes nothing: records are matched by their ids, which
     adapters derive from the source system's ids. A bad row aborts the import with its file,
-    line and column, and nothing is written.
+    line and column, and nothing is written. A bundle whose records changed in the workspace
+    since it was exported is refused, listing them, unless --force.
     """
     from ..importing import metering
     from ..operations import import_with
@@ -106,16 +110,19 @@ def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool,
                 return _with_progress(records, meter, stack)
 
         summary = import_with(workspace, actor(ctx), adapter_name, Path(path), dry_run=dry_run,
-                              observe=observe)
+                              force=force, observe=observe)
     totals = {o: summary.total(o) for o in OUTCOMES}
     if as_json:
-        print_json({"dry_run": dry_run, "kinds": summary.rows(), **totals})
+        print_json({"dry_run": dry_run, "kinds": summary.rows(), **totals,
+                    "overwritten": [c.as_dict() for c in summary.overwritten]})
         return
     title = "import (dry run: nothing written)" if dry_run else "import"
     print_table(title, ["kind", *OUTCOMES],
                 [[r["kind"], *(r[o] for o in OUTCOMES)] for r in summary.rows()])
     if dry_run:
         _print_examples(summary)
+    for conflict in summary.overwritten:
+        click.echo(f"{'would overwrite' if dry_run else 'overwrote'} {conflict.describe()}")
     verbs = ("would be created", "would be updated", "would be left unchanged") if dry_run \
         else ("created", "updated", "unchanged")
     click.echo(", ".join(f"{totals[o]:,} {verb}" for o, verb in zip(OUTCOMES, verbs,

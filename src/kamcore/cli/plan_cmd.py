@@ -1,4 +1,4 @@
-"""``kam plan new|list|show|set|check|advance|history|diff``."""
+"""``kam plan new|list|show|set|check|advance|history|restore|diff``."""
 
 from __future__ import annotations
 
@@ -63,19 +63,27 @@ def list_plans(ctx: click.Context, account_id: str | None, as_json: bool) -> Non
          p.revision] for p in plans])
 
 
+#: The points ``--revision`` takes (as ``kam plan diff`` does).
+POINT_HELP = ("a revision number, review:N (the revision the N-th review of the plan, by date, "
+              "looked at), review:last or review:ID")
+
+
 @plan.command("show")
 @click.argument("plan_id")
-@click.option("--revision", type=int, help="Show an earlier revision.")
+@click.option("--revision", metavar="REV|review:N", help=f"Show an earlier point: {POINT_HELP}.")
 @json_option
 @click.pass_context
-def show(ctx: click.Context, plan_id: str, revision: int | None, as_json: bool) -> None:
+def show(ctx: click.Context, plan_id: str, revision: str | None, as_json: bool) -> None:
     """Show a plan (as Markdown, or JSON with --json)."""
+    from ..changes import record_at, resolve_point
     from ..exporting import export_context
     from ..model import Plan
 
     workspace = open_workspace(ctx)
-    record = (workspace.at_revision(Plan, plan_id, revision) if revision
-              else workspace.get(Plan, plan_id))
+    record = workspace.get(Plan, plan_id)
+    if revision is not None:
+        record = record_at(workspace, record,
+                           resolve_point(workspace, record, revision, "--revision"))
     if as_json:
         print_json(record.model_dump(mode="json"))
         return
@@ -174,6 +182,34 @@ def history(ctx: click.Context, plan_id: str, as_json: bool) -> None:
         return
     print_table(f"history of {plan_id}", ["revision", "saved at", "by"],
                 [[e.revision, e.saved_at, e.saved_by] for e in entries])
+
+
+@plan.command("restore")
+@click.argument("plan_id")
+@click.option("--revision", "reference", required=True, metavar="REV|review:N",
+              help=f"The point to restore: {POINT_HELP}.")
+@click.option("--base-revision", type=int,
+              help="Refuse the restore if the plan moved past this revision.")
+@json_option
+@click.pass_context
+def restore(ctx: click.Context, plan_id: str, reference: str, base_revision: int | None,
+            as_json: bool) -> None:
+    """Save a new revision of a plan equal to an earlier one (its step, sections and every
+    other field); the history keeps every revision. A plan that already has that content is
+    left as it is."""
+    from ..operations import restore_plan
+
+    done = restore_plan(open_workspace(ctx), actor(ctx), plan_id, reference,
+                        base_revision=base_revision)
+    if as_json:
+        print_json({"plan": done.plan.id, "restored": done.point.as_dict(), "saved": done.saved,
+                    "revision": done.plan.revision, "step": done.plan.step})
+    elif done.saved:
+        click.echo(f"plan {done.plan.id}: {done.point.label} restored as revision "
+                   f"{done.plan.revision} (step {done.plan.step})")
+    else:
+        click.echo(f"plan {done.plan.id} is already as it was at {done.point.label}: nothing "
+                   "written")
 
 
 @plan.command("diff")

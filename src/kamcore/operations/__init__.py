@@ -26,7 +26,7 @@ from .accounts import add_account, edit_account
 from .actor import Actor
 from .opportunities import add_opportunity, edit_opportunity
 from .people import add_relationship, add_stakeholder, edit_stakeholder
-from .plans import advance, check, new_plan, set_section
+from .plans import Restored, advance, check, new_plan, restore_plan, set_section
 from .reviews import record_review
 from .scoring import score_account, score_portfolio
 from .transfer import ExportedFile, export_plan, export_portfolio, import_records, import_with
@@ -34,6 +34,7 @@ from .transfer import ExportedFile, export_plan, export_portfolio, import_record
 __all__ = [
     "Actor",
     "ExportedFile",
+    "Restored",
     "add_account",
     "add_opportunity",
     "add_relationship",
@@ -49,6 +50,7 @@ __all__ = [
     "import_with",
     "new_plan",
     "record_review",
+    "restore_plan",
     "score_account",
     "score_portfolio",
     "set_section",

@@ -1,9 +1,12 @@
-"""Plans: start one, set a section, advance it through the methodology's steps, check it."""
+"""Plans: start one, set a section, advance it through the methodology's steps, check it,
+restore an earlier revision."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from .. import planning
 from ..documents import Document
@@ -12,6 +15,9 @@ from ..plugin.registry import Registry
 from ..store import Workspace
 from .actor import Actor
 from .installed import installed
+
+if TYPE_CHECKING:
+    from ..changes import PlanPoint
 
 
 def new_plan(workspace: Workspace, actor: Actor, account_id: str, methodology: str, *,
@@ -78,3 +84,47 @@ def _at_base(plan: Plan, base_revision: int | None) -> Plan:
     if base_revision is None:
         return plan
     return plan.model_copy(update={"revision": base_revision})
+
+
+#: Fields of a plan that are the workspace's, not the plan's content.
+_META = ("revision", "created_at", "updated_at", "updated_by")
+
+
+@attrs.frozen
+class Restored:
+    """What :func:`restore_plan` did: the plan as it now is, the point it was restored to, and
+    whether a new revision was saved (False: the plan already had that content)."""
+
+    plan: Plan
+    point: PlanPoint
+    saved: bool
+
+
+def restore_plan(workspace: Workspace, actor: Actor, plan_id: str, revision_ref: str, *,
+                 base_revision: int | None = None) -> Restored:
+    """Save a new revision of a plan whose content (step, sections, period, everything but the
+    revision metadata) is that of an earlier point; nothing in the history is lost.
+
+    The content restored is not checked against the methodology again (it was saved once;
+    ``kam plan check`` says what no longer holds). A plan that already has that content is
+    left as it is.
+
+    :param revision_ref: a revision number, ``review:N`` (the plan revision the N-th review of
+        the plan by date looked at), ``review:last`` or ``review:ID``
+        (:func:`kamcore.changes.resolve_point`).
+    :param base_revision: the plan revision the restore was based on; None: the current one.
+    :raises NotFoundError: no such plan.
+    :raises InvalidInputError: a revision or review the plan does not have (the message says
+        which it has).
+    :raises ConflictError: the plan moved past ``base_revision``; nothing is saved.
+    """
+    from ..changes import record_at, resolve_point  # reading the past: only when restoring
+
+    plan = workspace.get(Plan, plan_id)
+    point = resolve_point(workspace, plan, revision_ref, "--revision")
+    then = record_at(workspace, plan, point)
+    restored = then.model_copy(update={name: getattr(plan, name) for name in _META})
+    if restored.model_dump(mode="json") == plan.model_dump(mode="json"):
+        return Restored(plan, point, saved=False)
+    saved = workspace.save(_at_base(restored, base_revision), by=actor.name)
+    return Restored(saved, point, saved=True)

@@ -19,31 +19,37 @@ from .installed import installed
 
 
 def import_with(workspace: Workspace, actor: Actor, adapter: str, path: Path, *,
-                dry_run: bool = False, registry: Registry | None = None,
+                dry_run: bool = False, force: bool = False, registry: Registry | None = None,
                 observe: Callable[[Iterable[Record]], Iterable[Record]] | None = None,
                 ) -> ImportSummary:
     """Read ``path`` with the installed adapter ``adapter`` and write its records in one
     transaction: all or nothing, idempotent (see :mod:`kamcore.importing`).
 
     :param dry_run: do everything, then roll back: the summary says what would change.
+    :param force: overwrite records changed since a bundle was exported (the summary's
+        ``overwritten``; the history keeps what they were) instead of refusing.
     :param observe: wraps the stream of records read (e.g. to show progress); it must yield
         them all, unchanged.
     :raises NotFoundError: no such adapter.
     :raises InvalidInputError: a bad row (file, line, field), a plan section its schema
-        refuses; nothing is written.
+        refuses, a (kind, id) given twice; nothing is written.
+    :raises StaleImportError: (a :class:`~kamcore.errors.ConflictError`) records changed
+        since the bundle was exported, every one listed; nothing is written.
     """
     plugins = installed(registry)
     records: Iterable[Record] = plugins.adapter(adapter).read(path)
     if observe is not None:
         records = observe(records)
-    return import_records(workspace, actor, records, dry_run=dry_run, registry=plugins)
+    return import_records(workspace, actor, records, dry_run=dry_run, force=force,
+                          registry=plugins)
 
 
 def import_records(workspace: Workspace, actor: Actor, records: Iterable[Record], *,
-                   dry_run: bool = False, registry: Registry | None = None) -> ImportSummary:
+                   dry_run: bool = False, force: bool = False,
+                   registry: Registry | None = None) -> ImportSummary:
     """Write records given in code in one transaction, as an import does (see
     :func:`import_with`); plans are checked against their methodology's section schemas."""
-    return write_records(workspace, records, dry_run=dry_run, by=actor.name,
+    return write_records(workspace, records, dry_run=dry_run, by=actor.name, force=force,
                          registry=installed(registry))
 
 
