@@ -68,7 +68,7 @@ def opportunity() -> None:
 @deal_options
 @json_option
 @click.pass_context
-def add(ctx: click.Context, account_id: str, name: str, opportunity_id: str | None,
+def add(ctx: click.Context, /, account_id: str, name: str, opportunity_id: str | None,
         as_json: bool, **values: Any) -> None:
     """Add a deal called NAME to ACCOUNT."""
     from ..operations import add_opportunity
@@ -87,7 +87,7 @@ def add(ctx: click.Context, account_id: str, name: str, opportunity_id: str | No
 @base_revision_option
 @json_option
 @click.pass_context
-def set_(ctx: click.Context, opportunity_id: str, name: str | None, status: str | None,
+def set_(ctx: click.Context, /, opportunity_id: str, name: str | None, status: str | None,
          clear: tuple[str, ...], base_revision: int | None, as_json: bool,
          **values: Any) -> None:
     """Change fields of an opportunity (what is not given stays as it is)."""

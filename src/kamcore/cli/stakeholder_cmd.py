@@ -66,7 +66,7 @@ def stakeholder() -> None:
 @person_options
 @json_option
 @click.pass_context
-def add(ctx: click.Context, account_id: str, name: str, stakeholder_id: str | None,
+def add(ctx: click.Context, /, account_id: str, name: str, stakeholder_id: str | None,
         reports_to: str | None, as_json: bool, **values: Any) -> None:
     """Add NAME, a person at ACCOUNT (with --placeholder: a role whose holder is not known
     yet, e.g. NAME "CFO")."""
@@ -86,7 +86,7 @@ def add(ctx: click.Context, account_id: str, name: str, stakeholder_id: str | No
 @base_revision_option
 @json_option
 @click.pass_context
-def set_(ctx: click.Context, stakeholder_id: str, name: str | None, reports_to: str | None,
+def set_(ctx: click.Context, /, stakeholder_id: str, name: str | None, reports_to: str | None,
          clear: tuple[str, ...], base_revision: int | None, as_json: bool,
          **values: Any) -> None:
     """Change fields of a stakeholder (what is not given stays as it is)."""
