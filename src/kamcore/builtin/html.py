@@ -217,7 +217,7 @@ def stakeholder_map(context: ExportContext, items: PlanItems) -> StakeholderMap:
                                  _short(name, 13 if crowded else 24), tip, in_plan,
                                  key in placeholders))
 
-    names = {s.id: s.name for s in snapshot.stakeholders}
+    names = {s.id: person(s) for s in snapshot.stakeholders}
     edges: list[MapEdge] = []
     counts: dict[str, int] = dict.fromkeys(EDGE_TYPES, 0)
     for rel in snapshot.relationships:
@@ -544,7 +544,7 @@ def report_data(context: ExportContext) -> dict[str, Any]:
     cards = [_card_view(history) for history in
              cards_by_rubric(snapshot.score_cards, plan_id=plan.id).values()]
     reviews = sorted(snapshot.reviews_of(plan.id), key=lambda r: r.date, reverse=True)
-    names = {s.id: s.name for s in snapshot.stakeholders}
+    names = {s.id: person(s) for s in snapshot.stakeholders}
     open_opps = [o for o in snapshot.opportunities if o.status == "open"]
     kpis = [
         {"label": "Stakeholders", "value": str(len(snapshot.stakeholders)),
