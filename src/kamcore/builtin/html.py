@@ -211,6 +211,8 @@ def stakeholder_map(context: ExportContext, items: PlanItems) -> StakeholderMap:
         for (dx, dy), index in zip(_offsets(len(members)), members, strict=False):
             key, name, _title, _infl, _sup, strength, tip, in_plan = entries[index]
             radius = 7.0 + 1.4 * (strength if strength is not None else 2)
+            if key in placeholders:  # room for its "?": no relationship to size it by
+                radius = max(radius, 12.0)
             x, y = round(cx + dx, 1), round(cy + dy, 1)
             positions[key] = (x, y, radius)
             nodes.append(MapNode(key, x, y, radius, SUPPORT_COLOURS[support],
