@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kamcore import hookimpl, operations
+from kamcore import operations
 from kamcore.builtin import signals
 from kamcore.errors import ConflictError, InvalidInputError, NotFoundError
 from kamcore.model import Account, MethodologyRef, Opportunity, Plan, Relationship, Stakeholder
@@ -25,23 +25,23 @@ TODAY = date(2026, 11, 30)
 
 
 @pytest.fixture
-def registry(methodology_dir: Path) -> Registry:
-    class GatedMethodology:
-        @hookimpl
-        def kam_methodologies(self) -> list[Path]:
-            return [methodology_dir / "kt-gated.yaml"]
-
-    return Registry(make_plugin_host(entry_points=False, strict=True,
-                                     extra={"gated": GatedMethodology()}))
+def registry(method_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Registry:
+    """The built-ins, with kt-gated found on the methodology path."""
+    for key, value in method_env.items():
+        monkeypatch.setenv(key, value)
+    return Registry(make_plugin_host(entry_points=False, strict=True))
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
+    """The workspace file (its rows are counted before and after refused changes)."""
     return tmp_path / "kam.db"
 
 
 @pytest.fixture
 def ws(db: Path) -> Iterator[Workspace]:
+    """Acme with Helen (CEO), Raj reporting to her, Lena reporting to Raj with a dotted line
+    to the CFO, a placeholder reporting to Helen."""
     workspace = Workspace.open(db, create=True)
     operations.add_account(workspace, DANA, "Acme")
     add = operations.add_stakeholder

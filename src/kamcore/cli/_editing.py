@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ._common import print_json, print_table
+from ._common import open_workspace, print_json, print_table
 
 if TYPE_CHECKING:
     from ..model import Record
 
 F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R", bound="Record")
 
 base_revision_option = click.option(
     "--base-revision", type=click.IntRange(min=1), metavar="N",
@@ -80,3 +81,19 @@ def show_fields(record: Record, heading: str) -> None:
     print_table(None, ["field", "value"],
                 [[label(key), flat(value)] for key, value in shown.items()
                  if value not in (None, "", [], {}, frozenset())])
+
+
+def list_of_account(ctx: click.Context, cls: type[R], account_id: str, as_json: bool,
+                    title: str, columns: Mapping[str, Callable[[R], Any]]) -> None:
+    """Print the records of ``cls`` of an existing account: as JSON, or as a table titled
+    ``title`` with a column per ``columns`` entry (header -> cell of a record)."""
+    from ..model import Account
+
+    workspace = open_workspace(ctx)
+    workspace.get(Account, account_id)
+    found = list(workspace.iter(cls, account_id=account_id))
+    if as_json:
+        print_json([record.model_dump(mode="json") for record in found])
+        return
+    print_table(title, list(columns), [[cell(record) for cell in columns.values()]
+                                       for record in found])

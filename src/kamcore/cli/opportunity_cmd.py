@@ -13,13 +13,13 @@ from ._common import (
     open_workspace,
     parse_date,
     print_json,
-    print_table,
 )
 from ._editing import (
     base_revision_option,
     clear_option,
     cleared,
     given,
+    list_of_account,
     options,
     show_fields,
     show_removed,
@@ -105,19 +105,13 @@ def set_(ctx: click.Context, /, opportunity_id: str, name: str | None, status: s
 @click.pass_context
 def list_opportunities(ctx: click.Context, account_id: str, as_json: bool) -> None:
     """List the opportunities of ACCOUNT."""
-    from ..model import Account, Opportunity
+    from ..model import Opportunity
     from ..rendering import full_number
 
-    workspace = open_workspace(ctx)
-    workspace.get(Account, account_id)
-    deals = list(workspace.iter(Opportunity, account_id=account_id))
-    if as_json:
-        print_json([o.model_dump(mode="json") for o in deals])
-        return
-    print_table(f"opportunities of {account_id}",
-                ["id", "name", "stage", "status", "amount", "close date", "probability"],
-                [[o.id, o.name, o.stage, o.status, full_number(o.amount), o.close_date,
-                  o.probability] for o in deals])
+    list_of_account(ctx, Opportunity, account_id, as_json, f"opportunities of {account_id}", {
+        "id": lambda o: o.id, "name": lambda o: o.name, "stage": lambda o: o.stage,
+        "status": lambda o: o.status, "amount": lambda o: full_number(o.amount),
+        "close date": lambda o: o.close_date, "probability": lambda o: o.probability})
 
 
 @opportunity.command("show")

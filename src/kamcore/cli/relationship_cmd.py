@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ._common import actor, json_option, open_workspace, print_json, print_table
-from ._editing import base_revision_option, show_removed, show_saved
+from ._common import actor, json_option, open_workspace
+from ._editing import base_revision_option, list_of_account, show_removed, show_saved
 
 #: The kinds of relationship (as :data:`kamcore.model.stakeholder.RelationshipType`).
 KINDS = ("reports_to", "dotted_line", "influences", "conflicts", "informal")
@@ -56,13 +56,8 @@ def rm(ctx: click.Context, relationship_id: str, base_revision: int | None,
 @click.pass_context
 def list_relationships(ctx: click.Context, account_id: str, as_json: bool) -> None:
     """List the relationships between ACCOUNT's stakeholders."""
-    from ..model import Account, Relationship
+    from ..model import Relationship
 
-    workspace = open_workspace(ctx)
-    workspace.get(Account, account_id)
-    lines = list(workspace.iter(Relationship, account_id=account_id))
-    if as_json:
-        print_json([r.model_dump(mode="json") for r in lines])
-        return
-    print_table(f"relationships of {account_id}", ["id", "from", "kind", "to", "note"],
-                [[r.id, r.source_id, r.type, r.target_id, r.note] for r in lines])
+    list_of_account(ctx, Relationship, account_id, as_json, f"relationships of {account_id}", {
+        "id": lambda r: r.id, "from": lambda r: r.source_id, "kind": lambda r: r.type,
+        "to": lambda r: r.target_id, "note": lambda r: r.note})

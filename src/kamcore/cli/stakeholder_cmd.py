@@ -12,6 +12,7 @@ from ._editing import (
     clear_option,
     cleared,
     given,
+    list_of_account,
     options,
     show_fields,
     show_saved,
@@ -107,21 +108,14 @@ def set_(ctx: click.Context, /, stakeholder_id: str, name: str | None, reports_t
 @click.pass_context
 def list_stakeholders(ctx: click.Context, account_id: str, as_json: bool) -> None:
     """List the stakeholders of ACCOUNT (placeholders as ``NAME: unknown``)."""
-    from ..model import Account, Stakeholder
+    from ..model import Stakeholder
     from ..rendering import person, signed
 
-    workspace = open_workspace(ctx)
-    workspace.get(Account, account_id)
-    people = list(workspace.iter(Stakeholder, account_id=account_id))
-    if as_json:
-        print_json([p.model_dump(mode="json") for p in people])
-        return
-    print_table(f"stakeholders of {account_id}",
-                ["id", "name", "title", "roles", "influence", "support", "strength", "owner",
-                 "last contact"],
-                [[p.id, person(p), p.title, ", ".join(sorted(p.roles)), p.influence,
-                  signed(p.support), p.relationship_strength, p.seller_owner, p.last_contact]
-                 for p in people])
+    list_of_account(ctx, Stakeholder, account_id, as_json, f"stakeholders of {account_id}", {
+        "id": lambda p: p.id, "name": person, "title": lambda p: p.title,
+        "roles": lambda p: ", ".join(sorted(p.roles)), "influence": lambda p: p.influence,
+        "support": lambda p: signed(p.support), "strength": lambda p: p.relationship_strength,
+        "owner": lambda p: p.seller_owner, "last contact": lambda p: p.last_contact})
 
 
 @stakeholder.command("show")
