@@ -107,7 +107,8 @@ def test_account_add_list_show(kam_run) -> None:
 def test_account_add_refusals(kam_run) -> None:
     kam_run("init")
     assert kam_run("account", "add", "Acme").code == 0
-    kam_run("account", "add", "Acme").assert_usage_error("already exists")
+    taken = kam_run("account", "add", "Acme")  # a conflict with what is stored: exit 1
+    assert taken.code == 1 and "already exists" in taken.err, taken
     kam_run("account", "add", "X", "--id", "bad id").assert_usage_error("invalid account", "id")
     kam_run("account", "add", "X", "--revenue", "-5").assert_usage_error("annual_revenue")
     kam_run("account", "add", "X", "--external-id", "no-equals").assert_usage_error(
@@ -136,8 +137,8 @@ def test_plan_new_and_show(planned, tmp_path: Path) -> None:
     assert [p["id"] for p in shown["plans"]] == [PLAN]
     custom = kam_run("plan", "new", "acme-corp", "-m", "kt-gated", "--id", "second", "--json")
     assert custom.json()["id"] == "second"
-    kam_run("plan", "new", "acme-corp", "-m", "kt-gated", "--id", "second").assert_usage_error(
-        "already exists")
+    taken = kam_run("plan", "new", "acme-corp", "-m", "kt-gated", "--id", "second")
+    assert taken.code == 1 and "already exists" in taken.err, taken  # a conflict: exit 1
     kam_run("plan", "new", "ghost", "-m", "kt-gated").assert_usage_error("no account named")
 
 
@@ -274,8 +275,10 @@ def test_plan_check_exits_1_on_an_error_finding(kam_run, methodology_dir: Path, 
 def test_plan_set_conflict_with_base_revision(planned, files: dict[str, Path]) -> None:
     kam_run = planned
     assert kam_run("plan", "set", PLAN, "objectives", str(files["unsigned"])).code == 0
-    kam_run("plan", "set", PLAN, "objectives", str(files["signed"]), "--base-revision",
-            "1").assert_usage_error("revision 1 refused", "now at revision 2")
+    stale = kam_run("plan", "set", PLAN, "objectives", str(files["signed"]), "--base-revision",
+                    "1")
+    assert stale.code == 1, stale  # a conflict, not bad input: it names who changed it, when
+    assert "revision 1 refused" in stale.err and "now at revision 2 (changed by " in stale.err
     assert kam_run("plan", "show", PLAN, "--json").json()["revision"] == 2
     ok = kam_run("plan", "set", PLAN, "objectives", str(files["signed"]), "--base-revision", "2")
     assert ok.code == 0, ok

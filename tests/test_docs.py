@@ -61,7 +61,7 @@ HOOKS: dict[str, Any] = {hook.name: hook for hook in
                          hookref.load_spec_module(hookref.SPEC_MODULE).hooks}
 
 #: The guides to the features that came after the first site: each a page of its own.
-GUIDES = ("scoring", "reviews", "crm-import", "exporters")
+GUIDES = ("stakeholder-map", "scoring", "reviews", "crm-import", "exporters")
 #: Every Markdown page of the site (the hook module is not a page).
 PAGES = sorted([*DOCS.glob("*.md"), *DOCS.glob("reference/*.md")])
 #: The entry-point names of the plugins in ``plugins/``.
@@ -661,6 +661,13 @@ def test_scoring_examples_print_what_the_page_shows(kam_run: Callable[..., Any],
                    env={"KAMCORE_LOAD_PLUGINS": None})
     assert demo.code == 0, demo
     assert _run_console_examples(DOCS / "scoring.md", kam_run, workspace) >= 5
+
+
+def test_stakeholder_map_examples_print_what_the_page_shows(kam_run: Callable[..., Any],
+                                                           tmp_path: Path) -> None:
+    workspace = tmp_path / "kam.db"
+    assert kam_run("-w", str(workspace), "init").code == 0
+    assert _run_console_examples(DOCS / "stakeholder-map.md", kam_run, workspace) >= 15
 
 
 @needs_repo_plugins

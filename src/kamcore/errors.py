@@ -7,6 +7,7 @@ the CLI turns it into a clear message and exit code 2, never a traceback.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 
 import attrs
 
@@ -113,19 +114,33 @@ def close_matches(name: str, names: Sequence[str], most: int = 3) -> list[str]:
 
 
 class ConflictError(KamError):
-    """A save was based on a revision that is no longer current; nothing was written."""
+    """A save was based on a revision that is no longer current; nothing was written.
 
-    def __init__(self, kind: str, record_id: str, base: int, current: int | None) -> None:
+    ``changed_by`` and ``changed_at`` say who saved (or removed) the record last, and when,
+    when the store knows. Exit code 1: the input was fine, the record moved on.
+    """
+
+    exit_code = 1
+
+    def __init__(self, kind: str, record_id: str, base: int, current: int | None, *,
+                 changed_by: str | None = None, changed_at: datetime | None = None) -> None:
         self.kind = kind
         self.record_id = record_id
         self.base_revision = base
         self.current_revision = current
+        self.changed_by = changed_by
+        self.changed_at = changed_at
         if current is None:
             detail = "it does not exist"
         elif base == 0:
             detail = f"it already exists at revision {current}"
         else:
             detail = f"it is now at revision {current}"
+        if changed_at:
+            verb = "removed" if current is None else "changed"
+            at = changed_at.astimezone(UTC) if changed_at.tzinfo else changed_at
+            detail += (f" ({verb} by {changed_by or 'someone unnamed'} at "
+                       f"{at:%Y-%m-%d %H:%M:%S} UTC)")
         super().__init__(
             f"{kind} {record_id!r}: save based on revision {base} refused, {detail}; "
             "reload it and apply your change again"

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .model import Stakeholder
     from .plugin.contributions import ExportContext
 
 _STEP_NUMBER = re.compile(r"^\s*\d+[.)]\s+")
@@ -101,6 +102,12 @@ def label(key: Any) -> str:
     """A field key as a label: ``customer_owner`` -> ``Customer owner``."""
     text = str(key).replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+def person(stakeholder: Stakeholder) -> str:
+    """A stakeholder's name as every table and map shows it: a placeholder, standing for a
+    person not known yet, as ``CFO: unknown``."""
+    return f"{stakeholder.name}: unknown" if stakeholder.placeholder else stakeholder.name
 
 
 def flat(value: Any) -> str:

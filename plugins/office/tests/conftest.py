@@ -128,7 +128,8 @@ OfficeContext = Callable[..., ExportContext]
 def office_context(tmp_path: Path, kam_plugin_host: PluginHost) -> Iterator[OfficeContext]:
     opened: list[Workspace] = []
 
-    def build(*, reviewed: bool = True, actions: int = 3) -> ExportContext:
+    def build(*, reviewed: bool = True, actions: int = 3,
+              placeholder: bool = False) -> ExportContext:
         workspace = Workspace.open(tmp_path / f"office-{len(opened)}.db", create=True,
                                    listener=HookEvents(kam_plugin_host))
         opened.append(workspace)
@@ -144,8 +145,15 @@ def office_context(tmp_path: Path, kam_plugin_host: PluginHost) -> Iterator[Offi
             sample_stakeholder(id="acme.new", name="Nia Newcomer", influence=None,
                                support=None),
         ]
+        if placeholder:  # a CTO not known yet, with a dotted line from engineering
+            people.append(sample_stakeholder(id="acme.cto", name="CTO", influence=4, support=0,
+                                             placeholder=True))
         for person in people:
             workspace.save(person, base_revision=0)
+        if placeholder:
+            workspace.save(Relationship(id="acme.dotted", account_id="acme",
+                                        source_id="acme.eng", target_id="acme.cto",
+                                        type="dotted_line"), base_revision=0)
         for index, (source, kind, target) in enumerate(
                 [("acme.it", "reports_to", "acme.coo"), ("acme.hostile", "influences",
                                                          "acme.cfo"),

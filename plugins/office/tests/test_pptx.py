@@ -86,6 +86,21 @@ def test_stakeholder_map_draws_people_and_relationships(office_context: OfficeCo
     assert fills["stakeholder: Rita Operations"] == "2166AC"
 
 
+def test_stakeholder_map_draws_placeholders_hollow_and_dotted_lines_dotted(
+        office_context: OfficeContext) -> None:
+    from pptx.enum.dml import MSO_LINE_DASH_STYLE
+
+    slide = _slide(_deck(render_pptx(office_context(placeholder=True))), "Stakeholder map")
+    cto = next(s for s in slide.shapes if s.name == "stakeholder: CTO: unknown")
+    assert str(cto.fill.fore_color.rgb) == "FFFFFF"  # hollow, outlined in its support colour
+    assert cto.line.dash_style == MSO_LINE_DASH_STYLE.DASH
+    dotted = next(s for s in slide.shapes if s.name.startswith("dotted_line:"))
+    assert dotted.line.dash_style == MSO_LINE_DASH_STYLE.ROUND_DOT
+    assert b"tailEnd" in dotted.line._get_or_add_ln().xml.encode()  # a reporting line: arrow
+    legend = "\n".join(_texts(slide))
+    assert "Hollow dashed circle: placeholder, role holder not known yet" in legend
+
+
 def test_whitespace_grid(office_context: OfficeContext) -> None:
     slide = _slide(_deck(render_pptx(office_context())), "Whitespace")
     table = next(s for s in slide.shapes if s.has_table).table

@@ -3,11 +3,12 @@
 The report is a single HTML file with inline CSS and no script: no external asset, no network
 (a Content-Security-Policy forbids both), readable on screen and in print. It shows the plan
 at a glance (key figures, findings), the stakeholder map as inline SVG (support left to right,
-influence bottom to top, colour by support, size by relationship strength, reports-to /
-influence / conflict / informal edges), the whitespace heatmap, objectives, actions, risks,
-score cards and reviews, the opportunities, and the whole plan step by step. With the review
-pack options of :mod:`kamcore.reviewpack` (``kam export --review-pack``) it also shows what
-changed since the last review and the reviews due next.
+influence bottom to top, colour by support, size by relationship strength, placeholders as
+hollow dashed circles, reports-to / dotted-line / influence / conflict / informal edges), the
+whitespace heatmap, objectives, actions, risks, score cards and reviews, the opportunities,
+and the whole plan step by step. With the review pack options of :mod:`kamcore.reviewpack`
+(``kam export --review-pack``) it also shows what changed since the last review and the
+reviews due next.
 
 Templates are Jinja2 with autoescaping on for every template (``templates/*.j2``): everything
 taken from the data is escaped, including inside SVG text and attributes. Geometry is computed
@@ -30,7 +31,17 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..plugin.contributions import ExportContext
-from ..rendering import compact, flat, full_number, label, score, signed, unnumbered, when
+from ..rendering import (
+    compact,
+    flat,
+    full_number,
+    label,
+    person,
+    score,
+    signed,
+    unnumbered,
+    when,
+)
 from ..shapes import PlanItems, find_items, iter_sections
 from ..snapshot import cards_by_rubric
 
@@ -49,8 +60,9 @@ STATE_CSS = {"owned": "ws-owned", "pipeline": "ws-pipeline", "potential": "ws-po
 SUPPORT_COLOURS = {-2: "#b2182b", -1: "#ef8a62", 0: "#8c939d", 1: "#67a9cf", 2: "#2166ac"}
 SUPPORT_LABELS = {-2: "Opposes", -1: "Sceptical", 0: "Neutral", 1: "Supports", 2: "Sponsors"}
 UNRATED_COLOUR = "#c3c8cf"
-EDGE_TYPES = ("reports_to", "influences", "conflicts", "informal")
-EDGE_LABELS = {"reports_to": "reports to", "influences": "influences",
+EDGE_TYPES = ("reports_to", "dotted_line", "influences", "conflicts", "informal")
+EDGE_LABELS = {"reports_to": "reports to", "dotted_line": "has a dotted line to",
+               "influences": "influences",
                "conflicts": "conflicts with", "informal": "informal link"}
 STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "done": "Done",
                  "blocked": "Blocked", "cancelled": "Cancelled"}
@@ -80,6 +92,7 @@ class MapNode:
     label: str
     tooltip: str
     assessed_in_plan: bool
+    placeholder: bool = False
 
 
 @attrs.frozen
@@ -149,23 +162,25 @@ def stakeholder_map(context: ExportContext, items: PlanItems) -> StakeholderMap:
     entries: list[tuple[str, str, str | None, int | None, int | None, int | None, str, bool]] = []
     known_names = {s.name.casefold() for s in snapshot.stakeholders}
     known_ids = {s.id for s in snapshot.stakeholders}
+    placeholders = {s.id for s in snapshot.stakeholders if s.placeholder}
     for s in snapshot.stakeholders:
-        tip = _tooltip(s.name, s.title, s.business_unit, ", ".join(sorted(s.roles)),
+        tip = _tooltip(person(s), s.title, s.business_unit, ", ".join(sorted(s.roles)),
                        f"influence {s.influence}" if s.influence is not None else None,
                        f"support {signed(s.support)}" if s.support is not None else None,
-                       f"our owner {s.seller_owner}" if s.seller_owner else None)
-        entries.append((s.id, s.name, s.title, s.influence, s.support,
+                       f"our owner {s.seller_owner}" if s.seller_owner else None,
+                       "placeholder: the person is not known yet" if s.placeholder else None)
+        entries.append((s.id, person(s), s.title, s.influence, s.support,
                         s.relationship_strength, tip, False))
     for index, assessed in enumerate(items.people):
-        person = assessed.model
-        name = person.name or person.stakeholder_id or ""
-        if person.stakeholder_id in known_ids or name.casefold() in known_names:
+        rated = assessed.model
+        name = rated.name or rated.stakeholder_id or ""
+        if rated.stakeholder_id in known_ids or name.casefold() in known_names:
             continue
-        tip = _tooltip(name, person.title, person.role,
-                       f"influence {person.influence}" if person.influence is not None else None,
-                       f"support {signed(person.support)}" if person.support is not None
+        tip = _tooltip(name, rated.title, rated.role,
+                       f"influence {rated.influence}" if rated.influence is not None else None,
+                       f"support {signed(rated.support)}" if rated.support is not None
                        else None, f"assessed in the plan ({assessed.section})")
-        entries.append((f"plan:{index}", name, person.title, person.influence, person.support,
+        entries.append((f"plan:{index}", name, rated.title, rated.influence, rated.support,
                         None, tip, True))
 
     cells: list[tuple[float, float, str]] = []
@@ -196,12 +211,15 @@ def stakeholder_map(context: ExportContext, items: PlanItems) -> StakeholderMap:
         for (dx, dy), index in zip(_offsets(len(members)), members, strict=False):
             key, name, _title, _infl, _sup, strength, tip, in_plan = entries[index]
             radius = 7.0 + 1.4 * (strength if strength is not None else 2)
+            if key in placeholders:  # room for its "?": no relationship to size it by
+                radius = max(radius, 12.0)
             x, y = round(cx + dx, 1), round(cy + dy, 1)
             positions[key] = (x, y, radius)
             nodes.append(MapNode(key, x, y, radius, SUPPORT_COLOURS[support],
-                                 _short(name, 13 if crowded else 24), tip, in_plan))
+                                 _short(name, 13 if crowded else 24), tip, in_plan,
+                                 key in placeholders))
 
-    names = {s.id: s.name for s in snapshot.stakeholders}
+    names = {s.id: person(s) for s in snapshot.stakeholders}
     edges: list[MapEdge] = []
     counts: dict[str, int] = dict.fromkeys(EDGE_TYPES, 0)
     for rel in snapshot.relationships:
@@ -213,7 +231,7 @@ def stakeholder_map(context: ExportContext, items: PlanItems) -> StakeholderMap:
         dx, dy = x2 - x1, y2 - y1
         length = math.hypot(dx, dy) or 1.0
         ux, uy = dx / length, dy / length
-        arrow = rel.type in ("reports_to", "influences")
+        arrow = rel.type in ("reports_to", "dotted_line", "influences")
         sx, sy = x1 + ux * (r1 + 2), y1 + uy * (r1 + 2)
         ex, ey = x2 - ux * (r2 + (5 if arrow else 2)), y2 - uy * (r2 + (5 if arrow else 2))
         bend = min(28.0, length * 0.12)
@@ -414,13 +432,15 @@ def _stakeholder_rows(stakeholders: Sequence[Stakeholder], as_of: date) -> list[
     for s in sorted(stakeholders, key=lambda s: (-(s.influence or 0), s.name.casefold())):
         days = (as_of - s.last_contact).days if s.last_contact else None
         rows.append({
-            "name": s.name, "title": s.title or "", "business_unit": s.business_unit or "",
+            "name": person(s), "placeholder": s.placeholder, "title": s.title or "",
+            "business_unit": s.business_unit or "",
             "roles": ", ".join(label(r) for r in sorted(s.roles)),
             "influence": s.influence, "support": signed(s.support),
             "support_colour": SUPPORT_COLOURS.get(s.support, UNRATED_COLOUR)
             if s.support is not None else UNRATED_COLOUR,
             "strength": s.relationship_strength, "owner": s.seller_owner or "",
-            "last_contact": when(s.last_contact), "stale": days is not None and days > 90,
+            "last_contact": when(s.last_contact),
+            "stale": not s.placeholder and days is not None and days > 90,
             "days": days,
         })
     return rows
@@ -526,7 +546,7 @@ def report_data(context: ExportContext) -> dict[str, Any]:
     cards = [_card_view(history) for history in
              cards_by_rubric(snapshot.score_cards, plan_id=plan.id).values()]
     reviews = sorted(snapshot.reviews_of(plan.id), key=lambda r: r.date, reverse=True)
-    names = {s.id: s.name for s in snapshot.stakeholders}
+    names = {s.id: person(s) for s in snapshot.stakeholders}
     open_opps = [o for o in snapshot.opportunities if o.status == "open"]
     kpis = [
         {"label": "Stakeholders", "value": str(len(snapshot.stakeholders)),

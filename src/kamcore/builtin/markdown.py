@@ -21,6 +21,7 @@ from ..rendering import (
     flat,
     full_number,
     label,
+    person,
     score,
     score_with_band,
     signed,
@@ -92,12 +93,12 @@ def render_markdown(context: ExportContext) -> str:
     out += ["## Stakeholders", ""]
     out += _table(["Name", "Title", "Business unit", "Roles", "Influence", "Support",
                    "Our owner", "Last contact"],
-                  [[s.name, s.title, s.business_unit, s.roles, s.influence, signed(s.support),
+                  [[person(s), s.title, s.business_unit, s.roles, s.influence, signed(s.support),
                     s.seller_owner, s.last_contact] for s in snapshot.stakeholders]
                   ) if snapshot.stakeholders else ["_No stakeholders recorded._"]
     out.append("")
     if snapshot.relationships:
-        names = {s.id: s.name for s in snapshot.stakeholders}
+        names = {s.id: person(s) for s in snapshot.stakeholders}
         out += ["### Relationships", ""]
         out += [f"- {escape(names.get(r.source_id, r.source_id))} *{escape(r.type)}* "
                 f"{escape(names.get(r.target_id, r.target_id))}" for r in snapshot.relationships]

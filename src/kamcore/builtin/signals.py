@@ -2,7 +2,9 @@
 
 A stakeholder is *relevant* when they have a role, an influence of 3 or more, or are a VP or
 C-level; a relationship is *active* when its strength is 2 or more and the last contact was
-within :data:`ACTIVE_WITHIN_DAYS` days.
+within :data:`ACTIVE_WITHIN_DAYS` days. A placeholder (a person not known yet in a known role)
+can be relevant but is never active, so it lowers the coverage, and it does not make the
+economic buyer known.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def _relevant(person: Stakeholder) -> bool:
 def _active(person: Stakeholder, today: date) -> bool:
     recent = (person.last_contact is not None
               and (today - person.last_contact).days <= ACTIVE_WITHIN_DAYS)
-    return (person.relationship_strength or 0) >= 2 and recent
+    return (person.relationship_strength or 0) >= 2 and recent and not person.placeholder
 
 
 def stakeholder_coverage(snapshot: AccountSnapshot) -> float | None:
@@ -55,8 +57,9 @@ def single_threaded(snapshot: AccountSnapshot) -> float:
 
 
 def economic_buyer_known(snapshot: AccountSnapshot) -> float:
-    """1 when a stakeholder holds the economic_buyer role."""
-    return 1.0 if any("economic_buyer" in p.roles for p in snapshot.stakeholders) else 0.0
+    """1 when a stakeholder, not a placeholder, holds the economic_buyer role."""
+    return 1.0 if any("economic_buyer" in p.roles and not p.placeholder
+                      for p in snapshot.stakeholders) else 0.0
 
 
 @hookimpl

@@ -5,14 +5,18 @@ Findings (``source="kamcore"``; stable codes):
 ``stakeholder-not-contacted``   warning: a stakeholder who matters (has a role, influence 3+,
                                 is C-level or VP, or is on the plan's stakeholder map) was last
                                 contacted more than ``contact_days`` ago, or never (subject: the
-                                stakeholder; path: their stakeholder-map entry, if any)
+                                stakeholder; path: their stakeholder-map entry, if any); never
+                                a placeholder (no one to contact yet: see
+                                :mod:`kamcore.builtin.coverage`)
 ``action-overdue``              warning: an action-shaped item of any section (see
                                 :mod:`kamcore.shapes`) that is not done or cancelled is past its
                                 due date (path: ``sections.<...>[i].due``)
 ``plan-not-refreshed``          warning: no plan revision saved within the refresh cycle
 ``new-economic-buyer``          warning: a stakeholder holds the economic buyer role now who
                                 did not when the last review was recorded (or, for a review
-                                that did not record them, whose record was created after it)
+                                that did not record them, whose record was created after it);
+                                a placeholder is not a new economic buyer, the person who
+                                replaces it is
 ``staleness-settings-invalid``  error: ``settings.staleness`` cannot be used (only for a
                                 methodology built in Python: a loaded document's settings are
                                 checked by the methodology schema when it loads)
@@ -95,7 +99,7 @@ def contact_findings(methodology: Methodology, snapshot: AccountSnapshot,
     mapped = _map_entries(items)
     findings = []
     for person in snapshot.stakeholders:
-        if not _matters(person, mapped):
+        if person.placeholder or not _matters(person, mapped):
             continue
         if person.last_contact is None:
             message = (f"no contact with {_who(person)} is recorded; {methodology.name} expects "
@@ -173,7 +177,7 @@ def economic_buyer_findings(plan: Plan, snapshot: AccountSnapshot, role: str,
         return []
     findings = []
     for person in snapshot.stakeholders:
-        if role not in person.roles:
+        if role not in person.roles or person.placeholder:
             continue
         if review.economic_buyers is not None:
             new = person.id not in review.economic_buyers

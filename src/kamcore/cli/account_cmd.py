@@ -1,4 +1,4 @@
-"""``kam account add|list|show``."""
+"""``kam account add|set|list|show``."""
 
 from __future__ import annotations
 
@@ -12,11 +12,17 @@ from ._common import (
     print_json,
     print_table,
 )
+from ._editing import base_revision_option, clear_option, cleared, given, show_saved
+
+#: option name -> Account field, for ``kam account set --clear``.
+FIELDS = {"industry": "industry", "revenue": "annual_revenue", "owner": "owner", "tier": "tier",
+          "parent": "parent_id", "business-unit": "business_units",
+          "external-id": "external_ids"}
 
 
 @click.group()
 def account() -> None:
-    """Add, list and show accounts."""
+    """Add, change, list and show accounts."""
 
 
 @account.command("add")
@@ -46,6 +52,55 @@ def add(ctx: click.Context, name: str, account_id: str | None, industry: str | N
         print_json(saved.model_dump(mode="json"))
     else:
         click.echo(f"added account {saved.id}")
+
+
+@account.command("set")
+@click.argument("account_id")
+@click.option("--name")
+@click.option("--industry")
+@click.option("--revenue", type=float, help="The customer's annual revenue.")
+@click.option("--owner", help="Key account manager on our side.")
+@click.option("--tier")
+@click.option("--tier-from", "rubric", metavar="RUBRIC",
+              help="Set the tier to the band of the account's latest score card of RUBRIC "
+                   "(alone: no other change with it).")
+@click.option("--parent", "parent_id", help="Id of the parent account.")
+@click.option("--business-unit", "business_units", multiple=True,
+              help="Repeat for several; replaces them.")
+@click.option("--external-id", "external_ids", multiple=True, metavar="SYSTEM=ID",
+              help="Id in another system; repeatable; replaces them.")
+@clear_option(FIELDS)
+@base_revision_option
+@json_option
+@click.pass_context
+def set_(ctx: click.Context, account_id: str, name: str | None, industry: str | None,
+         revenue: float | None, owner: str | None, tier: str | None, rubric: str | None,
+         parent_id: str | None, business_units: tuple[str, ...], external_ids: tuple[str, ...],
+         clear: tuple[str, ...], base_revision: int | None, as_json: bool) -> None:
+    """Change fields of an account (what is not given stays as it is)."""
+    from ..operations import edit_account, set_tier_from_rubric
+
+    changes = given(name=name, industry=industry, annual_revenue=revenue, owner=owner,
+                    tier=tier, parent_id=parent_id,
+                    business_units=frozenset(business_units) if business_units else None,
+                    external_ids=key_values(external_ids, "--external-id") or None)
+    fields = cleared(clear, FIELDS)
+    workspace = open_workspace(ctx)
+    if rubric is None:
+        saved = edit_account(workspace, actor(ctx), account_id, changes, clear=fields,
+                             base_revision=base_revision)
+        show_saved(saved, "saved", as_json)
+        return
+    if changes or fields:
+        raise click.UsageError("--tier-from sets the tier alone: give other changes in "
+                               "another `kam account set`")
+    saved, card = set_tier_from_rubric(workspace, actor(ctx), account_id, rubric,
+                                       base_revision=base_revision)
+    if as_json:
+        print_json({"account": saved.model_dump(mode="json"), "score_card": card.id})
+    else:
+        click.echo(f"account {saved.id}: tier {saved.tier} (band of score card {card.id}, "
+                   f"revision {saved.revision})")
 
 
 @account.command("list")

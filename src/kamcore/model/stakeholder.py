@@ -11,7 +11,7 @@ from ._base import ExternalIds, Record, RecordId, StringSet
 
 Seniority = Literal["c_level", "vp", "director", "manager", "individual"]
 DecisionAuthority = Literal["none", "influences", "recommends", "approves", "decides"]
-RelationshipType = Literal["reports_to", "influences", "conflicts", "informal"]
+RelationshipType = Literal["reports_to", "dotted_line", "influences", "conflicts", "informal"]
 
 #: Seniorities that count as executive (C-level) relationships.
 EXECUTIVE_SENIORITIES: frozenset[str] = frozenset({"c_level"})
@@ -21,7 +21,10 @@ class Stakeholder(Record):
     """A person at the customer.
 
     ``roles`` take their vocabulary from the methodology (economic_buyer, champion, coach,
-    blocker ...). ``support`` runs from -2 (opposes) to +2 (sponsors).
+    blocker ...). ``support`` runs from -2 (opposes) to +2 (sponsors). A ``placeholder``
+    stands for a person not known yet in a known role ("the CFO: unknown"): maps and tables
+    show it as such, it is never "not contacted", and a role held only by placeholders is a
+    coverage gap (see docs/stakeholder-map.md).
     """
 
     kind: ClassVar[str] = "stakeholder"
@@ -41,6 +44,8 @@ class Stakeholder(Record):
     )
     last_contact: date | None = None
     email: str | None = None
+    placeholder: bool = Field(
+        default=False, description="Stands for a person not known yet in a known role.")
     external_ids: ExternalIds = Field(default_factory=dict)
 
     @property
@@ -50,7 +55,11 @@ class Stakeholder(Record):
 
 
 class Relationship(Record):
-    """A directed, typed edge from one stakeholder to another (``source`` reports_to ``target``)."""
+    """A directed, typed edge from one stakeholder to another (``source`` reports_to ``target``).
+
+    ``dotted_line`` is a secondary (matrix) reporting line; ``reports_to`` lines never form a
+    cycle (the operations refuse one).
+    """
 
     kind: ClassVar[str] = "relationship"
 

@@ -17,15 +17,24 @@ based on; nothing written) and :class:`~kamcore.planning.AdvanceRefused`.
 
 Modules: :mod:`.accounts`, :mod:`.people` (stakeholders and relationships),
 :mod:`.opportunities`, :mod:`.plans`, :mod:`.reviews`, :mod:`.scoring`, :mod:`.transfer`
-(import and export), and :mod:`.records`, the create / edit every kind shares.
+(import and export), and :mod:`.records`, the create / edit / remove every kind shares.
+Removing a record keeps its history (:meth:`~kamcore.store.Workspace.delete`).
 """
 
 from __future__ import annotations
 
-from .accounts import add_account, edit_account
+from .accounts import add_account, edit_account, set_tier_from_rubric
 from .actor import Actor
-from .opportunities import add_opportunity, edit_opportunity
-from .people import add_relationship, add_stakeholder, edit_stakeholder
+from .opportunities import add_opportunity, edit_opportunity, remove_opportunity
+from .people import (
+    StakeholderRemoval,
+    add_relationship,
+    add_stakeholder,
+    edit_stakeholder,
+    remove_relationship,
+    remove_stakeholder,
+    touch_stakeholder,
+)
 from .plans import Restored, advance, check, new_plan, restore_plan, set_section
 from .reviews import record_review
 from .scoring import score_account, score_portfolio
@@ -35,6 +44,7 @@ __all__ = [
     "Actor",
     "ExportedFile",
     "Restored",
+    "StakeholderRemoval",
     "add_account",
     "add_opportunity",
     "add_relationship",
@@ -50,8 +60,13 @@ __all__ = [
     "import_with",
     "new_plan",
     "record_review",
+    "remove_opportunity",
+    "remove_relationship",
+    "remove_stakeholder",
     "restore_plan",
     "score_account",
     "score_portfolio",
     "set_section",
+    "set_tier_from_rubric",
+    "touch_stakeholder",
 ]

@@ -1,12 +1,13 @@
-"""Creating and editing a stored record, the same way for every kind.
+"""Creating, editing and removing a stored record, the same way for every kind.
 
 The per-kind operations (:mod:`.accounts`, :mod:`.people`, :mod:`.opportunities`) check what
-is particular to their kind (parents, ids) and save through :func:`create` and :func:`edit`.
+is particular to their kind (parents, ids, references) and save through :func:`create`,
+:func:`edit` and :func:`remove`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
 from ..errors import ConflictError, InvalidInputError, Problem
@@ -63,11 +64,14 @@ def create(workspace: Workspace, actor: Actor, record: R) -> R:
 
 
 def edit(workspace: Workspace, actor: Actor, cls: type[R], record_id: str,
-         changes: Mapping[str, Any], *, base_revision: int | None = None) -> R:
+         changes: Mapping[str, Any], *, clear: Collection[str] = (),
+         base_revision: int | None = None) -> R:
     """Change some fields of a stored record and save it as a new revision.
 
     :param changes: field name -> new value (None clears an optional field); the other
         fields keep their stored values.
+    :param clear: fields to set back to their default (None, an empty set or mapping,
+        false); a required field cannot be cleared, nor a field also in ``changes``.
     :param base_revision: the revision the change was based on (what the user saw); None
         takes the current one. Either way a concurrent save between read and write is a
         conflict, never a lost update.
@@ -84,8 +88,43 @@ def edit(workspace: Workspace, actor: Actor, cls: type[R], record_id: str,
                                 [Problem("fixed once the record exists", path=(name,))
                                  for name in fixed])
     if base_revision is not None and base_revision != current.revision:
-        raise ConflictError(cls.kind, record_id, base_revision, current.revision)
-    updated = build(cls, {**current.model_dump(), **changes})
+        raise ConflictError(cls.kind, record_id, base_revision, current.revision,
+                            changed_by=current.updated_by, changed_at=current.updated_at)
+    updated = build(cls, {**current.model_dump(), **changes, **defaults(cls, clear, changes)})
     if updated.model_dump() == current.model_dump():
         return current
     return workspace.save(updated, base_revision=current.revision, by=actor.name)
+
+
+def defaults(cls: type[Record], fields: Collection[str],
+             changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The default value of each of ``fields`` of ``cls`` (what clearing it means).
+
+    :raises InvalidInputError: a field is unknown, required, fixed or also in ``changes``.
+    """
+    problems, values = [], {}
+    for name in sorted(set(fields)):
+        info = cls.model_fields.get(name)
+        if info is None or name in FIXED_FIELDS or name == cls.account_field:
+            problems.append(Problem("not a field that can be cleared", path=(name,)))
+        elif info.is_required():
+            problems.append(Problem("required: give a new value instead", path=(name,)))
+        elif name in changes:
+            problems.append(Problem("both changed and cleared", path=(name,)))
+        else:
+            values[name] = info.get_default(call_default_factory=True)
+    if problems:
+        raise InvalidInputError(f"cannot clear fields of a {cls.kind}", problems)
+    return values
+
+
+def remove(workspace: Workspace, actor: Actor, cls: type[R], record_id: str, *,
+           base_revision: int | None = None) -> R:
+    """Remove a stored record (its history stays: see :meth:`Workspace.delete`).
+
+    :param base_revision: the revision the removal was based on; None: the current one.
+    :return: the record as it was when removed.
+    :raises NotFoundError: no such record.
+    :raises ConflictError: the record is no longer at ``base_revision``; nothing is removed.
+    """
+    return workspace.delete(cls, record_id, base_revision=base_revision, by=actor.name)

@@ -24,7 +24,8 @@ def record_review(workspace: Workspace, actor: Actor, plan_id: str, kind: str, h
     """Record a review of a plan held on ``held_on``.
 
     The review notes the plan revision it looked at, the account's latest score card of each
-    rubric and who holds the economic buyer role (so a later leadership change is noticed).
+    rubric and who holds the economic buyer role, placeholders left out (so a later leadership
+    change, or the person found for a placeholder, is noticed).
     Its id is ``PLAN.KIND.DATE``.
 
     :param kind: a review kind of the plan's cadence (methodology cadence with the plan's
@@ -54,5 +55,6 @@ def record_review(workspace: Workspace, actor: Actor, plan_id: str, kind: str, h
         "plan_revision": plan.revision,
         "score_cards": list(latest_by_rubric(snapshot.score_cards).values()),
         "decisions": list(decisions), "notes": notes,
-        "economic_buyers": sorted(s.id for s in snapshot.stakeholders if role in s.roles),
+        "economic_buyers": sorted(s.id for s in snapshot.stakeholders
+                                  if role in s.roles and not s.placeholder),
     }))

@@ -33,6 +33,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "kamcore.builtin.adapters",
     "kamcore.builtin.checks",
     "kamcore.builtin.staleness",
+    "kamcore.builtin.coverage",
     "kamcore.builtin.rubrics",
     "kamcore.builtin.signals",
     "kamcore.builtin.local_documents",

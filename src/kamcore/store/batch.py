@@ -16,7 +16,7 @@ PostgreSQL a multi-row ``INSERT ... ON CONFLICT DO NOTHING RETURNING``; any othe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from . import tables
 from .writing import (
     R,
     SaveOutcome,
+    conflict,
     content,
     external_id_clash,
     external_id_holder,
@@ -84,6 +85,7 @@ def _save_batch(conn: Connection, batch: Sequence[R], by: str | None,
                 written: Callable[[Sequence[Write]], None]) -> list[tuple[R, SaveOutcome]]:
     """Save records with distinct (kind, id)."""
     stored_rows = _stored_rows(conn, batch)
+    lives = _removed_lives(conn, [r for r in batch if (r.kind, r.id) not in stored_rows])
     results: list[tuple[R, SaveOutcome]] = []
     writes: list[Write] = []
     for record in batch:
@@ -91,7 +93,8 @@ def _save_batch(conn: Connection, batch: Sequence[R], by: str | None,
         now = datetime.now(UTC)
         if row is None:
             stored = record.model_copy(update={
-                "revision": 1, "updated_at": now, "updated_by": by, "created_at": now})
+                "revision": lives.get((record.kind, record.id), 0) + 1, "updated_at": now,
+                "updated_by": by, "created_at": now})
             writes.append((stored, 0, None))
             results.append((stored, "created"))
             continue
@@ -113,19 +116,34 @@ def _save_batch(conn: Connection, batch: Sequence[R], by: str | None,
 
 
 def _stored_rows(conn: Connection, batch: Sequence[Record]) -> dict[tuple[str, str], str]:
-    """The stored data of the batch's records that exist, by (kind, id): one read per
-    kind (and per :data:`_IN_CHUNK` ids)."""
+    """The stored data of the batch's records that exist, by (kind, id)."""
+    return {(kind, record_id): data
+            for kind, record_id, data in _rows_of(conn, tables.records, "data", batch)}
+
+
+def _removed_lives(conn: Connection, new: Sequence[Record]) -> dict[tuple[str, str], int]:
+    """The last revision (a tombstone) of each record among ``new`` (not stored now) that was
+    stored once and removed, by (kind, id): its new life starts after it (see
+    :func:`~kamcore.store.writing.first_revision`). It finds nothing for records never
+    stored."""
+    last: dict[tuple[str, str], int] = {}
+    for kind, record_id, revision in _rows_of(conn, tables.revisions, "revision", new):
+        last[(kind, record_id)] = max(revision, last.get((kind, record_id), 0))
+    return last
+
+
+def _rows_of(conn: Connection, table: Table, column: str,
+             records: Sequence[Record]) -> Iterator[tuple[str, str, Any]]:
+    """``(kind, id, column)`` of the rows of ``table`` (keyed by kind and id) that belong to
+    ``records``: one read per kind and :data:`_IN_CHUNK` ids, on the primary key."""
     by_kind: dict[str, list[str]] = {}
-    for record in batch:
+    for record in records:
         by_kind.setdefault(record.kind, []).append(record.id)
-    found: dict[tuple[str, str], str] = {}
     for kind, ids in by_kind.items():
         for start in range(0, len(ids), _IN_CHUNK):
-            rows = _select_in(conn, tables.records, ("id", "data"), {"kind": kind},
-                              "id", ids[start:start + _IN_CHUNK])
-            for record_id, data in rows:
-                found[(kind, record_id)] = data
-    return found
+            for record_id, value in _select_in(conn, table, ("id", column), {"kind": kind},
+                                               "id", ids[start:start + _IN_CHUNK]):
+                yield kind, record_id, value
 
 
 def _select_in(conn: Connection, table: Table, columns: Sequence[str],
@@ -227,7 +245,7 @@ def _write_many(conn: Connection, writes: Sequence[Write]) -> None:
         refused = _insert_many(conn, tables.records, _RECORD_COLUMNS, new_rows)
         if refused:
             kind, key = refused[0]["kind"], refused[0]["id"]
-            raise ConflictError(kind, key, 0, stored_revision(conn, kind, key))
+            raise conflict(conn, kind, key, 0)
     if updated_rows:
         _update_many(conn, updated_rows)
     _append_many(conn, tables.revisions, _REVISION_COLUMNS, revision_rows)
@@ -316,17 +334,16 @@ def _update_many(conn: Connection, rows: list[dict[str, Any]]) -> None:
              data=bindparam("data"), updated_at=bindparam("updated_at"),
              updated_by=bindparam("updated_by"))
 
-    def conflict(row: dict[str, Any]) -> ConflictError:
-        return ConflictError(row["b_kind"], row["b_id"], row["b_base"],
-                             stored_revision(conn, row["b_kind"], row["b_id"]))
+    def refused(row: dict[str, Any]) -> ConflictError:
+        return conflict(conn, row["b_kind"], row["b_id"], row["b_base"])
 
     if conn.dialect.supports_sane_multi_rowcount:
         if conn.execute(statement, rows).rowcount == len(rows):
             return
         for row in rows:  # one moved on: find it (the transaction is about to fail)
             if stored_revision(conn, row["b_kind"], row["b_id"]) != row["revision"]:
-                raise conflict(row)
-        raise conflict(rows[0])
+                raise refused(row)
+        raise refused(rows[0])
     for row in rows:
         if conn.execute(statement, row).rowcount != 1:
-            raise conflict(row)
+            raise refused(row)

@@ -1,7 +1,8 @@
 """The workspace's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
 
 ``records`` holds the current revision of every record; ``revisions`` every revision ever
-saved (append-only); ``external_ids`` indexes records by the ids other systems give them;
+saved (append-only; a removed record's end with a tombstone revision, see
+:mod:`kamcore.store.removing`); ``external_ids`` indexes records by the ids other systems give them;
 ``meta`` holds the schema version.
 
 These definitions are the newest schema: ``Workspace.open(create=True)`` creates it directly.

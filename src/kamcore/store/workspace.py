@@ -38,8 +38,9 @@ from .engine import (
     use_wal,
     workspace_url,
 )
+from .removing import is_tombstone, remove_record
 from .snapshots import assemble, read_account, stream_snapshots
-from .writing import R, SaveOutcome, content, write_record
+from .writing import R, SaveOutcome, content, first_revision, write_record
 
 if TYPE_CHECKING:
     from ..snapshot import AccountSnapshot
@@ -50,11 +51,13 @@ _CREATE_LOCK = 0x6B616D636F7265
 
 @attrs.frozen
 class RevisionInfo:
-    """One entry of a record's history."""
+    """One entry of a record's history; ``removed`` marks the revision that removed it (see
+    :meth:`Workspace.delete`)."""
 
     revision: int
     saved_at: str
     saved_by: str | None
+    removed: bool = False
 
 
 class SaveListener(Protocol):
@@ -213,6 +216,8 @@ class Workspace:
         })
         with self.transaction():
             assert self._tx is not None
+            if base == 0:  # revision 1, or the one after the tombstone of a removed record
+                stored.revision = first_revision(self._tx, stored.kind, stored.id)
             keep = isinstance(stored, Plan) and self._listener is not None
             previous = write_record(self._tx, stored, base, keep_previous=keep)
         self._announce([(stored, base, previous)])
@@ -254,6 +259,26 @@ class Workspace:
         with self.transaction():
             assert self._tx is not None
             return batch.save_many(self._tx, records, by=by, merge=merge, written=self._announce)
+
+    def delete(self, cls: type[R], record_id: str, *, base_revision: int | None = None,
+               by: str | None = None) -> R:
+        """Remove a record; its history stays (see :mod:`kamcore.store.removing`).
+
+        The record is no longer found, listed or in snapshots, and the external ids it held
+        are free; :meth:`history` lists its revisions and, last, the one that removed it
+        (``removed=True``, who, when). Saving a record with that id again (base revision 0)
+        starts a new life after it. The listener is told nothing. Records that refer to this
+        one are not looked at: that is the callers' business (``kamcore.operations``).
+
+        :param base_revision: the revision the removal was based on; None: the current one.
+        :return: the record as it was when removed.
+        :raises NotFoundError: no such record.
+        :raises ConflictError: the record is not at ``base_revision``; nothing is written.
+        """
+        with self.transaction():
+            assert self._tx is not None
+            self.get(cls, record_id)
+            return remove_record(self._tx, cls, record_id, base_revision, datetime.now(UTC), by)
 
     # -- telling the listener --------------------------------------------------------------
 
@@ -348,25 +373,31 @@ class Workspace:
         return None if record_id is None else self.find(cls, record_id)
 
     def history(self, cls: type[Record], record_id: str) -> list[RevisionInfo]:
-        """Every revision of a record, oldest first."""
+        """Every revision of a record, oldest first, removed records' too (the revision that
+        removed one has ``removed=True``)."""
         table = tables.revisions
         with self._reading() as conn:
-            rows = conn.execute(select(table.c.revision, table.c.saved_at, table.c.saved_by).where(
-                (table.c.kind == cls.kind) & (table.c.id == record_id)).order_by(table.c.revision))
-            history = [RevisionInfo(*row) for row in rows]
+            rows = conn.execute(select(
+                table.c.revision, table.c.saved_at, table.c.saved_by, table.c.data,
+            ).where((table.c.kind == cls.kind) & (table.c.id == record_id))
+                .order_by(table.c.revision))
+            history = [RevisionInfo(revision, saved_at, saved_by, is_tombstone(data))
+                       for revision, saved_at, saved_by, data in rows]
         if not history:
             raise self._missing(cls, record_id)
         return history
 
     def at_revision(self, cls: type[R], record_id: str, revision: int) -> R:
-        """A record as it was at ``revision``."""
+        """A record as it was at ``revision`` (not the revision that removed it: there it was
+        gone)."""
         table = tables.revisions
         with self._reading() as conn:
             data = conn.execute(select(table.c.data).where(
                 (table.c.kind == cls.kind) & (table.c.id == record_id)
                 & (table.c.revision == revision))).scalar()
-        if data is None:
-            known = [str(info.revision) for info in self.history(cls, record_id)]
+        if data is None or is_tombstone(data):
+            known = [str(info.revision) for info in self.history(cls, record_id)
+                     if not info.removed]
             raise NotFoundError(f"revision of {cls.kind} {record_id}", str(revision), known)
         return cls.model_validate_json(data)
 

@@ -4,13 +4,18 @@ What :meth:`Workspace.save` does inside its transaction, and the rules every sav
 the batch engine (:mod:`kamcore.store.batch`): what counts as a change of content, which
 external ids a record claims, the error when another record holds one, and how a row is
 inserted only when its key is free.
+
+A record that was removed (:mod:`kamcore.store.removing`) leaves a *tombstone* revision
+(data :data:`TOMBSTONE`) after its last one; created again, its history goes on after the
+tombstone (:func:`first_revision`), so no revision is ever overwritten.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import ConflictError, InvalidInputError
@@ -20,6 +25,8 @@ from . import tables
 R = TypeVar("R", bound=Record)
 SaveOutcome = Literal["created", "updated", "unchanged"]
 _META_FIELDS = {"revision", "created_at", "updated_at", "updated_by"}
+#: The data of the revision that records a record's removal.
+TOMBSTONE = '{"removed": true}'
 
 
 def content(record: Record) -> dict[str, Any]:
@@ -64,7 +71,7 @@ def write_record(conn: Connection, stored: Record, base: int, *, keep_previous: 
     if base == 0:
         row = {"kind": kind, "id": key, "created_at": saved_at, **values}
         if not insert_new(conn, tables.records, row):
-            raise ConflictError(kind, key, base, stored_revision(conn, kind, key))
+            raise conflict(conn, kind, key, base)
     else:
         if keep_previous:
             previous = conn.execute(select(tables.records.c.data).where(where)).scalar()
@@ -73,7 +80,7 @@ def write_record(conn: Connection, stored: Record, base: int, *, keep_previous: 
             .values(**values)
         )
         if result.rowcount != 1:
-            raise ConflictError(kind, key, base, stored_revision(conn, kind, key))
+            raise conflict(conn, kind, key, base)
     conn.execute(insert(tables.revisions).values(
         kind=kind, id=key, revision=stored.revision, data=data, saved_at=saved_at,
         saved_by=stored.updated_by,
@@ -82,11 +89,44 @@ def write_record(conn: Connection, stored: Record, base: int, *, keep_previous: 
     return previous
 
 
+def conflict(conn: Connection, kind: str, key: str, base: int) -> ConflictError:
+    """The error for a change of ``kind`` ``key`` based on revision ``base`` that the store
+    refused: it names the current revision and who saved it when (or who removed the record
+    when, if it was removed)."""
+    row = conn.execute(select(
+        tables.records.c.revision, tables.records.c.updated_by, tables.records.c.updated_at,
+    ).where((tables.records.c.kind == kind) & (tables.records.c.id == key))).first()
+    if row is not None:
+        return ConflictError(kind, key, base, row.revision, changed_by=row.updated_by,
+                             changed_at=moment(row.updated_at))
+    table = tables.revisions
+    last = conn.execute(select(table.c.data, table.c.saved_by, table.c.saved_at).where(
+        (table.c.kind == kind) & (table.c.id == key)).order_by(table.c.revision.desc())
+        .limit(1)).first()
+    if last is not None and last.data == TOMBSTONE:
+        return ConflictError(kind, key, base, None, changed_by=last.saved_by,
+                             changed_at=moment(last.saved_at))
+    return ConflictError(kind, key, base, None)
+
+
 def stored_revision(conn: Connection, kind: str, key: str) -> int | None:
-    """The current revision of a stored record, or None (for a :class:`ConflictError`)."""
+    """The current revision of a stored record, or None."""
     revision: int | None = conn.execute(select(tables.records.c.revision).where(
         (tables.records.c.kind == kind) & (tables.records.c.id == key))).scalar()
     return revision
+
+
+def moment(saved_at: str | None) -> datetime | None:
+    """A stored ``saved_at`` / ``updated_at`` as a datetime (None when not recorded)."""
+    return datetime.fromisoformat(saved_at) if saved_at else None
+
+
+def first_revision(conn: Connection, kind: str, key: str) -> int:
+    """The revision number a new record of ``kind`` ``key`` starts at: 1, or the one after
+    the tombstone of an earlier record of that id that was removed."""
+    last: int | None = conn.execute(select(func.max(tables.revisions.c.revision)).where(
+        (tables.revisions.c.kind == kind) & (tables.revisions.c.id == key))).scalar()
+    return (last or 0) + 1
 
 
 def external_id_holder(conn: Connection, kind: str, system: str,

@@ -25,7 +25,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kamcore.plugin.contributions import ExportContext
-from kamcore.rendering import compact, label, score, signed, step_title, when
+from kamcore.rendering import compact, label, person, score, signed, step_title, when
 from kamcore.shapes import PlanItems, find_items
 from kamcore.snapshot import cards_by_rubric
 
@@ -45,11 +45,13 @@ INK, MUTED, ACCENT, NAVY = "1B2330", "5A6473", "1F5FA8", "15253D"
 LINE, ZEBRA = "E2E6EC", "F6F8FA"
 EDGE_STYLES = {  # colour, width (pt), dash, arrow
     "reports_to": ("3B4656", 1.5, None, True),
+    "dotted_line": ("3B4656", 2.0, "round_dot", True),
     "influences": ("6D3FC0", 1.5, "dash", True),
     "conflicts": ("B2182B", 1.75, "round_dot", False),
     "informal": ("9AA3AE", 1.5, "round_dot", False),
 }
-EDGE_LABELS = {"reports_to": "reports to", "influences": "influences",
+EDGE_LABELS = {"reports_to": "reports to", "dotted_line": "dotted line to",
+               "influences": "influences",
                "conflicts": "conflicts with", "informal": "informal link"}
 CELL_TINTS = {"neg": ("FBE6E3", "FDF3F1"), "mid": ("EDF0F4", "F7F8FA"),
               "pos": ("E1ECF8", "F1F6FB")}
@@ -342,11 +344,11 @@ def _map_slide(deck: Deck, items: PlanItems) -> None:
 
     buckets: dict[tuple[int, int], list[Any]] = defaultdict(list)
     unrated = []
-    for person in snapshot.stakeholders:
-        if person.influence is None or person.support is None:
-            unrated.append(person.name)
+    for someone in snapshot.stakeholders:
+        if someone.influence is None or someone.support is None:
+            unrated.append(person(someone))
         else:
-            buckets[(person.support, person.influence)].append(person)
+            buckets[(someone.support, someone.influence)].append(someone)
     offsets: dict[int, list[tuple[float, float]]] = {
         1: [(0, 0)], 2: [(-0.38, 0), (0.38, 0)],
         3: [(-0.4, -0.2), (0.4, -0.2), (0, 0.22)],
@@ -358,11 +360,11 @@ def _map_slide(deck: Deck, items: PlanItems) -> None:
         cy = top + (5 - influence + 0.5) * row_h - 0.08
         spots = offsets.get(len(people)) or [((i % 3 - 1) * 0.48, (i // 3) * 0.3 - 0.3)
                                              for i in range(len(people))]
-        for (dx, dy), person in zip(spots, people, strict=False):
-            radius = 0.08 + 0.025 * (person.relationship_strength
-                                     if person.relationship_strength is not None else 2)
-            positions[person.id] = (cx + dx, cy + dy, radius)
-            nodes.append((person, cx + dx, cy + dy, radius, len(people) > 1))
+        for (dx, dy), someone in zip(spots, people, strict=False):
+            radius = 0.08 + 0.025 * (someone.relationship_strength
+                                     if someone.relationship_strength is not None else 2)
+            positions[someone.id] = (cx + dx, cy + dy, radius)
+            nodes.append((someone, cx + dx, cy + dy, radius, len(people) > 1))
     for rel in snapshot.relationships:
         if rel.source_id not in positions or rel.target_id not in positions:
             continue
@@ -384,12 +386,17 @@ def _map_slide(deck: Deck, items: PlanItems) -> None:
             ln.append(ln.makeelement(qn("a:tailEnd"), {"type": "triangle", "w": "med",
                                                        "len": "med"}))
         line.name = clean(f"{rel.type}: {rel.source_id} -> {rel.target_id}")[:200]
-    for person, x, y, radius, crowded in nodes:
+    for someone, x, y, radius, crowded in nodes:
+        colour = SUPPORT_COLOURS[someone.support]
         oval = deck.box(slide, x - radius, y - radius, 2 * radius, 2 * radius,
-                        SUPPORT_COLOURS[person.support], outline="FFFFFF", shape="oval")
-        oval.name = clean(f"stakeholder: {person.name}")[:200]
+                        "FFFFFF" if someone.placeholder else colour,
+                        outline=colour if someone.placeholder else "FFFFFF", shape="oval")
+        if someone.placeholder:  # hollow and dashed: a role whose holder is not known yet
+            oval.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+            oval.line.width = Pt(2)
+        oval.name = clean(f"stakeholder: {person(someone)}")[:200]
         deck.text(slide, x - 0.75, y + radius + 0.01, 1.5, 0.25,
-                  [_truncate(person.name, 16 if crowded else 26)], size=9, align="center")
+                  [_truncate(person(someone), 16 if crowded else 26)], size=9, align="center")
 
     legend: list[str | tuple[str, dict[str, Any]]] = [
         ("SUPPORT", {"size": 10, "bold": True, "colour": MUTED})]
@@ -401,6 +408,9 @@ def _map_slide(deck: Deck, items: PlanItems) -> None:
                for t in EDGE_STYLES]
     legend.append(("Circle size: relationship strength", {"size": 10, "colour": MUTED,
                                                           "space": 10}))
+    if any(someone.placeholder for someone, *_ in nodes):
+        legend.append(("Hollow dashed circle: placeholder, role holder not known yet",
+                       {"size": 10, "colour": MUTED}))
     if unrated:
         legend.append(("NOT RATED YET", {"size": 10, "bold": True, "colour": MUTED,
                                          "space": 10}))
