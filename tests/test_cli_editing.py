@@ -112,6 +112,15 @@ def test_stakeholder_set_writes_one_revision_and_clears(acme: Kam, tmp_path: Pat
     assert [(r["source_id"], r["target_id"]) for r in lines] == [("acme.raj-mehta", "acme.cfo")]
 
 
+def test_stakeholder_seniority_counts_for_executive_coverage(acme: Kam, tmp_path: Path) -> None:
+    saved = acme("stakeholder", "set", "acme.helen-park", "--seniority", "c_level", "--json")
+    assert saved.json()["seniority"] == "c_level"
+    _refused(acme, tmp_path / "kam.db", "stakeholder", "set", "acme.helen-park",
+             "--seniority", "boss", needles=("at seniority", "'c_level'"))
+    cleared = acme("stakeholder", "set", "acme.helen-park", "--clear", "seniority", "--json")
+    assert cleared.json()["seniority"] is None
+
+
 def test_stakeholder_touch_and_base_revision_conflict(acme: Kam, tmp_path: Path) -> None:
     db = tmp_path / "kam.db"
     touched = acme("stakeholder", "touch", "acme.raj-mehta", "--date", "2026-11-28")

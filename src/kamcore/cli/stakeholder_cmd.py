@@ -19,7 +19,8 @@ from ._editing import (
 )
 
 #: option name -> Stakeholder field, for ``--clear`` (``reports-to`` is the manager line).
-FIELDS = {"title": "title", "business-unit": "business_unit", "role": "roles",
+FIELDS = {"title": "title", "business-unit": "business_unit", "seniority": "seniority",
+          "role": "roles",
           "influence": "influence", "support": "support", "strength": "relationship_strength",
           "authority": "decision_authority", "owner": "seller_owner",
           "last-contact": "last_contact", "placeholder": "placeholder", "reports-to": "reports_to"}
@@ -27,6 +28,8 @@ FIELDS = {"title": "title", "business-unit": "business_unit", "role": "roles",
 person_options = options(
     click.option("--title"),
     click.option("--business-unit"),
+    click.option("--seniority", help="c_level, vp, director, manager or individual (C-level "
+                                     "people count as executive relationships)."),
     click.option("--role", "roles", multiple=True,
                  help="A role from the methodology (economic_buyer, champion, ...); repeat for "
                       "several (set: replaces them)."),
@@ -43,12 +46,13 @@ person_options = options(
 )
 
 
-def _fields(title: str | None, business_unit: str | None, roles: tuple[str, ...],
+def _fields(title: str | None, business_unit: str | None, seniority: str | None,
+            roles: tuple[str, ...],
             influence: int | None, support: int | None, strength: int | None,
             authority: str | None, owner: str | None, last_contact: str | None,
             placeholder: bool | None) -> dict[str, Any]:
     """The Stakeholder fields the options give."""
-    return given(title=title, business_unit=business_unit,
+    return given(title=title, business_unit=business_unit, seniority=seniority,
                  roles=frozenset(roles) if roles else None, influence=influence,
                  support=support, relationship_strength=strength, decision_authority=authority,
                  seller_owner=owner, last_contact=parse_date(last_contact, "--last-contact"),
