@@ -63,6 +63,7 @@ from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
 import attrs
 from pydantic import BaseModel, Field, StrictInt, ValidationError, model_validator
 
+from .dates import as_date
 from .model import Action, Objective, Risk, Shape, WhitespaceCell
 from .model.plan import CLOSED_ACTION_STATES
 
@@ -321,15 +322,7 @@ def action_open(item: Mapping[str, Any]) -> bool:
 
 def due_date(item: Mapping[str, Any]) -> date | None:
     """The item's ``due`` date, or None when missing or not an ISO date."""
-    value = item.get("due")
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+    return as_date(item.get("due"))
 
 
 def overdue_since(item: Mapping[str, Any], as_of: date) -> date | None:

@@ -7,7 +7,7 @@ Each is a small frozen value with a ``name`` and a callable; plugins return list
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,17 +36,9 @@ class ExportContext:
     @property
     def as_of(self) -> date:
         """The report date: ``options["as_of"]`` (a date, datetime or ISO string) or today."""
-        value = self.options.get("as_of")
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        return date.today()
+        from ..dates import as_date
+
+        return as_date(self.options.get("as_of")) or date.today()
 
 
 @attrs.frozen

@@ -1,0 +1,20 @@
+"""Reading a calendar date out of plain data (a plan section, export options)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+
+def as_date(value: object) -> date | None:
+    """``value`` as a date: a date as it is, a datetime's day, an ISO ``YYYY-MM-DD`` string
+    parsed; None for anything else (missing, not a date)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
