@@ -6,7 +6,7 @@
   plugin host and registry rebuilt for each call so environment changes take effect.
 * ``methodology_dir``: a folder holding ``kt-gated.yaml``, a methodology with a gate, for
   ``KAMCORE_METHODOLOGY_PATH`` (the built-in ``local_documents`` plugin).
-* ``test_plugins``: the four distributions under ``tests/plugin_dists`` installed for real with
+* ``test_plugins``: the distributions under ``tests/plugin_dists`` installed for real with
   pip (offline) into a session folder; put it on ``sys.path``/``PYTHONPATH`` to use them.
 
 By default both runners set ``KAMCORE_LOAD_PLUGINS=`` (no external plugin) so that the tests
@@ -218,7 +218,7 @@ def method_env(methodology_dir: Path) -> dict[str, str]:
 
 # -- test plugin distributions ---------------------------------------------------------------
 
-TEST_DISTS = ("good", "broken", "raising", "misspelt")
+TEST_DISTS = ("good", "broken", "raising", "misspelt", "exiting", "exiting_hook")
 
 
 @pytest.fixture(scope="session")

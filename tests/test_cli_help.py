@@ -12,8 +12,8 @@ import pytest
 HEAVY = ("pydantic", "jsonschema", "sqlalchemy", "rich", "yaml", "referencing", "alembic",
          "psycopg", "jinja2")
 PLUGIN_MODULES = ("kamcore_test_good", "kamcore_test_raising", "kamcore_test_misspelt",
-                  "kamcore_test_broken", "kamcore_simple_plan", "kamcore_sama7",
-                  "kamcore_medpicc")
+                  "kamcore_test_broken", "kamcore_test_exiting", "kamcore_test_exiting_hook",
+                  "kamcore_simple_plan", "kamcore_sama7", "kamcore_medpicc")
 
 
 def _imported(importtime_log: str) -> set[str]:

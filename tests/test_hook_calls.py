@@ -58,6 +58,36 @@ def test_a_raising_implementation_is_reported_and_the_next_still_runs(host: Plug
     assert host.plugins["raising"].errors == ["kam_plan_saved raised RuntimeError: boom"]
 
 
+@pytest.mark.parametrize("raised", [SystemExit(0), GeneratorExit()])
+def test_a_base_exception_is_reported_like_any_other(host: PluginHost,
+                                                     raised: BaseException) -> None:
+    log: list[str] = []
+
+    class Exiting:
+        @hookimpl(tryfirst=True)
+        def kam_plan_saved(self) -> None:
+            raise raised
+
+    host.register(Exiting(), PluginInfo(name="exiting", builtin=False))
+    host.register(_calls_recorder("after", log), PluginInfo(name="after", builtin=False))
+    outcomes = host.call("kam_plan_saved", plan=None, previous=None, workspace=None)
+    assert outcomes[0].error is raised
+    assert log == ["after"]
+    assert host.plugins["exiting"].errors[0].startswith(
+        f"kam_plan_saved raised {type(raised).__name__}")
+
+
+def test_keyboard_interrupt_still_stops_everything(host: PluginHost) -> None:
+    class Interrupted:
+        @hookimpl
+        def kam_plan_saved(self) -> None:
+            raise KeyboardInterrupt
+
+    host.register(Interrupted(), PluginInfo(name="interrupted", builtin=False))
+    with pytest.raises(KeyboardInterrupt):
+        host.call("kam_plan_saved", plan=None, previous=None, workspace=None)
+
+
 @pytest.mark.parametrize("marker", [{"hookwrapper": True}, {"wrapper": True}])
 def test_a_hook_wrapper_is_refused_with_a_clear_error(host: PluginHost,
                                                       marker: dict[str, bool]) -> None:

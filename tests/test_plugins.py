@@ -2,7 +2,8 @@
 
 ``tests/plugin_dists`` holds four tiny distributions: ``good`` (a methodology as a mapping and
 one as packaged YAML, an exporter, a signal, a plan check), ``broken`` (ImportError on import),
-``raising`` (hooks that raise RuntimeError) and ``misspelt`` (``kam_methodolgies``).
+``raising`` (hooks that raise RuntimeError), ``misspelt`` (``kam_methodolgies``), ``exiting``
+(``sys.exit()`` on import) and ``exiting_hook`` (hooks that raise SystemExit).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-TEST_PLUGIN_NAMES = {"good", "broken", "raising", "misspelt"}
+TEST_PLUGIN_NAMES = {"good", "broken", "raising", "misspelt", "exiting", "exiting_hook"}
 BUILTINS = {"kamcore.builtin.exporters", "kamcore.builtin.adapters", "kamcore.builtin.checks",
             "kamcore.builtin.local_documents"}
 
@@ -104,7 +105,8 @@ def test_methodologies_json_with_every_test_plugin(kam_run, plugins_on_path: Pat
 
 
 def test_strict_mode_makes_a_broken_plugin_fatal(kam, plugin_env) -> None:
-    result = kam("plugins", env={**plugin_env, "KAMCORE_STRICT_PLUGINS": "1"})
+    env = {**plugin_env, "KAMCORE_STRICT_PLUGINS": "1", "KAMCORE_LOAD_PLUGINS": "good,broken"}
+    result = kam("plugins", env=env)
     result.assert_usage_error("broken", "KAMCORE_STRICT_PLUGINS=1", "ImportError")
     assert result.out == ""
 
@@ -447,3 +449,63 @@ def test_kam_review_recorded_runs_after_commit(core_host, tmp_path: Path) -> Non
             raise RuntimeError("rolled back")
         assert seen == [("r1", 1, True)]
         assert workspace.find(Review, "r2") is None
+
+
+# -- plugins that call sys.exit() ------------------------------------------------------------
+
+
+def _seed(tmp_path: Path, kam_run) -> Path:  # type: ignore[no-untyped-def]
+    """A JSON bundle of one account and its plan, exported without any external plugin."""
+    from kamcore import Account, Workspace
+    from kamcore.model import MethodologyRef, Plan
+
+    with Workspace.open(tmp_path / "source.db", create=True) as workspace:
+        workspace.save(Account(id="acme", name="Acme"))
+        workspace.save(Plan(id="acme-plan", account_id="acme", step="discover",
+                            methodology=MethodologyRef(name="kt-good", version="1.2.0")))
+    seed = tmp_path / "seed.json"
+    assert kam_run("-w", str(tmp_path / "source.db"), "export", "acme-plan", "--format", "json",
+                   "-o", str(seed)).code == 0
+    return seed
+
+
+def test_plugins_calling_sys_exit_are_reported_failed(kam, plugin_env) -> None:
+    result = kam("plugins", "--json", env=plugin_env)
+    assert result.code == 0, result
+    plugins = _by_name(result.json())
+    assert plugins["exiting"]["status"] == "failed"
+    assert plugins["exiting"]["errors"] == ["import failed: SystemExit: called sys.exit(None)"]
+    assert plugins["exiting_hook"]["status"] == "loaded"
+    assert ("kam_methodologies raised SystemExit: called sys.exit('exiting_hook plugin: "
+            "kam_methodologies gives up')") in plugins["exiting_hook"]["errors"]
+    assert plugins["good"]["status"] == "loaded"
+    text = kam("plugins", env=plugin_env)
+    assert text.code == 0, text
+    assert "plugin exiting: import failed: SystemExit" in text.err
+
+
+def test_commands_work_next_to_plugins_calling_sys_exit(kam, kam_run, plugin_env,
+                                                        tmp_path: Path) -> None:
+    seed = _seed(tmp_path, kam_run)
+    assert kam("init", env=plugin_env).code == 0
+    imported = kam("import", "json", str(seed), env=plugin_env)
+    assert imported.code == 0, imported
+    assert "2 created" in imported.out
+    listed = kam("plan", "list", "--json", env=plugin_env)
+    assert listed.code == 0, listed
+    assert [plan["id"] for plan in listed.json()] == ["acme-plan"]
+    # a check hook raising SystemExit(0) is a failed plugin, not a clean exit 0
+    checked = kam("plan", "check", "acme-plan", "--json", env=plugin_env)
+    assert checked.code == 1, checked
+    codes = {(f["code"], f["source"]) for f in checked.json()["findings"]}
+    assert ("plugin-failed", "exiting_hook") in codes
+
+
+@pytest.mark.parametrize("plugin", ["exiting", "exiting_hook"])
+def test_strict_mode_makes_a_plugin_calling_sys_exit_fatal(kam, plugin_env, plugin: str,
+                                                           tmp_path: Path) -> None:
+    env = {**plugin_env, "KAMCORE_STRICT_PLUGINS": "1", "KAMCORE_LOAD_PLUGINS": plugin}
+    assert kam("init", env={"KAMCORE_LOAD_PLUGINS": ""}).code == 0
+    for command in (("plugins",), ("methodologies",)):
+        result = kam(*command, env=env)
+        result.assert_usage_error(plugin, "KAMCORE_STRICT_PLUGINS=1", "SystemExit")

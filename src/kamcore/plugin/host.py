@@ -7,6 +7,11 @@
     load all; empty: load none. Built-in plugins always load.
 ``KAMCORE_STRICT_PLUGINS``
     ``1`` makes any plugin failure fatal (:class:`kamcore.PluginError`) instead of reported.
+
+A plugin fails in isolation whatever it raises while being imported, registered or called:
+``SystemExit`` and every other ``BaseException`` are caught and reported like an ``Exception``
+(a plugin calling ``sys.exit()`` never ends ``kam`` having done nothing); only
+``KeyboardInterrupt`` goes through, so Ctrl-C still stops ``kam``.
 """
 
 from __future__ import annotations
@@ -67,6 +72,13 @@ class HookOutcome:
     error: BaseException | None = None
 
 
+def _described(exc: BaseException) -> str:
+    """``Type: message`` for a plugin's failure (``SystemExit: called sys.exit(0)``)."""
+    if isinstance(exc, SystemExit):
+        return f"SystemExit: called sys.exit({exc.code!r})"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _env_allowlist() -> frozenset[str] | None:
     value = os.environ.get("KAMCORE_LOAD_PLUGINS")
     if value is None:
@@ -98,6 +110,11 @@ class PluginHost:
                 self.pm.register(plugin, name=info.name)
         except (pluggy.PluginValidationError, ValueError) as exc:
             self._fail(info, f"refused: {exc}")
+            return
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # e.g. a module __getattr__ that calls sys.exit()
+            self._fail(info, f"registration failed: {_described(exc)}")
             return
         # deprecations announced by the hookspecs (warn_on_impl / warn_on_impl_args)
         info.warnings.extend(str(warning.message) for warning in caught)
@@ -170,9 +187,11 @@ class PluginHost:
                 continue
             try:
                 plugin = ep.load()
-            except Exception as exc:
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:
                 self.plugins[ep.name] = info
-                self._fail(info, f"import failed: {type(exc).__name__}: {exc}")
+                self._fail(info, f"import failed: {_described(exc)}")
                 continue
             self.register(plugin, info)
 
@@ -183,7 +202,8 @@ class PluginHost:
 
         The order is pluggy's: ``tryfirst`` implementations first, ``trylast`` ones last, and
         otherwise the plugin registered last first. Each implementation receives the subset of
-        ``kwargs`` it names. Exceptions are caught, reported against the plugin and returned
+        ``kwargs`` it names. Whatever an implementation raises (``SystemExit`` too; only
+        ``KeyboardInterrupt`` goes through) is caught, reported against the plugin and returned
         in the outcome (raised in strict mode), and the next implementation still runs. For a
         hook declared ``firstresult=True`` the calls stop at the first value that is not None.
         """
@@ -193,8 +213,10 @@ class PluginHost:
         for impl in reversed(caller.get_hookimpls()):
             try:
                 value = impl.function(*(kwargs[arg] for arg in impl.argnames))
-            except Exception as exc:
-                self.report(impl.plugin_name, f"{hook_name} raised {type(exc).__name__}: {exc}")
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:
+                self.report(impl.plugin_name, f"{hook_name} raised {_described(exc)}")
                 outcomes.append(HookOutcome(impl.plugin_name, error=exc))
                 continue
             outcomes.append(HookOutcome(impl.plugin_name, value=value))
