@@ -45,6 +45,32 @@ def test_messages_hide_the_password() -> None:
     assert "s3cret" not in str(info.value)
 
 
+@pytest.mark.parametrize(("url", "shown"), [
+    ("postgresql:///kamtest?host=127.0.0.1&user=kam&password=S3cretPW",
+     "postgresql:///kamtest?host=127.0.0.1&password=***&user=kam"),
+    ("postgresql://kam:S3cretPW@db/kam?sslpassword=S3cretPW&sslmode=require",
+     "postgresql://kam:***@db/kam?sslmode=require&sslpassword=***"),
+    ("postgresql://kam@db/kam?PASSWORD=S3cretPW&password=S3cretPW",
+     "postgresql://kam@db/kam?PASSWORD=***&password=***"),
+    # SQLAlchemy cannot parse it (a bad port): the secrets are masked all the same
+    ("postgresql://kam:S3cretPW@db:port/kam?password=S3cretPW",
+     "postgresql://kam:***@db:port/kam?password=***"),
+])
+def test_display_url_masks_a_password_wherever_the_url_carries_it(url: str, shown: str) -> None:
+    assert display_url(url) == shown
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql://kam:S3cretPW@127.0.0.1:1/kam",
+    "postgresql:///kam?host=127.0.0.1&port=1&user=kam&password=S3cretPW",
+])
+def test_errors_never_show_the_password(kam: KamRunner, url: str) -> None:
+    """Nothing listens on port 1: the error names the workspace, password masked."""
+    result = kam("--workspace", url, "plan", "list")
+    result.assert_usage_error("cannot use workspace", "127.0.0.1", "***")
+    assert "S3cretPW" not in result.err + result.out
+
+
 def test_a_missing_driver_is_a_clear_workspace_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """As if ``kamcore[postgres]`` were not installed: importing psycopg fails."""
     monkeypatch.setitem(sys.modules, "psycopg", None)  # `import psycopg` raises ImportError
@@ -86,6 +112,25 @@ def test_kam_on_postgresql(backend: Backend, kam: KamRunner, kam_run: KamRunner)
         ("account", "acme-industrial", 1, "dana")]
     with Workspace.open(url) as ws:
         assert ws.history(Account, "acme-industrial")[0].saved_by == "dana"
+
+
+@on_postgresql
+def test_kam_init_masks_a_password_given_as_a_query_parameter(backend: Backend,
+                                                              kam: KamRunner) -> None:
+    from sqlalchemy import URL, make_url
+
+    url = make_url(backend.url)
+    if not url.password:
+        pytest.skip("the test server's URL has no password to mask")
+    query = {**url.query, "host": url.host or "", "port": str(url.port or 5432),
+             "user": url.username or "", "password": url.password}
+    given = URL.create("postgresql", database=url.database, query=query).render_as_string(
+        hide_password=False)
+    assert f"password={url.password}" in given
+    result = kam("--workspace", given, "init")
+    assert result.code == 0, result
+    assert "workspace ready: postgresql:///" in result.out and "password=***" in result.out
+    assert f"password={url.password}" not in result.out + result.err
 
 
 @on_postgresql

@@ -8,10 +8,12 @@ through the same SQLAlchemy Core code whichever it is.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, select
 from sqlalchemy.exc import ArgumentError
@@ -43,14 +45,43 @@ def workspace_url(target: str | os.PathLike[str]) -> str:
     return text
 
 
+#: Query parameters of a database URL that carry a password (libpq's names and common ones).
+SECRET_PARAMETERS = frozenset({"password", "passwd", "pwd", "sslpassword"})
+#: A secret in a URL SQLAlchemy cannot parse: ``:password@`` or ``password=...``.
+_SECRET_IN_TEXT = re.compile(
+    r"(?P<keep>://[^/:@\s]*:|[?&;\s](?:" + "|".join(sorted(SECRET_PARAMETERS))
+    + r")=)(?P<secret>[^@&;\s]*)", re.IGNORECASE)
+
+
 def display_url(url: str) -> str:
-    """``url`` with its password hidden, for messages."""
-    if is_sqlite(url) or "@" not in url:
+    """``url`` for messages, every password shown as ``***``: the user part's
+    (``postgresql://kam:pw@host/db``) and any query parameter's (``?password=pw``, see
+    :data:`SECRET_PARAMETERS`), also in a URL SQLAlchemy cannot parse."""
+    if is_sqlite(url):
         return url
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):  # ValueError: a port that is no number
+        return _SECRET_IN_TEXT.sub(r"\g<keep>***", url)
+    query = {key: "***" if key.lower() in SECRET_PARAMETERS else value
+             for key, value in parsed.query.items()}
+    shown = parsed.set(query=query).render_as_string(hide_password=True)
+    return shown.replace("=" + quote("***", safe=""), "=***")
+
+
+def hide_secrets(text: str, url: str) -> str:
+    """``text`` (a driver's message, say) with every password ``url`` carries replaced by
+    ``***``, as given and URL-quoted."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):  # ValueError: a port that is no number
+        return text
+    values = [value for key, value in parsed.query.items() if key.lower() in SECRET_PARAMETERS]
+    for value in [parsed.password, *values]:
+        for secret in {str(item) for item in (value if isinstance(value, tuple) else [value])
+                       if item}:
+            text = text.replace(secret, "***").replace(quote(secret, safe=""), "***")
+    return text
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -78,11 +109,45 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def make_engine(url: str, *, create: bool = False) -> Engine:
+def read_only_reason(url: str) -> str | None:
+    """Why the SQLite workspace file of ``url`` can only be read, in words, or None when it can
+    be written (or does not exist, or is no SQLite file): a read-only file system, a file or a
+    folder (where SQLite keeps its ``-wal`` and ``-shm`` files) the user may not write."""
+    file = _sqlite_file(url) if is_sqlite(url) else None
+    if file is None or not file.exists():
+        return None
+    if os.statvfs(file).f_flag & os.ST_RDONLY:
+        return "it is on a read-only file system"
+    if not _writable(file):
+        return "its file is not writable"
+    if not _writable(file.parent):
+        return "its folder is not writable"
+    return None
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK)
+
+
+def _read_only_connect(file: Path) -> Any:
+    """A function opening ``file`` read-only: ``immutable`` when SQLite cannot create its
+    ``-shm`` file next to it (it then reads the file as it is and takes no locks)."""
+    flags = "mode=ro" if _writable(file.parent) else "immutable=1"
+    uri = f"file:{quote(str(file))}?{flags}"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+
+    return connect
+
+
+def make_engine(url: str, *, create: bool = False, read_only: bool = False) -> Engine:
     """The engine for a workspace URL (see :func:`workspace_url`), configured for kamcore.
 
     A missing SQLite file is a :class:`WorkspaceError` unless ``create`` (then its folder is
-    made); so is a missing database driver. Nothing is read or written yet.
+    made); so is a missing database driver. ``read_only`` opens an SQLite file so that SQLite
+    writes nothing, not even its ``-wal`` and ``-shm`` files (see :func:`read_only_reason`).
+    Nothing is read or written yet.
     """
     file = _sqlite_file(url) if is_sqlite(url) else None
     if file is not None and not file.exists() and not create:
@@ -90,12 +155,15 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
     if file is not None and create:
         file.parent.mkdir(parents=True, exist_ok=True)
     connect_args: dict[str, Any] = {}
-    if file is not None:
+    options: dict[str, Any] = {}
+    if file is not None and read_only:
+        options["creator"] = _read_only_connect(file)
+    elif file is not None:
         connect_args["timeout"] = 30
     elif is_postgresql(url):
         connect_args["connect_timeout"] = 10
     try:
-        engine = create_engine(url, connect_args=connect_args)
+        engine = create_engine(url, connect_args=connect_args, **options)
     except ImportError as exc:
         if is_postgresql(url):
             raise WorkspaceError(
@@ -103,8 +171,9 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
                 f"{exc.name or 'psycopg'} driver, which is not installed; install it with "
                 "`pip install 'kamcore[postgres]'`") from None
         raise WorkspaceError(f"cannot open workspace {display_url(url)!r}: {exc}") from None
-    except ArgumentError as exc:
-        raise WorkspaceError(f"cannot open workspace {display_url(url)!r}: {exc}") from None
+    except (ArgumentError, ValueError) as exc:
+        raise WorkspaceError(
+            f"cannot open workspace {display_url(url)!r}: {hide_secrets(str(exc), url)}") from None
     if is_sqlite(url):
         _configure_sqlite(engine)
     return engine

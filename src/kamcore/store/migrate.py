@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 from sqlalchemy import Connection, inspect
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from ..errors import WorkspaceError
 from . import tables
@@ -34,6 +34,7 @@ from .engine import (
     use_wal,
     workspace_url,
 )
+from .failures import database_error
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -178,8 +179,7 @@ def migrate_workspace(target: str | os.PathLike[str]) -> MigrationReport:
         if is_sqlite(url):
             use_wal(engine)
         return MigrationReport(display_url(url), before, after)
-    except (OperationalError, DatabaseError) as exc:
-        raise WorkspaceError(f"cannot migrate workspace {display_url(url)}: {exc.orig}; "
-                             "nothing was changed") from None
+    except DBAPIError as exc:
+        raise database_error(url, exc, "migrate", "nothing was changed") from None
     finally:
         engine.dispose()

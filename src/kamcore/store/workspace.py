@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 from sqlalchemy import Connection, Engine, func, insert, inspect, select
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from ..errors import NotFoundError, WorkspaceError
 from ..model import Account, Plan, Record, Review
@@ -34,10 +34,12 @@ from .engine import (
     is_postgresql,
     is_sqlite,
     make_engine,
+    read_only_reason,
     schema_version,
     use_wal,
     workspace_url,
 )
+from .failures import database_error
 from .removing import is_tombstone, remove_record
 from .snapshots import assemble, read_account, stream_snapshots
 from .writing import R, SaveOutcome, content, first_revision, write_record
@@ -83,9 +85,12 @@ class Workspace:
     Use :meth:`open`; close it with :meth:`close` or a ``with`` block.
     """
 
-    def __init__(self, engine: Engine, url: str, listener: SaveListener | None = None) -> None:
+    def __init__(self, engine: Engine, url: str, listener: SaveListener | None = None,
+                 read_only: str | None = None) -> None:
         self._engine = engine
         self.url = url
+        #: Why the workspace can only be read (see :meth:`open`), or None.
+        self.read_only = read_only
         self._listener = listener
         self._tx: Connection | None = None
         self._after_commit: list[Callable[[], None]] = []
@@ -107,10 +112,15 @@ class Workspace:
             is told.
         :raises WorkspaceError: no workspace there, or one with an older schema (run
             ``kam migrate``) or a newer one (upgrade kamcore).
+
+        An SQLite workspace on a read-only file system, or whose file or folder the user may
+        not write, is opened read-only (:attr:`read_only` says why): every read works, and
+        every save raises :class:`WorkspaceError` saying the workspace is read-only.
         """
         url = workspace_url(target)
-        engine = make_engine(url, create=create)
-        workspace = cls(engine, url, listener)
+        read_only = read_only_reason(url)
+        engine = make_engine(url, create=create, read_only=read_only is not None)
+        workspace = cls(engine, url, listener, read_only)
         workspace._prepare(create)
         return workspace
 
@@ -128,12 +138,11 @@ class Workspace:
                 foreign = version is None and bool(inspect(conn).get_table_names())
             if version is None and create and not foreign:
                 version = self._create_schema()
-            if version is not None and is_sqlite(self.url):
+            if version is not None and is_sqlite(self.url) and self.read_only is None:
                 use_wal(self._engine)
-        except (OperationalError, DatabaseError) as exc:
+        except DBAPIError as exc:
             self._engine.dispose()
-            raise WorkspaceError(
-                f"cannot use workspace {self.display_url}: {exc.orig}") from None
+            raise database_error(self.url, exc, "use") from None
         try:
             check_schema_version(self.url, version)
         except WorkspaceError:
@@ -173,20 +182,29 @@ class Workspace:
         """Group saves: all commit at the end of the block, or none if it raises.
 
         Nested blocks join the outer transaction. Event hooks run after the commit.
+
+        :raises WorkspaceError: the workspace is read-only, or the database refused (a full
+            disk, a lock held too long), in plain words; nothing was written.
         """
         if self._tx is not None:
             yield self
             return
-        with self._engine.connect().execution_options(kam_write=True) as conn:
-            try:
-                with conn.begin():
-                    self._tx = conn
-                    yield self
-            except BaseException:
-                self._after_commit.clear()
-                raise
-            finally:
-                self._tx = None
+        if self.read_only is not None:
+            raise WorkspaceError(f"workspace {self.display_url} is read-only ({self.read_only}): "
+                                 "nothing was written")
+        try:
+            with self._engine.connect().execution_options(kam_write=True) as conn:
+                try:
+                    with conn.begin():
+                        self._tx = conn
+                        yield self
+                except BaseException:
+                    self._after_commit.clear()
+                    raise
+                finally:
+                    self._tx = None
+        except DBAPIError as exc:
+            raise database_error(self.url, exc, "write to", "nothing was written") from None
         callbacks, self._after_commit = self._after_commit, []
         for callback in callbacks:
             callback()
@@ -195,9 +213,12 @@ class Workspace:
     def _reading(self) -> Iterator[Connection]:
         if self._tx is not None:
             yield self._tx
-        else:
+            return
+        try:
             with self._engine.connect() as conn:
                 yield conn
+        except DBAPIError as exc:
+            raise database_error(self.url, exc, "read") from None
 
     # -- writing ----------------------------------------------------------------------------
 
