@@ -1,8 +1,9 @@
 """The ``kam`` command.
 
 Subcommands live in their own modules and are imported only when run, so ``kam --help``
-imports click and nothing heavy. Errors caused by input exit with code 2 and a clear message;
-a failed check or a refused advance exits with 1.
+imports click and nothing heavy. Errors caused by input exit with code 2 and a clear message
+(so does a file or folder that cannot be read or written: its path and the cause); a failed
+check or a refused advance exits with 1.
 """
 
 from __future__ import annotations
@@ -100,6 +101,9 @@ def run(argv: list[str] | None = None) -> int:
         if isinstance(exc, KamError):
             click.echo(f"error: {exc}", err=True)
             return exc.exit_code
+        if isinstance(exc, OSError) and exc.filename is not None:  # a file given, or its folder
+            click.echo(f"error: {exc.filename}: {exc.strerror or exc}", err=True)
+            return 2
         if os.environ.get("KAMCORE_DEBUG"):
             raise
         click.echo(f"internal error: {type(exc).__name__}: {exc}\n"

@@ -6,7 +6,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -172,32 +173,62 @@ def current_umask() -> int:
     return mask
 
 
+class WriteFailed(click.ClickException):
+    """A file the user named could not be written (a read-only folder, a full disk): exit 2
+    with its path and the cause in words."""
+
+    def __init__(self, path: Path, cause: str) -> None:
+        super().__init__(f"cannot write {path}: {cause}; nothing was written")
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Turn an :class:`OSError` raised in the block into :class:`WriteFailed` naming ``path``
+    (the error itself may name a temporary file the user never heard of)."""
+    try:
+        yield
+    except FileExistsError as exc:  # making a folder where a file is
+        raise WriteFailed(path, f"{exc.filename} is a file, not a folder") from None
+    except OSError as exc:
+        raise WriteFailed(path, exc.strerror or str(exc)) from None
+
+
 def stage_file(folder: Path, name: str, content: str | bytes) -> Path:
     """Write ``content`` to a hidden temporary file in ``folder`` (mode as the umask allows);
-    the caller renames it into place, so no reader ever sees a half-written ``name``."""
+    the caller renames it into place, so no reader ever sees a half-written ``name``.
+
+    :raises WriteFailed: naming ``folder / name``; the temporary file is gone.
+    """
     import tempfile
 
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
-    try:
-        os.fchmod(fd, 0o666 & ~current_umask())
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with writing(folder / name):
+        fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+        try:
+            os.fchmod(fd, 0o666 & ~current_umask())
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
     return Path(temporary)
 
 
 def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``content`` to ``path`` through a temporary file: never a half-written file.
+
+    :raises WriteFailed: ``path`` cannot be written; nothing was.
+    """
+    with writing(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
     temporary = stage_file(path.parent, path.name, content)
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    with writing(path):
+        try:
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+
 
 def show_findings(findings: Sequence[Finding], title: str) -> None:
     """Print findings as a table, or a line saying there are none."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from ._common import open_workspace, registry, stage_file, write_atomically
+from ._common import open_workspace, registry, stage_file, write_atomically, writing
 
 if TYPE_CHECKING:
     from ..store import Workspace
@@ -83,19 +83,22 @@ def _export_all(ctx: click.Context, format_name: str, output: str | None) -> Non
     exporter = registry().exporter(format_name)
     workspace = open_workspace(ctx)
     created = not folder.exists()
-    folder.mkdir(parents=True, exist_ok=True)
+    with writing(folder):
+        folder.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
     index_name = exporter.index.name if exporter.index else None
     try:
         count = _stage_all(workspace, format_name, folder, staged, index_name)
+        for temporary, final in staged:
+            with writing(final):
+                os.replace(temporary, final)
     except BaseException:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
         if created:
-            folder.rmdir()
+            with suppress(OSError):  # not empty: files already moved in stay whole
+                folder.rmdir()
         raise
-    for temporary, final in staged:
-        os.replace(temporary, final)
     what = f"{count} plan{'' if count == 1 else 's'}"
     click.echo(f"wrote {what} to {folder}" + (f" with {index_name}" if index_name else ""),
                err=True)
