@@ -509,3 +509,20 @@ def test_strict_mode_makes_a_plugin_calling_sys_exit_fatal(kam, plugin_env, plug
     for command in (("plugins",), ("methodologies",)):
         result = kam(*command, env=env)
         result.assert_usage_error(plugin, "KAMCORE_STRICT_PLUGINS=1", "SystemExit")
+
+
+def test_sys_exit_from_a_contribution_is_an_internal_error_not_a_quiet_exit(
+        kam_run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """An exporter (adapter, signal) is plugin code called outside the hooks: if it calls
+    sys.exit(0), kam still fails loudly (exit 3) instead of exiting 0 having done nothing."""
+    import kamcore.operations
+
+    def exiting_export(*args: object, **kwargs: object) -> None:
+        raise SystemExit(0)
+
+    assert kam_run("init").code == 0
+    monkeypatch.setattr(kamcore.operations, "export_plan", exiting_export)
+    result = kam_run("export", "acme-plan", "-o", str(tmp_path / "out.md"))
+    assert result.code == 3, result
+    assert "called sys.exit(0)" in result.err
+    assert not (tmp_path / "out.md").exists()

@@ -95,6 +95,13 @@ def run(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return 2
+    except SystemExit as exc:  # kam's own code never raises it: code kam called did
+        if os.environ.get("KAMCORE_DEBUG"):
+            raise
+        click.echo(f"internal error: code kam called (a plugin's exporter, adapter or signal?) "
+                   f"called sys.exit({exc.code!r}); nothing after it ran\n"
+                   "(set KAMCORE_DEBUG=1 to see the traceback, and please report it)", err=True)
+        return 3
     except Exception as exc:
         from ..errors import KamError
 
