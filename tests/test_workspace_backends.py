@@ -13,7 +13,7 @@ import pytest
 
 from kamcore import Account, Stakeholder, Workspace
 from kamcore.errors import WorkspaceError
-from kamcore.store.engine import display_url, workspace_url
+from kamcore.store.engine import display_url, hide_secrets, workspace_url
 
 if TYPE_CHECKING:
     from conftest import Backend, KamRunner, PostgresServer
@@ -58,6 +58,15 @@ def test_messages_hide_the_password() -> None:
 ])
 def test_display_url_masks_a_password_wherever_the_url_carries_it(url: str, shown: str) -> None:
     assert display_url(url) == shown
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql:///kam?host=db&password=S3cretPW",
+    "postgresql://kam:S3cretPW@db/kam",
+    "postgresql://kam:S3cretPW@db:port/kam",  # SQLAlchemy cannot parse it
+])
+def test_a_driver_message_loses_the_password(url: str) -> None:
+    assert hide_secrets("refused S3cretPW (S3cretPW)", url) == "refused *** (***)"
 
 
 @pytest.mark.parametrize("url", [

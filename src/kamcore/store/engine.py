@@ -11,6 +11,7 @@ import os
 import re
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -75,9 +76,11 @@ def hide_secrets(text: str, url: str) -> str:
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):  # ValueError: a port that is no number
-        return text
-    values = [value for key, value in parsed.query.items() if key.lower() in SECRET_PARAMETERS]
-    for value in [parsed.password, *values]:
+        values: list[Any] = [match["secret"] for match in _SECRET_IN_TEXT.finditer(url)]
+    else:
+        values = [parsed.password, *(value for key, value in parsed.query.items()
+                                     if key.lower() in SECRET_PARAMETERS)]
+    for value in values:
         for secret in {str(item) for item in (value if isinstance(value, tuple) else [value])
                        if item}:
             text = text.replace(secret, "***").replace(quote(secret, safe=""), "***")
@@ -129,7 +132,7 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK)
 
 
-def _read_only_connect(file: Path) -> Any:
+def _read_only_connect(file: Path) -> Callable[[], sqlite3.Connection]:
     """A function opening ``file`` read-only: ``immutable`` when SQLite cannot create its
     ``-shm`` file next to it (it then reads the file as it is and takes no locks)."""
     flags = "mode=ro" if _writable(file.parent) else "immutable=1"
@@ -145,9 +148,8 @@ def make_engine(url: str, *, create: bool = False, read_only: bool = False) -> E
     """The engine for a workspace URL (see :func:`workspace_url`), configured for kamcore.
 
     A missing SQLite file is a :class:`WorkspaceError` unless ``create`` (then its folder is
-    made); so is a missing database driver. ``read_only`` opens an SQLite file so that SQLite
-    writes nothing, not even its ``-wal`` and ``-shm`` files (see :func:`read_only_reason`).
-    Nothing is read or written yet.
+    made); so is a missing database driver. ``read_only`` opens an SQLite file so that nothing
+    in it can change (see :func:`read_only_reason`). Nothing is read or written yet.
     """
     file = _sqlite_file(url) if is_sqlite(url) else None
     if file is not None and not file.exists() and not create:
