@@ -165,8 +165,8 @@ def _loader_class() -> Callable[[str, str], yaml.SafeLoader]:
             self.kam_aliased = 0
             self.kam_shape: dict[int, tuple[int, int]] = {}
 
-        def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
-            mark = self.peek_event().start_mark
+        def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             if self.check_event(yaml.AliasEvent):
                 node = super().compose_node(parent, index)
                 size, height = self.kam_shape[id(node)]
