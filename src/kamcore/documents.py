@@ -127,18 +127,28 @@ def check_characters(text: str, source: str) -> None:
 
 @attrs.frozen
 class Document:
-    """A parsed document: its data, where it came from, and the position of every value."""
+    """A parsed document: its data, where it came from, and the position of every value.
+
+    ``detail``, when given, returns the positions of every value (those of ``positions`` and
+    more): a document read quickly, with only some positions noted, finds the others through
+    it when a problem needs them (:mod:`kamcore.jsonstream`).
+    """
 
     data: Any
     source: str
     positions: Mapping[PathKey, tuple[int, int]] = attrs.field(factory=dict)
+    detail: Callable[[], Mapping[PathKey, tuple[int, int]]] | None = attrs.field(
+        default=None, eq=False, repr=False)
 
     def problem(self, path: Sequence[str | int], message: str) -> Problem:
         """A :class:`Problem` at ``path``, located at the nearest known line of the document."""
         key: PathKey = tuple(path)
-        while key and key not in self.positions:
+        positions = self.positions
+        if key not in positions and self.detail is not None:
+            positions = self.detail()
+        while key and key not in positions:
             key = key[:-1]
-        line, column = self.positions.get(key, (None, None))
+        line, column = positions.get(key, (None, None))
         return Problem(message, source=self.source, path=tuple(path), line=line, column=column)
 
 
