@@ -81,3 +81,20 @@ def test_a_list_that_is_not_one_and_extra_data_are_refused() -> None:
     assert "must be a list" in refusal(json.dumps(bundle(reviews={})))
     assert "extra data after the object" in refusal(json.dumps(bundle()) + " []")
     assert "not a kamcore bundle" in refusal('{"accounts": []}')
+
+
+def test_a_json_document_is_decoded_fast_and_located_when_needed() -> None:
+    text = json.dumps({"a": [{"b": 1}, {"c": [1, 2]}]}, indent=2)
+    doc = parse_document(text, "d.json")
+    assert doc.positions == {(): (1, 1)}  # the others are found only when a problem needs them
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.strip() == "2")
+    assert doc.problem(("a", 1, "c", 1), "m").line == line
+    assert doc.every_position()[("a", 0, "b")] == (4, 12)  # `      "b": 1`: the value
+
+
+def test_a_json_document_the_decoder_refuses_is_located_by_the_parse() -> None:
+    with pytest.raises(InvalidInputError, match="duplicate key 'a'") as caught:
+        parse_document('{"a": 1,\n "a": 2}', "d.json")
+    assert caught.value.problems[0].line == 2
+    with pytest.raises(InvalidInputError, match="not valid YAML/JSON"):
+        parse_document('{"a": 1}\n{"b": 2}', "d.json")

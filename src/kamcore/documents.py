@@ -51,6 +51,9 @@ MAX_DEPTH = 100
 ALIAS_NODES = 10_000
 #: Control characters refused in documents: C0 but tab, line feed, carriage return; and DEL.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Blanks as JSON has them, and the start of a JSON object or array after them.
+_BLANKS = re.compile(r"[ \t\n\r]*")
+_JSON_START = re.compile(r"[ \t\n\r]*[\[{]")
 
 
 def max_input_bytes() -> int:
@@ -106,6 +109,13 @@ def read_stream(stream: IO[str], source: str) -> str:
     return text
 
 
+def skip_blanks(text: str, index: int) -> int:
+    """The index of the first character at or after ``index`` of ``text`` that is not a JSON
+    blank (space, tab, line feed, carriage return); ``len(text)`` if there is none."""
+    found = _BLANKS.match(text, index)
+    return found.end() if found is not None else index
+
+
 def line_column(text: str, index: int) -> tuple[int, int]:
     """The 1-based line and column of the character at ``index`` of ``text``."""
     line_start = text.rfind("\n", 0, index) + 1
@@ -143,13 +153,15 @@ class Document:
     def problem(self, path: Sequence[str | int], message: str) -> Problem:
         """A :class:`Problem` at ``path``, located at the nearest known line of the document."""
         key: PathKey = tuple(path)
-        positions = self.positions
-        if key not in positions and self.detail is not None:
-            positions = self.detail()
+        positions = self.positions if key in self.positions else self.every_position()
         while key and key not in positions:
             key = key[:-1]
         line, column = positions.get(key, (None, None))
         return Problem(message, source=self.source, path=tuple(path), line=line, column=column)
+
+    def every_position(self) -> Mapping[PathKey, tuple[int, int]]:
+        """The position of every value (found through ``detail`` if the document has it)."""
+        return self.detail() if self.detail is not None else self.positions
 
 
 @functools.cache
@@ -252,7 +264,8 @@ def parse_document(text: str, source: str, *, cached: bool = False) -> Document:
         return hit
     doc = _parse(text, source)
     encoded = {"data": doc.data,
-               "positions": [[list(path), *where] for path, where in doc.positions.items()]}
+               "positions": [[list(path), *where]
+                             for path, where in doc.every_position().items()]}
     if cache.is_plain(encoded):
         cache.store(key, encoded)
     return doc
@@ -267,10 +280,69 @@ def _decoded(value: Any, source: str) -> Document | None:
         return None
 
 
+class _Pairs:
+    """``object_pairs_hook`` of :func:`decode_json`: notes whether an object gave a key twice."""
+
+    def __init__(self) -> None:
+        self.duplicate = False
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        built = dict(pairs)
+        if len(built) < len(pairs):
+            self.duplicate = True
+        return built
+
+
+def decode_json(text: str, start: int = 0) -> tuple[Any, int] | None:
+    """The JSON value written at ``start`` of ``text`` and the offset just past it, decoded by
+    :mod:`json` (in C: much faster than PyYAML); or None when it is not valid JSON or breaks a
+    rule of this module (a key given twice, nesting over :data:`MAX_DEPTH` levels) -- the
+    caller then parses it with PyYAML, which says where."""
+    import json
+
+    pairs = _Pairs()
+    try:
+        value, end = json.JSONDecoder(object_pairs_hook=pairs).raw_decode(text, start)
+    except (ValueError, RecursionError):
+        return None
+    if pairs.duplicate or _too_deep(value):
+        return None
+    return value, end
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether ``value`` nests more than :data:`MAX_DEPTH` levels of mappings and lists."""
+    if not isinstance(value, (dict, list)):
+        return False
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+    return False
+
+
 def _parse(text: str, source: str) -> Document:
+    """A JSON object or array decoded by :func:`decode_json`, each position found only when a
+    problem needs it (by :func:`_parse_yaml`); anything else (or JSON it refuses) parsed by
+    :func:`_parse_yaml`."""
+    check_characters(text, source)
+    opening = _JSON_START.match(text)
+    if opening is not None:
+        decoded = decode_json(text)
+        if decoded is not None and skip_blanks(text, decoded[1]) == len(text):
+            detail = functools.cache(lambda: _parse_yaml(text, source).positions)
+            return Document(decoded[0], source,
+                            {(): line_column(text, opening.end() - 1)}, detail)
+    return _parse_yaml(text, source)
+
+
+def _parse_yaml(text: str, source: str) -> Document:
     import yaml
 
-    check_characters(text, source)
     loader = None
     try:
         loader = _loader_class()(text, source)

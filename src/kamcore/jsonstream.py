@@ -23,10 +23,17 @@ from typing import Any
 
 import attrs
 
-from .documents import MAX_DEPTH, Document, PathKey, line_column, parse_document
+from .documents import (
+    MAX_DEPTH,
+    Document,
+    PathKey,
+    decode_json,
+    line_column,
+    parse_document,
+    skip_blanks,
+)
 from .errors import InvalidInputError, Problem
 
-_SPACE = re.compile(r"[ \t\n\r]*")
 _OBJECT = re.compile(r"[ \t\n\r]*\{")
 
 
@@ -53,27 +60,13 @@ class Member:
     items: tuple[Span, ...] | None
 
 
-class _Pairs:
-    """``object_pairs_hook`` that notes whether an object gave a key twice."""
-
-    def __init__(self) -> None:
-        self.duplicate = False
-
-    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        built = dict(pairs)
-        if len(built) < len(pairs):
-            self.duplicate = True
-        return built
-
-
 class _Reader:
     """A walk over ``text``, keeping its place and the line there (counted as it goes)."""
 
     def __init__(self, text: str, source: str) -> None:
         self.text = text
         self.source = source
-        self.pairs = _Pairs()
-        self.decoder = json.JSONDecoder(object_pairs_hook=self.pairs)
+        self.decoder = json.JSONDecoder()
         self.at = 0
         self._counted = 0
         self._line = 1
@@ -85,7 +78,7 @@ class _Reader:
 
     def skip(self, expected: str = "") -> str:
         """Skip blanks and return the next character (``expected`` or one of those, if given)."""
-        self.at = _SPACE.match(self.text, self.at).end()  # type: ignore[union-attr]
+        self.at = skip_blanks(self.text, self.at)
         found = self.text[self.at:self.at + 1]
         if expected and (not found or found not in expected):
             wanted = " or ".join(repr(c) for c in expected)
@@ -168,31 +161,11 @@ def value_at(text: str, source: str, span: Span, path: PathKey) -> Document:
         levels, or an object in it gives a key twice -- located as :func:`parse_document`
         locates them.
     """
-    pairs = _Pairs()
-    try:
-        data, _ = json.JSONDecoder(object_pairs_hook=pairs).raw_decode(text, span.start)
-        refused = pairs.duplicate or _too_deep(data, MAX_DEPTH)
-    except RecursionError:
-        data, refused = None, True
-    if refused:
+    decoded = decode_json(text, span.start)
+    if decoded is None:
         return _parsed(text, source, span, path)  # raises at the line of the problem
     detail = functools.cache(lambda: _parsed(text, source, span, path).positions)
-    return Document(data, source, {path: (span.line, span.column)}, detail)
-
-
-def _too_deep(value: Any, levels: int) -> bool:
-    """Whether ``value`` nests more than ``levels`` levels of objects and lists."""
-    if not isinstance(value, (dict, list)):
-        return False
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > levels:
-            return True
-        for child in node.values() if isinstance(node, dict) else node:
-            if isinstance(child, (dict, list)):
-                stack.append((child, depth + 1))
-    return False
+    return Document(decoded[0], source, {path: (span.line, span.column)}, detail)
 
 
 def _parsed(text: str, source: str, span: Span, path: PathKey) -> Document:
@@ -212,5 +185,5 @@ def _parsed(text: str, source: str, span: Span, path: PathKey) -> Document:
         doc = parse_document(text[span.start:span.end], source)
     except InvalidInputError as exc:
         raise InvalidInputError(exc.summary, map(problem_moved, exc.problems)) from None
-    positions = {(*path, *inner): moved(*where) for inner, where in doc.positions.items()}
+    positions = {(*path, *inner): moved(*where) for inner, where in doc.every_position().items()}
     return Document(doc.data, source, positions)
