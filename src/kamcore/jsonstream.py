@@ -5,13 +5,13 @@ lists into their items, as spans of the text, decoding each item only to find wh
 and keeping nothing of it; :func:`value_at` then decodes one span into a
 :class:`~kamcore.documents.Document` of its own. A bundle of 100,000 records is so held as its
 text, the spans and one record at a time -- not as a tree of every value with the position of
-each, which :func:`~kamcore.documents.parse_document` builds (through PyYAML, at ~60 times the
-file's size in memory).
+each, which a PyYAML parse builds (at about 60 times the file's size in memory).
 
 The values are held to the limits of :mod:`kamcore.documents` (control characters are for the
-caller to check on the whole text; nesting and duplicate keys are checked here). A value's own
-line is known from its span; the line of anything inside it is found only when a problem needs
-it, by parsing that span again with :func:`~kamcore.documents.parse_document`.
+caller to check on the whole text; nesting and duplicate keys are checked by
+:func:`~kamcore.documents.decode_json`). A value's own line is known from its span; the line of
+anything inside it is found only when a problem needs it, by parsing that span again with
+:func:`~kamcore.documents.parse_document`.
 """
 
 from __future__ import annotations
