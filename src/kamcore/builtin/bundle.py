@@ -10,6 +10,11 @@ was exported at: importing the bundle refuses records changed since
 possible) is still read. In both, ``plan`` may be left out (or null): a bundle of an account's
 records alone. Every record read is noted with its place in the document
 (:func:`kamcore.importing.note_origin`), so a refusal names the file and line.
+
+A bundle written as JSON is read one record at a time (:func:`records_in_json`), so importing
+100,000 stakeholders holds the file's text and the record at hand; a YAML bundle is parsed
+whole (:func:`records_of`). Both give the same records in the same order, and refuse an
+invalid record at the same line and field.
 """
 
 from __future__ import annotations
