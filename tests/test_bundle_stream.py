@@ -98,3 +98,8 @@ def test_a_json_document_the_decoder_refuses_is_located_by_the_parse() -> None:
     assert caught.value.problems[0].line == 2
     with pytest.raises(InvalidInputError, match="not valid YAML/JSON"):
         parse_document('{"a": 1}\n{"b": 2}', "d.json")
+
+
+def test_nan_and_infinity_are_not_json_and_read_as_before() -> None:
+    assert parse_document('{"a": NaN, "b": [Infinity]}', "d.json").data == {
+        "a": "NaN", "b": ["Infinity"]}

@@ -298,19 +298,26 @@ class _Pairs:
 
 def decode_json(text: str, start: int = 0) -> tuple[Any, int] | None:
     """The JSON value written at ``start`` of ``text`` and the offset just past it, decoded by
-    :mod:`json` (in C: much faster than PyYAML); or None when it is not valid JSON or breaks a
-    rule of this module (a key given twice, nesting over :data:`MAX_DEPTH` levels) -- the
-    caller then parses it with PyYAML, which says where."""
+    :mod:`json` (in C: much faster than PyYAML); or None when it is not valid JSON (``NaN``
+    and ``Infinity`` included: Python's extension) or breaks a rule of this module (a key given
+    twice, nesting over :data:`MAX_DEPTH` levels) -- the caller then parses it with PyYAML,
+    which says where."""
     import json
 
     pairs = _Pairs()
+    decoder = json.JSONDecoder(object_pairs_hook=pairs, parse_constant=_not_json)
     try:
-        value, end = json.JSONDecoder(object_pairs_hook=pairs).raw_decode(text, start)
+        value, end = decoder.raw_decode(text, start)
     except (ValueError, RecursionError):
         return None
     if pairs.duplicate or _too_deep(value):
         return None
     return value, end
+
+
+def _not_json(constant: str) -> Any:
+    """``parse_constant`` of :func:`decode_json`: ``NaN``, ``Infinity`` are not JSON."""
+    raise ValueError(f"{constant} is not JSON")
 
 
 def _too_deep(value: Any) -> bool:
