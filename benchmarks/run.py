@@ -11,6 +11,8 @@ measure                                     floor (same run, same data)         
 ``kam plugins``                             ``python -c "import pluggy, pydantic"``      2x
 check + score the portfolio (1k and 10k)    ``model_validate_json`` of the stored JSON   3x
 import N Salesforce contacts (CSV)          raw sqlite3 ``executemany`` of the rows      3x
+``kam import json`` of N stakeholders        ``kam import salesforce-csv`` of the same    2x
+peak RSS of that bundle import               the same of the CSV import                   2x
 HTML export of 1,000 plans                  bare Jinja2 render of the same context       2x
 peak RSS of ``kam score --all``, 10k / 1k   --                                           1.5x
 ==========================================  ===========================================  ======
@@ -292,6 +294,74 @@ def bench_import(folder: Path, contacts: int, runs: int) -> dict[str, Any]:
                   storage=stats(storage), stored_bytes=stored.data_bytes, contacts=contacts)
 
 
+def write_bundle(csv_file: Path, path: Path) -> int:
+    """Write a kamcore JSON bundle (as ``kam export`` writes it: indented, sorted keys) of the
+    stakeholders the ``salesforce-csv`` adapter reads from ``csv_file``, each with every field,
+    and an account; return the number of stakeholders."""
+    from kamcore.builtin.bundle import FORMAT, FORMAT_VERSION
+    from kamcore.model import Account
+    from kamcore.plugin.registry import get_registry
+
+    meta = {"revision", "created_at", "updated_at", "updated_by"}
+    people = [r.model_dump(mode="json", exclude=meta)
+              for r in get_registry().adapter("salesforce-csv").read(csv_file)]
+    account = Account(id=people[0]["account_id"], name="Bundle benchmark")
+    bundle = {"format": FORMAT, "format_version": FORMAT_VERSION,
+              "account": account.model_dump(mode="json", exclude=meta), "plan": None,
+              "stakeholders": people, "relationships": [], "opportunities": [], "reviews": [],
+              "score_cards": []}
+    path.write_text(json.dumps(bundle, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    return len(people)
+
+
+def kam_import(folder: Path, adapter: str, source: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of ``kam import ADAPTER SOURCE`` into a fresh
+    workspace, in a fresh child of a fresh process (so the RSS is the import's alone)."""
+    db = folder / f"{adapter}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    subprocess.run([*KAM, "-w", str(db), "init"], check=True, stdout=subprocess.DEVNULL)
+    probe = ("import resource, subprocess, sys, time; t = time.perf_counter();"
+             "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
+             "print(time.perf_counter() - t,"
+             " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    done = subprocess.run([sys.executable, "-c", probe, *KAM, "-w", str(db), "import", adapter,
+                           str(source)], capture_output=True, text=True,
+                          env={**os.environ, "KAMCORE_MAX_INPUT_MB": "1000"})
+    if done.returncode != 0:
+        raise SystemExit(f"kam import {adapter} failed ({done.returncode}):\n{done.stderr}")
+    seconds, kib = done.stdout.split()
+    return float(seconds), int(kib) / 1024
+
+
+def bench_bundle(folder: Path, contacts: int, runs: int) -> list[dict[str, Any]]:
+    """``kam import json`` of a bundle of the stakeholders of a Salesforce contact CSV against
+    ``kam import salesforce-csv`` of that CSV: the same records, through the real CLI; wall
+    time and peak RSS, runs interleaved."""
+    csv_file = folder / "Contact.csv"
+    bundle = folder / "bundle.json"
+    people = write_bundle(csv_file, bundle)
+    assert people == contacts, people
+    runs_of: dict[str, list[tuple[float, float]]] = {"json": [], "salesforce-csv": []}
+    for _ in range(max(1, runs)):
+        runs_of["salesforce-csv"].append(kam_import(folder, "salesforce-csv", csv_file))
+        runs_of["json"].append(kam_import(folder, "json", bundle))
+    bundle_mib = bundle.stat().st_size / 2**20
+    csv_mib = csv_file.stat().st_size / 2**20
+    name = f"`kam import json`, a bundle of {contacts:,} stakeholders"
+    floor_name = "`kam import salesforce-csv` of the same records"
+    sizes = f"bundle {bundle_mib:.0f} MiB, CSV {csv_mib:.0f} MiB"
+    return [
+        figure(f"{name}: time", stats([t for t, _ in runs_of["json"]]),
+               stats([t for t, _ in runs_of["salesforce-csv"]]), 2.0, floor_name=floor_name,
+               note=f"wall time of the whole command, startup included; {sizes}"),
+        figure(f"{name}: peak memory", stats([m for _, m in runs_of["json"]]),
+               stats([m for _, m in runs_of["salesforce-csv"]]), 2.0, unit="MiB",
+               floor_name=floor_name, note=f"peak RSS of the command; {sizes}"),
+    ]
+
+
 #: The tables an import writes, in the order kamcore writes them.
 STORED_TABLES = ("records", "revisions", "external_ids")
 
@@ -540,6 +610,9 @@ EXPLANATIONS = {
               "ratio is in the details), the store's model_copy + model_dump_json + isoformat "
               "(~8 us a record), the two batch reads, and the cyclic GC (~0.7 s per 100,000 "
               "records). See docs/performance.md.",
+    "`kam import json`": "the bundle is read one record at a time (kamcore.jsonstream), but "
+                         "its whole text is held while the import runs, and each record is "
+                         "decoded twice (once to find where it ends). See docs/performance.md.",
     "HTML export": "per plan the export needs more than the render: its snapshot (in the "
                    "streamed pass), its findings (`check_plan`) and `report_data` (stakeholder "
                    "map, heatmap, tables); the template render itself is the floor. Close to "
@@ -564,7 +637,7 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--import-runs", type=int, default=5)
     parser.add_argument("--sizes", default="1000,10000")
-    parser.add_argument("--only", default="startup,portfolio,import,html,memory",
+    parser.add_argument("--only", default="startup,portfolio,import,bundle,html,memory",
                         help="comma-separated subset of the benchmarks")
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     parser.add_argument("--from-json", type=Path, default=None,
@@ -603,6 +676,11 @@ def main() -> None:
             sf = write_contacts(folder / "sf", args.contacts, accounts=1_000)
             (sf / "Account.csv").unlink()
             results["figures"].append(bench_import(sf, args.contacts, args.import_runs))
+        if "bundle" in only:
+            print(f"bundle of {args.contacts:,} stakeholders against the CSV ...", flush=True)
+            sf = write_contacts(folder / "sf-bundle", args.contacts, accounts=1_000)
+            (sf / "Account.csv").unlink()
+            results["figures"] += bench_bundle(sf, args.contacts, args.import_runs)
         if "html" in only:
             print("html export ...", flush=True)
             results["figures"].append(bench_html(dbs[min(dbs)], args.runs, 1_000))

@@ -39,7 +39,8 @@ KAM = Path(sys.executable).parent / "kam"
 
 #: Variables of the outer environment that would change what kam does.
 _SCRUBBED = ("KAM_WORKSPACE", "KAMCORE_LOAD_PLUGINS", "KAMCORE_STRICT_PLUGINS",
-             "KAMCORE_METHODOLOGY_PATH", "KAMCORE_RUBRIC_PATH", "KAMCORE_DEBUG", "PYTHONPATH")
+             "KAMCORE_METHODOLOGY_PATH", "KAMCORE_RUBRIC_PATH", "KAMCORE_DEBUG",
+             "KAMCORE_MAX_INPUT_MB", "PYTHONPATH")
 
 #: Default environment additions: no external plugins, plain output.
 DEFAULT_ENV: dict[str, str] = {"KAMCORE_LOAD_PLUGINS": "", "NO_COLOR": "1", "COLUMNS": "200"}

@@ -14,10 +14,19 @@ if TYPE_CHECKING:
 
 
 def _read_bundle(path: Path) -> Iterator[Record]:
-    from ..documents import load_document
-    from .bundle import records_of
+    """The records of the bundle at ``path``: a JSON bundle read one record at a time
+    (:func:`~kamcore.builtin.bundle.records_in_json`), a YAML one parsed whole."""
+    from ..documents import check_characters, parse_document, read_input
+    from ..jsonstream import is_object
+    from .bundle import records_in_json, records_of
 
-    yield from records_of(load_document(path))
+    source = str(path)
+    text = read_input(path)
+    if is_object(text):
+        check_characters(text, source)
+        yield from records_in_json(text, source)
+    else:
+        yield from records_of(parse_document(text, source))
 
 
 @hookimpl

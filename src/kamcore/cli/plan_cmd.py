@@ -102,11 +102,11 @@ def show(ctx: click.Context, plan_id: str, revision: str | None, as_json: bool) 
 def set_section(ctx: click.Context, plan_id: str, section: str, file: str,
                 base_revision: int | None, as_json: bool) -> None:
     """Set SECTION of a plan from a YAML/JSON FILE ('-' for stdin), validated by its schema."""
-    from ..documents import load_document, parse_document
+    from ..documents import load_document, parse_document, read_stream
     from ..operations import set_section as apply_section
 
     workspace = open_workspace(ctx)
-    document = (parse_document(sys.stdin.read(), "<stdin>") if file == "-"
+    document = (parse_document(read_stream(sys.stdin, "<stdin>"), "<stdin>") if file == "-"
                 else load_document(file))
     saved = apply_section(workspace, actor(ctx), plan_id, section, document.data,
                           base_revision=base_revision, document=document)
