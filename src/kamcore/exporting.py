@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
@@ -52,10 +53,29 @@ def render_plan(workspace: Workspace, registry: Registry, plan: Plan, format_nam
     return exporter.render(export_context(workspace, registry, plan, options=options))
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: How a cell that a spreadsheet could evaluate starts (OWASP "CSV Injection"): a tab, carriage
+#: return, line feed or NUL, or, after any leading whitespace, a formula sign ``= + - @`` in
+#: ASCII or full width (U+FF1D, U+FF0B, U+FF0D, U+FF20, which East Asian input methods type).
+_FORMULA_START = re.compile(r"[\t\r\n\x00]|[\s\x00]*[=+\-@\uff1d\uff0b\uff0d\uff20]")
+#: A plain signed decimal number, which a spreadsheet reads as that number and nothing more.
+_SIGNED_NUMBER = re.compile(r"[+-][0-9]+(?:\.[0-9]+)?")
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula: it starts with a tab, carriage
+    return, line feed or NUL, or its first character after any leading whitespace is ``=``,
+    ``+``, ``-``, ``@`` or one of their full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20). A
+    plain signed decimal number such as ``-5`` or ``+2.5`` is not formula-like: a spreadsheet
+    reads it as the same number."""
+    return (_FORMULA_START.match(text) is not None
+            and _SIGNED_NUMBER.fullmatch(text) is None)
 
 
 def neutralise_formula(text: str) -> str:
-    """Make a spreadsheet cell value inert: a leading ``= + - @``, tab or carriage return gets
-    an apostrophe in front, so CSV/XLSX readers show it as text instead of evaluating it."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    """Make a CSV cell inert: a :func:`formula_like` text gets an apostrophe in front (OWASP's
+    rule), so a spreadsheet shows it as text instead of evaluating it; any other text is
+    returned unchanged. The CSV writer quotes and escapes the result as RFC 4180 says.
+
+    Cell formats with a type of their own do not change the value: the ``xlsx`` exporter
+    writes the original text as a string cell with Excel's quote-prefix style instead."""
+    return "'" + text if formula_like(text) else text

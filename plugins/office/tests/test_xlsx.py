@@ -7,12 +7,18 @@ import zipfile
 from datetime import date
 from typing import TYPE_CHECKING
 
+import attrs
 import openpyxl
 import pytest
 from kamcore_office.workbook import render_xlsx
 
-from kamcore.exporting import FORMULA_PREFIXES
-from kamcore.testing import HOSTILE_ACTION_TITLE, HOSTILE_NAME
+from kamcore.exporting import formula_like
+from kamcore.testing import (
+    FORMULA_PAYLOADS,
+    HOSTILE_ACTION_TITLE,
+    HOSTILE_NAME,
+    INERT_CELL_TEXTS,
+)
 
 if TYPE_CHECKING:
     from conftest import OfficeContext
@@ -49,25 +55,45 @@ def test_no_cell_can_run_as_a_formula(office_context: OfficeContext) -> None:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
                 if isinstance(cell.value, str):
                     strings += 1
-                    assert not cell.value.startswith(FORMULA_PREFIXES), (
+                    assert cell.quotePrefix == formula_like(cell.value), (
                         sheet.title, cell.coordinate, cell.value)
     assert strings > 100
+
+
+def test_formula_payloads_keep_their_text_behind_a_quote_prefix(
+        office_context: OfficeContext) -> None:
+    """Each payload reads back unchanged, as a string cell with the quote-prefix style (Excel
+    and LibreOffice show the text and never evaluate it); other texts get no style."""
+    context = office_context()
+    texts = [*FORMULA_PAYLOADS, *INERT_CELL_TEXTS]
+    risks = [{"title": text, "likelihood": 1, "impact": 1, "mitigation": text}
+             for text in texts]
+    plan = context.plan.model_copy(update={"sections": {**context.plan.sections,
+                                                        "risks": risks}})
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(attrs.evolve(context, plan=plan))))
+    rows = list(book["Risks"].iter_rows(min_row=2))
+    assert len(rows) == len(texts)
+    for text, row in zip(texts, rows, strict=True):
+        for cell in (row[1], row[6]):  # title, mitigation
+            assert (cell.value, cell.data_type) == (text, "s"), (text, cell.coordinate)
+            assert cell.quotePrefix == (text in FORMULA_PAYLOADS), (text, cell.coordinate)
 
 
 def test_hostile_values_stay_text(workbook: openpyxl.Workbook) -> None:
     actions = _rows(workbook["Actions"])
     assert actions[0][:3] == ["Section", "Id", "Title"]
-    assert actions[1][2] == "'" + HOSTILE_ACTION_TITLE
+    assert actions[1][2] == HOSTILE_ACTION_TITLE
+    assert workbook["Actions"]["C2"].quotePrefix
     assert actions[1][3] == HOSTILE_NAME  # a name, as text: nothing to run in a cell
-    assert actions[3][3] == "'\tTab Person"
+    assert actions[3][3] == "\tTab Person" and workbook["Actions"]["D4"].quotePrefix
     assert actions[3][2] == "Kick-off workshop"  # a control character XML can't hold: dropped
     names = [row[1] for row in _rows(workbook["Stakeholders"])[1:]]
-    assert "'=cmd|' /C calc'!A0" in names
+    assert "=cmd|' /C calc'!A0" in names
     objectives = _rows(workbook["Objectives"])
-    assert objectives[2][4] == "'@survey"
-    assert _rows(workbook["Risks"])[1][6] == "'=1+1"
+    assert objectives[2][4] == "@survey"
+    assert _rows(workbook["Risks"])[1][6] == "=1+1"
     notes = _rows(workbook["\u00a7 Notes"])
-    assert ["Text", "'@mention first"] in [row[:2] for row in notes]
+    assert ["Text", "@mention first"] in [row[:2] for row in notes]
     decisions = _rows(workbook["Reviews"])[1][4]
     # one cell: only its start could make it a formula
     assert decisions == "Escalate the Service renewal to the CRO\n" + HOSTILE_ACTION_TITLE
@@ -81,7 +107,7 @@ def test_numbers_and_dates_stay_typed(workbook: openpyxl.Workbook) -> None:
     assert hostile[6:8] == [4, -2]  # influence, support: numbers, not neutralised text
     value_plan = _rows(workbook["\u00a7 Value plan"])
     assert ["Budget", 120000] in [row[:2] for row in value_plan]
-    assert ["Summary", "'+ a plus sign first"] in [row[:2] for row in value_plan]
+    assert ["Summary", "+ a plus sign first"] in [row[:2] for row in value_plan]
 
 
 def test_whitespace_grid(workbook: openpyxl.Workbook) -> None:
@@ -95,7 +121,7 @@ def test_whitespace_grid(workbook: openpyxl.Workbook) -> None:
     by_value = rows.index(["Whitespace by value"] + [None] * (len(rows[0]) - 1))
     assert rows[by_value + 2][:3] == ["Plants", 500000, 250000]
     listing = [row for row in rows if row[0] == "Joint objectives" or row[0] == "whitespace"]
-    assert len(listing) == 4 and listing[2][5] == "'-incumbent renews 2027"
+    assert len(listing) == 4 and listing[2][5] == "-incumbent renews 2027"
 
 
 def test_scores_and_summary(workbook: openpyxl.Workbook) -> None:

@@ -2,9 +2,10 @@
 
 The actions are found in any section (see :mod:`kamcore.shapes`), so the export
 works for every methodology. Every text cell goes through
-:func:`kamcore.exporting.neutralise_formula`: a value starting with ``=``, ``+``, ``-``, ``@``,
-a tab or a carriage return gets an apostrophe in front, so a spreadsheet shows it as text
-instead of running it as a formula.
+:func:`kamcore.exporting.neutralise_formula`: a value a spreadsheet could evaluate (OWASP's
+leading ``=``, ``+``, ``-``, ``@``, tab, carriage return, also line feed, leading whitespace and
+the full-width signs) gets an apostrophe in front, so a spreadsheet shows it as text instead of
+running it as a formula.
 """
 
 from __future__ import annotations

@@ -26,8 +26,10 @@ from .contracts import (
     RubricContract,
 )
 from .factories import (
+    FORMULA_PAYLOADS,
     HOSTILE_ACTION_TITLE,
     HOSTILE_NAME,
+    INERT_CELL_TEXTS,
     sample_account,
     sample_opportunity,
     sample_plan,
@@ -38,8 +40,10 @@ from .fixtures import Checker
 from .problems import message_at
 
 __all__ = [
+    "FORMULA_PAYLOADS",
     "HOSTILE_ACTION_TITLE",
     "HOSTILE_NAME",
+    "INERT_CELL_TEXTS",
     "AdapterContract",
     "Checker",
     "ExporterContract",

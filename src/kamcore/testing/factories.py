@@ -15,6 +15,16 @@ from ..store import Workspace
 HOSTILE_NAME = "<script>alert(1)</script>"
 #: A spreadsheet formula that must be neutralised in CSV/XLSX and inert elsewhere.
 HOSTILE_ACTION_TITLE = '=HYPERLINK("http://example.com","x")'
+#: Texts a spreadsheet could evaluate (:func:`kamcore.exporting.formula_like`): each formula
+#: sign, DDE calls, leading whitespace and line breaks, and the full-width signs.
+FORMULA_PAYLOADS = (
+    "=1+1", "+1+1", "-1+1", "@SUM(1+1)*cmd|' /C calc'!A0", "=cmd|' /C calc'!A0",
+    HOSTILE_ACTION_TITLE, "-2+3+cmd|' /C calc'!A0", " =1+1", "  +1+1", "\t=1+1", "\r=1+1",
+    "\n=1+1", "\tTab first", "\nline feed first", "\uff1d1+1", "\uff0b1+1", "\uff0d1+1",
+    "\uff20SUM(1+1)", "\u3000\uff1d1+1", "\u00a0=1+1",
+)
+#: Texts a spreadsheet shows as they are: plain signed numbers and signs past the start.
+INERT_CELL_TEXTS = ("-5", "+2.5", "plain text", "e-mail", "a=b", "1+1", "x @ y")
 
 
 def sample_account(**overrides: Any) -> Account:

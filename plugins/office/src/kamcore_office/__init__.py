@@ -4,9 +4,9 @@ Contributes two exporters through ``kam_exporters``:
 
 * ``xlsx`` (:mod:`kamcore_office.workbook`, openpyxl): a summary sheet, stakeholders,
   relationships, opportunities, the whitespace grid, objectives, actions, risks, scores,
-  reviews, findings, then one sheet per plan section. Every text cell is neutralised
-  (:func:`kamcore.exporting.neutralise_formula`) and typed as a string, so nothing in the data
-  can run as a formula.
+  reviews, findings, then one sheet per plan section. Every text cell is typed as a string,
+  quote-prefixed when :func:`kamcore.exporting.formula_like`, so nothing in the data can run
+  as a formula and every text reads back unchanged.
 * ``pptx`` (:mod:`kamcore_office.deck`, python-pptx): a review deck with a summary, the
   stakeholder map, the whitespace grid, objectives and actions, risks, scores and what changed
   since the last review.

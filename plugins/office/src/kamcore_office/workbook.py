@@ -5,9 +5,11 @@ product line grid by state and by value, then the cells as a list), Objectives, 
 Scores, Reviews, Findings, then one sheet per plan section in the methodology's order, named
 ``§ <section title>``.
 
-Every text cell goes through :func:`kamcore.exporting.neutralise_formula` and is typed as a
-string (``data_type = "s"``): a value starting with ``=``, ``+``, ``-``, ``@``, a tab or a
-carriage return is shown as text, never evaluated. Numbers and dates are written as such.
+Every text cell is typed as a string (``data_type = "s"``), so the workbook holds no formula,
+and a text that :func:`kamcore.exporting.formula_like` finds a spreadsheet could evaluate (a
+leading ``=``, ``+``, ``-``, ``@``, full-width or after whitespace, a tab, a line break) also
+gets Excel's quote-prefix style: the cell shows and keeps its text unchanged, and editing it
+in Excel or LibreOffice does not turn it into a formula. Numbers and dates are written as such.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from kamcore.exporting import neutralise_formula
+from kamcore.exporting import formula_like
 from kamcore.plugin.contributions import ExportContext
 from kamcore.rendering import flat, label, score_with_band, step_title
 from kamcore.shapes import PlanItems, find_items, iter_sections
@@ -37,9 +39,13 @@ _FORBIDDEN_IN_SHEET_NAMES = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
 def text_cell(cell: Cell, value: Any) -> None:
-    """Put ``value`` in ``cell`` as inert text."""
-    cell.value = neutralise_formula(clean(value))
+    """Put ``value`` in ``cell`` as inert text: a string cell holding the text unchanged
+    (less what XML cannot carry), quote-prefixed when it could be read as a formula."""
+    text = clean(value)
+    cell.value = text
     cell.data_type = "s"
+    if formula_like(text):
+        cell.quotePrefix = True
 
 
 def put(cell: Cell, value: Any) -> None:
