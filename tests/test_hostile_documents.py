@@ -42,6 +42,8 @@ CASES: dict[str, tuple[str, str, str, int]] = {
     "nul": ("nul.yaml", "a: 1\nb: x\x00y\n", "control character U+0000", 2),
     "escape": ("esc.json", '{"a": 1,\n\n "b": "\x1b[31m"}\n', "control character U+001B", 3),
     "del": ("del.yaml", "a: 1\nb: x\x7f\n", "control character U+007F", 2),
+    "lone-surrogate-yaml": ("lone.yaml", 'a: 1\nb: "x\\ud800"\n',
+                            "surrogate without its pair", 2),
 }
 
 
@@ -151,3 +153,28 @@ def test_nesting_up_to_the_limit_is_read_and_one_more_level_is_not() -> None:
     shallow = "[" * 50 + "]" * 50
     with pytest.raises(InvalidInputError, match="levels deep"):
         parse_document(f"a: &a {shallow}\nb: [{shallow.replace('[]', '[*a]')}]\n", "<t>")
+
+
+def test_an_escaped_surrogate_pair_is_the_character_it_stands_for() -> None:
+    """JSON writers (``json.dumps``) escape characters beyond U+FFFF as surrogate pairs."""
+    from kamcore.documents import parse_document
+
+    emoji = "\U0001f600"
+    assert parse_document('{"a": "\\ud83d\\ude00"}', "pair.json").data == {"a": emoji}
+    assert parse_document('a: "\\ud83d\\ude00"', "pair.yaml").data == {"a": emoji}
+    with pytest.raises(InvalidInputError, match="surrogate without its pair"):
+        parse_document('{"a": 1,\n "b": "\\udc00y"}', "lone.json")
+
+
+def test_a_bundle_record_with_a_lone_surrogate_is_refused_at_its_place(
+        planned, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bundle = tmp_path / "plan.json"
+    assert planned("stakeholder", "add", "acme-corp", "Helen Park").code == 0
+    assert planned("export", PLAN, "--format", "json", "-o", str(bundle)).code == 0
+    text = bundle.read_text(encoding="utf-8")
+    name = text.index('"name": "', text.index('"stakeholders"'))
+    bundle.write_text(text[:name] + '"name": "\\ud800' + text[name + 9:], encoding="utf-8")
+    before = state(planned)
+    planned("import", "json", str(bundle)).assert_usage_error(
+        "surrogate without its pair", "at stakeholders[0]")
+    assert state(planned) == before

@@ -54,6 +54,10 @@ MAX_DEPTH = 100
 ALIAS_NODES = 10_000
 #: Control characters refused in documents: C0 but tab, line feed, carriage return; and DEL.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: A UTF-16 surrogate (U+D800-U+DFFF), which a document's escapes can produce.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: A JSON escape of a surrogate: such a text is parsed by the YAML loader, which checks them.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 #: Blanks as JSON has them, and the start of a JSON object or array after them.
 _BLANKS = re.compile(r"[ \t\n\r]*")
 _JSON_START = re.compile(r"[ \t\n\r]*[\[{]")
@@ -209,6 +213,8 @@ def _loader_class() -> Callable[[str, str], yaml.SafeLoader]:
                 node = super().compose_node(parent, index)
             finally:
                 self.kam_depth -= 1
+            if isinstance(node, yaml.ScalarNode) and _SURROGATE.search(node.value):
+                node.value = self._paired(node.value, mark)
             children: list[yaml.Node] = (
                 node.value if isinstance(node, yaml.SequenceNode)
                 else [n for pair in node.value for n in pair]
@@ -217,6 +223,15 @@ def _loader_class() -> Callable[[str, str], yaml.SafeLoader]:
             self.kam_shape[id(node)] = (1 + sum(size for size, _ in shapes),
                                         1 + max((height for _, height in shapes), default=0))
             return node
+
+        def _paired(self, value: str, mark: yaml.Mark) -> str:
+            """``value`` with its escaped surrogate pairs (``"\\ud83d\\ude00"``) joined
+            into the characters they stand for; a surrogate without its pair is refused."""
+            try:
+                return value.encode("utf-16", "surrogatepass").decode("utf-16")
+            except UnicodeDecodeError:
+                raise self._refusal(mark, "an escaped UTF-16 surrogate without its pair "
+                                          "is not a character") from None
 
         def _refusal(self, mark: yaml.Mark, message: str) -> InvalidInputError:
             return InvalidInputError(f"{self.kam_source}: document refused", [Problem(
@@ -341,7 +356,7 @@ def _parse(text: str, source: str) -> Document:
     :func:`_parse_yaml`."""
     check_characters(text, source)
     opening = _JSON_START.match(text)
-    if opening is not None:
+    if opening is not None and not _SURROGATE_ESCAPE.search(text):
         decoded = decode_json(text)
         if decoded is not None and skip_blanks(text, decoded[1]) == len(text):
             detail = functools.cache(lambda: _parse_yaml(text, source).positions)
