@@ -499,6 +499,13 @@ def test_commands_work_next_to_plugins_calling_sys_exit(kam, kam_run, plugin_env
     assert checked.code == 1, checked
     codes = {(f["code"], f["source"]) for f in checked.json()["findings"]}
     assert ("plugin-failed", "exiting_hook") in codes
+    # an exporter calling sys.exit(0) is the plugin's failure: exit 2, named, nothing written
+    out = tmp_path / "plan.txt"
+    exported = kam("export", "acme-plan", "--format", "kt-exit", "-o", str(out), env=plugin_env)
+    assert exported.code == 2, exported
+    assert ("error: exporter 'kt-exit' of plugin 'exiting_hook' failed: SystemExit: called "
+            "sys.exit(0)") in exported.err
+    assert "Traceback" not in exported.err and not out.exists()
 
 
 @pytest.mark.parametrize("plugin", ["exiting", "exiting_hook"])

@@ -72,7 +72,7 @@ class HookOutcome:
     error: BaseException | None = None
 
 
-def _described(exc: BaseException) -> str:
+def described(exc: BaseException) -> str:
     """``Type: message`` for a plugin's failure (``SystemExit: called sys.exit(0)``)."""
     if isinstance(exc, SystemExit):
         return f"SystemExit: called sys.exit({exc.code!r})"
@@ -114,7 +114,7 @@ class PluginHost:
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # e.g. a module __getattr__ that calls sys.exit()
-            self._fail(info, f"registration failed: {_described(exc)}")
+            self._fail(info, f"registration failed: {described(exc)}")
             return
         # deprecations announced by the hookspecs (warn_on_impl / warn_on_impl_args)
         info.warnings.extend(str(warning.message) for warning in caught)
@@ -191,7 +191,7 @@ class PluginHost:
                 raise
             except BaseException as exc:
                 self.plugins[ep.name] = info
-                self._fail(info, f"import failed: {_described(exc)}")
+                self._fail(info, f"import failed: {described(exc)}")
                 continue
             self.register(plugin, info)
 
@@ -216,7 +216,7 @@ class PluginHost:
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:
-                self.report(impl.plugin_name, f"{hook_name} raised {_described(exc)}")
+                self.report(impl.plugin_name, f"{hook_name} raised {described(exc)}")
                 outcomes.append(HookOutcome(impl.plugin_name, error=exc))
                 continue
             outcomes.append(HookOutcome(impl.plugin_name, value=value))

@@ -16,6 +16,7 @@ from ..errors import InvalidInputError, NotFoundError
 from ..methodology import Methodology, load_methodologies
 from ..rubric import Rubric, build_rubric
 from .contributions import Adapter, Exporter, Signal
+from .guard import guarded
 from .host import HookOutcome, PluginHost, get_plugin_host
 
 T = TypeVar("T")
@@ -123,7 +124,7 @@ class Registry:
                     continue
                 name: str = item.name  # type: ignore[attr-defined]
                 if self._claim(kind, name, outcome.plugin):
-                    result[name] = item
+                    result[name] = guarded(item, outcome.plugin, self.host)
         return result
 
     # -- lookups ----------------------------------------------------------------------------
