@@ -549,7 +549,9 @@ def test_export_all_writes_nothing_when_a_plan_fails(kam_run, report_workspace,
 
     monkeypatch.setattr(html_module, "render_html", failing)
     result = kam_run("-w", str(db), "export", "--all", "-f", "html", "-o", str(out), env=env)
-    assert result.code == 3 and "renderer broke" in result.err
+    # a raising exporter is its plugin's failure (exit 2, named), not an internal error
+    assert result.code == 2 and "renderer broke" in result.err
+    assert "exporter 'html' of plugin 'kamcore.builtin.exporters' failed" in result.err
     assert [p.name for p in out.iterdir()] == ["acme-report.html"]  # no temporary left
     assert (out / "acme-report.html").read_text(encoding="utf-8") == "old"
 
