@@ -518,10 +518,11 @@ def test_strict_mode_makes_a_plugin_calling_sys_exit_fatal(kam, plugin_env, plug
         result.assert_usage_error(plugin, "KAMCORE_STRICT_PLUGINS=1", "SystemExit")
 
 
-def test_sys_exit_from_a_contribution_is_an_internal_error_not_a_quiet_exit(
+def test_sys_exit_outside_any_plugin_is_an_internal_error_not_a_quiet_exit(
         kam_run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """An exporter (adapter, signal) is plugin code called outside the hooks: if it calls
-    sys.exit(0), kam still fails loudly (exit 3) instead of exiting 0 having done nothing."""
+    """The backstop of ``kam``: a SystemExit raised by no plugin (plugins' contributions are
+    guarded, see tests/test_plugin_guard.py) still fails loudly (exit 3) instead of exiting 0
+    having done nothing."""
     import kamcore.operations
 
     def exiting_export(*args: object, **kwargs: object) -> None:
