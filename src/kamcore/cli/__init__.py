@@ -98,8 +98,8 @@ def run(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # kam's own code never raises it: code kam called did
         if os.environ.get("KAMCORE_DEBUG"):
             raise
-        click.echo(f"internal error: code kam called (a plugin's exporter, adapter or signal?) "
-                   f"called sys.exit({exc.code!r}); nothing after it ran\n"
+        click.echo(f"internal error: code kam called (outside any plugin: their failures are "
+                   f"caught) called sys.exit({exc.code!r}); nothing after it ran\n"
                    "(set KAMCORE_DEBUG=1 to see the traceback, and please report it)", err=True)
         return 3
     except Exception as exc:
