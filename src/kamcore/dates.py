@@ -1,8 +1,8 @@
-"""Reading a calendar date out of plain data (a plan section, export options)."""
+"""Dates and moments read out of plain data (a plan section, export options, stored records)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 
 def as_date(value: object) -> date | None:
@@ -18,3 +18,9 @@ def as_date(value: object) -> date | None:
         except ValueError:
             return None
     return None
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment``, read as UTC when it has no time zone (records saved by older versions), so
+    moments with and without zones compare."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import attrs
+
+from .dates import as_utc
 
 if TYPE_CHECKING:
     from .model import Account, Opportunity, Plan, Relationship, Review, ScoreCard, Stakeholder
@@ -50,12 +52,12 @@ def cards_by_rubric(cards: Iterable[ScoreCard], *, plan_id: str | None = None,
     Cards are ordered by when they were scored, then by id; a time without a zone counts as UTC,
     so cards saved with and without zones sort together.
     """
-    limit = _utc(at) if at is not None else None
+    limit = as_utc(at) if at is not None else None
     groups: dict[str, list[ScoreCard]] = defaultdict(list)
-    for card in sorted(cards, key=lambda c: (_utc(c.scored_at), c.id)):
+    for card in sorted(cards, key=lambda c: (as_utc(c.scored_at), c.id)):
         if plan_id is not None and card.plan_id not in (None, plan_id):
             continue
-        if limit is None or _utc(card.scored_at) <= limit:
+        if limit is None or as_utc(card.scored_at) <= limit:
             groups[card.rubric.name].append(card)
     return {name: tuple(groups[name]) for name in sorted(groups)}
 
@@ -65,8 +67,3 @@ def latest_by_rubric(cards: Iterable[ScoreCard], *, plan_id: str | None = None,
     """The latest card of each rubric (names in order), as :func:`cards_by_rubric` picks them."""
     return {name: group[-1]
             for name, group in cards_by_rubric(cards, plan_id=plan_id, at=at).items()}
-
-
-def _utc(moment: datetime) -> datetime:
-    """``moment``, read as UTC when it has no time zone."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

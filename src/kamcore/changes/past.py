@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..dates import as_utc
 from ..errors import InvalidInputError
 from ..model import Plan, Review, ScoreCard, Stakeholder
 from ..reviews import find_review
@@ -70,12 +71,8 @@ class PlanState:
     as_of: date = attrs.field(factory=date.today)
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _saved_at(text: str) -> datetime:
-    return _aware(datetime.fromisoformat(text))
+    return as_utc(datetime.fromisoformat(text))
 
 
 def current_point(plan: Plan) -> PlanPoint:
@@ -111,7 +108,7 @@ def _revisions(numbers: list[int]) -> str:
 def review_point(workspace: Workspace, plan: Plan, review: Review, number: int,
                  reference: str | None = None) -> PlanPoint:
     """The revision ``review`` looked at, at the moment the review was recorded."""
-    at = _aware(review.created_at) if review.created_at else None
+    at = as_utc(review.created_at) if review.created_at else None
     if at is None:
         at = revision_point(workspace, plan, review.plan_revision).at
     return PlanPoint(reference or f"review:{number}", review.plan_revision, at, review.date,
@@ -152,10 +149,10 @@ def stakeholders_at(workspace: Workspace, account_id: str,
     current = list(workspace.iter(Stakeholder, account_id=account_id))
     result: dict[str, Stakeholder] = {}
     for person in current:
-        if at is None or (person.updated_at is not None and _aware(person.updated_at) <= at):
+        if at is None or (person.updated_at is not None and as_utc(person.updated_at) <= at):
             result[person.id] = person
             continue
-        if person.created_at is not None and _aware(person.created_at) > at:
+        if person.created_at is not None and as_utc(person.created_at) > at:
             continue
         revisions = [info for info in workspace.history(Stakeholder, person.id)
                      if info.saved_at and _saved_at(info.saved_at) <= at]
