@@ -44,13 +44,15 @@ def actor(ctx: click.Context) -> Actor:
         return Actor(None)
 
 
-def open_workspace(ctx: click.Context, *, create: bool = False) -> Workspace:
-    """Open the chosen workspace, closing it when the command ends."""
+def open_workspace(ctx: click.Context, *, create: bool = False,
+                   target: str | None = None) -> Workspace:
+    """Open the chosen workspace (or ``target``), its saves told to the plugins' event hooks,
+    closing it when the command ends."""
     from ..events import HookEvents
     from ..plugin.host import get_plugin_host
     from ..store import Workspace
 
-    workspace = Workspace.open(workspace_target(ctx), create=create,
+    workspace = Workspace.open(target or workspace_target(ctx), create=create,
                                listener=HookEvents(get_plugin_host()))
     ctx.call_on_close(workspace.close)
     return workspace

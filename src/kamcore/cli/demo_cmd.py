@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ._common import print_table, registry, write_atomically
+from ._common import open_workspace, print_table, registry, write_atomically
 
 DEFAULT_WORKSPACE = "kam-demo.db"
 
@@ -19,17 +19,14 @@ DEFAULT_WORKSPACE = "kam-demo.db"
 def demo(ctx: click.Context, out_dir: str) -> None:
     """Build a sample portfolio in ./kam-demo.db (or --workspace), check every plan, print a
     summary and write one Markdown plan per account. Safe to run again."""
-    from ..events import HookEvents
     from ..exporting import export_context
     from ..operations import Actor
     from ..operations.sample import build_sample
-    from ..store import Workspace
 
     root = ctx.find_root().obj
     target = root["workspace"] if root["workspace_given"] else DEFAULT_WORKSPACE
     reg = registry()
-    workspace = Workspace.open(target, create=True, listener=HookEvents(reg.host))
-    ctx.call_on_close(workspace.close)
+    workspace = open_workspace(ctx, create=True, target=target)
     today = date.today()
     sample = build_sample(workspace, Actor("kam demo"), today, registry=reg)
     if not reg.methodologies:
