@@ -1,4 +1,8 @@
-"""``kam --help`` stays fast: no pydantic, jsonschema, SQLAlchemy, rich or plugin imported."""
+"""``kam --help`` stays fast: no pydantic, jsonschema, SQLAlchemy or rich imported.
+
+Help loads the plugins (to list the commands they add through ``kam_commands``, as llm and
+datasette do), so a plugin module must import nothing heavy when it is loaded: the shipped
+plugins and the test plugins are loaded here and held to that."""
 
 from __future__ import annotations
 
@@ -11,9 +15,6 @@ import pytest
 
 HEAVY = ("pydantic", "jsonschema", "sqlalchemy", "rich", "yaml", "referencing", "alembic",
          "psycopg", "jinja2")
-PLUGIN_MODULES = ("kamcore_test_good", "kamcore_test_raising", "kamcore_test_misspelt",
-                  "kamcore_test_broken", "kamcore_test_exiting", "kamcore_test_exiting_hook",
-                  "kamcore_simple_plan", "kamcore_sama7", "kamcore_medpicc")
 
 
 def _imported(importtime_log: str) -> set[str]:
@@ -42,8 +43,6 @@ def test_kam_help_imports_nothing_heavy(kam_env, test_plugins: Path) -> None:
     assert "kamcore.cli" in modules and "click" in modules  # the log is really being read
     roots = {name.split(".")[0] for name in modules}
     assert not roots & set(HEAVY), sorted(roots & set(HEAVY))
-    assert not roots & set(PLUGIN_MODULES)
-    assert not {m for m in modules if m.startswith("kamcore.builtin")}
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["plan", "--help"], ["plan", "set", "--help"],
@@ -56,9 +55,10 @@ def test_help_of_subcommands_imports_nothing_heavy(argv: list[str], test_plugins
         import sys
         from kamcore.cli import run
         status = run({argv!r})
-        heavy = sorted({{m.split(".")[0] for m in sys.modules}} & {set(HEAVY + PLUGIN_MODULES)!r})
+        heavy = sorted({{m.split(".")[0] for m in sys.modules}} & {set(HEAVY)!r})
         print("STATUS", status)
         print("HEAVY", ",".join(heavy))
+        print("PLUGINS", ",".join(sorted(m for m in sys.modules if m.startswith("kamcore_"))))
         """)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env=kam_env({"PYTHONPATH": str(test_plugins),
@@ -67,6 +67,8 @@ def test_help_of_subcommands_imports_nothing_heavy(argv: list[str], test_plugins
     lines = proc.stdout.splitlines()
     assert "STATUS 0" in lines, proc.stdout
     assert "HEAVY " in lines, proc.stdout
+    if argv == ["--help"]:  # the plugins were loaded (to list their commands) and stayed light
+        assert "kamcore_sama7" in proc.stdout.split("PLUGINS ", 1)[1], proc.stdout
     assert "Usage: kam" in proc.stdout or "kam, version" in proc.stdout
 
 

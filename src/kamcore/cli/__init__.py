@@ -8,12 +8,16 @@ check or a refused advance exits with 1.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from ..plugin.commands import PluginCommands
 
 #: name -> (module, attribute, one-line help shown by ``kam --help``)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -41,21 +45,46 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
+    """A group whose subcommands are imported on first use, with the commands plugins add
+    (``kam_commands``) after kamcore's own."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(COMMANDS)
+        return [*COMMANDS, *_plugin_commands().top]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
-            return None
+            entry = _plugin_commands().top.get(cmd_name)
+            return entry[1] if entry is not None else None
         module_name, attribute, _ = COMMANDS[cmd_name]
         command: click.Command = getattr(importlib.import_module(module_name), attribute)
+        if isinstance(command, click.Group) and _plugins_extend(cmd_name):
+            _plugin_commands().attach(command)
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):
             formatter.write_dl([(name, entry[2]) for name, entry in COMMANDS.items()])
+        added = _plugin_commands().top
+        if added:
+            with formatter.section("Commands from plugins"):
+                formatter.write_dl([
+                    (name, f"{command.get_short_help_str(limit=60)} [{plugin}]")
+                    for name, (plugin, command) in added.items()
+                ])
+
+
+def _plugins_extend(group: str) -> bool:
+    """Whether any plugin adds commands under ``kam GROUP``; loads plugins only when the group
+    is asked for its subcommands, so ``kam plan show`` does not pay for it up front."""
+    return group in _plugin_commands().under
+
+
+@functools.cache
+def _plugin_commands() -> PluginCommands:
+    from ..plugin.commands import plugin_commands
+    from ..plugin.host import get_plugin_host
+
+    return plugin_commands(get_plugin_host(), COMMANDS)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

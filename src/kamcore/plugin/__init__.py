@@ -44,6 +44,7 @@ from .._lazy import exports
 from .markers import ENTRY_POINT_GROUP, PROJECT_NAME, hookimpl, hookspec
 
 _LAZY: dict[str, str] = {
+    "Command": "kamcore.plugin.contributions",
     "Exporter": "kamcore.plugin.contributions",
     "Adapter": "kamcore.plugin.contributions",
     "Signal": "kamcore.plugin.contributions",
@@ -55,6 +56,8 @@ _LAZY: dict[str, str] = {
     "BUILTIN_PLUGINS": "kamcore.plugin.host",
     "make_plugin_host": "kamcore.plugin.host",
     "get_plugin_host": "kamcore.plugin.host",
+    "PluginCommands": "kamcore.plugin.commands",
+    "plugin_commands": "kamcore.plugin.commands",
     "Registry": "kamcore.plugin.registry",
     "get_registry": "kamcore.plugin.registry",
 }
@@ -63,7 +66,8 @@ _LAZY: dict[str, str] = {
 __getattr__, __dir__ = exports("kamcore.plugin", _LAZY, globals())
 
 if TYPE_CHECKING:
-    from .contributions import Adapter, ExportContext, Exporter, PortfolioIndex, Signal
+    from .commands import PluginCommands, plugin_commands
+    from .contributions import Adapter, Command, ExportContext, Exporter, PortfolioIndex, Signal
     from .host import (
         BUILTIN_PLUGINS,
         HookOutcome,
@@ -79,9 +83,11 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "PROJECT_NAME",
     "Adapter",
+    "Command",
     "ExportContext",
     "Exporter",
     "HookOutcome",
+    "PluginCommands",
     "PluginHost",
     "PluginInfo",
     "PortfolioIndex",
@@ -92,4 +98,5 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "make_plugin_host",
+    "plugin_commands",
 ]

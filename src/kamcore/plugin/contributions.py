@@ -1,7 +1,8 @@
-"""What plugins contribute besides methodologies and rubrics: exporters, adapters, signals.
+"""What plugins contribute besides methodologies and rubrics: exporters, adapters, signals and
+commands.
 
-Each is a small frozen value with a ``name`` and a callable; plugins return lists of them from
-``kam_exporters``, ``kam_adapters`` and ``kam_signals``.
+Each is a small frozen value with a ``name`` (or a click command) and a callable; plugins return
+lists of them from ``kam_exporters``, ``kam_adapters``, ``kam_signals`` and ``kam_commands``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
+    import click
+
     from ..methodology import Methodology
     from ..model import Finding, Plan, Record
     from ..snapshot import AccountSnapshot
@@ -97,3 +100,17 @@ class Signal:
     name: str
     description: str
     compute: Callable[[AccountSnapshot], float | None]
+
+
+@attrs.frozen
+class Command:
+    """A ``kam`` command a plugin adds (from ``kam_commands``).
+
+    ``command`` is a :class:`click.Command` (or group); ``under`` names the built-in group it
+    joins (``"plan"`` makes ``kam plan NAME``), None makes it a top-level ``kam NAME``. A plain
+    click command returned from ``kam_commands`` is the same as ``Command(command)``.
+    Added in 0.3.
+    """
+
+    command: click.Command
+    under: str | None = None

@@ -31,7 +31,7 @@ def guarded(item: T, plugin: str, host: PluginHost) -> T:
     """``item`` (an :class:`Exporter`, :class:`Adapter` or :class:`Signal`) with its callables
     wrapped so that their failures are ``plugin``'s; anything else unchanged."""
     def wrap(what: str, function: F) -> F:
-        return _contained(function, f"{what} of plugin {plugin!r}", plugin, host)
+        return contained(function, f"{what} of plugin {plugin!r}", plugin, host)
 
     if isinstance(item, Exporter):
         index = item.index
@@ -50,15 +50,21 @@ def guarded(item: T, plugin: str, host: PluginHost) -> T:
     return item
 
 
-def _contained(function: F, who: str, plugin: str, host: PluginHost) -> F:
+def contained(function: F, who: str, plugin: str, host: PluginHost,
+              passes: tuple[type[BaseException], ...] = ()) -> F:
+    """``function`` wrapped so that whatever it raises (but a :class:`KamError`,
+    ``KeyboardInterrupt`` or one of ``passes``) is reported against ``plugin`` and raised as a
+    :class:`PluginError` naming ``who``."""
+    through: tuple[type[BaseException], ...] = (KamError, KeyboardInterrupt, *passes)
+
     @functools.wraps(function)
     def call(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
-        except (KamError, KeyboardInterrupt):
+        except through:
             raise
         except BaseException as exc:
-            raise _failure(who, plugin, host, exc) from exc
+            raise failure(who, plugin, host, exc) from exc
 
     return call  # type: ignore[return-value]
 
@@ -75,11 +81,12 @@ def _each(read: Callable[..., Iterable[Any]], who: str, plugin: str, host: Plugi
         except (KamError, KeyboardInterrupt):
             raise
         except BaseException as exc:
-            raise _failure(who, plugin, host, exc) from exc
+            raise failure(who, plugin, host, exc) from exc
         yield record
 
 
-def _failure(who: str, plugin: str, host: PluginHost, exc: BaseException) -> PluginError:
+def failure(who: str, plugin: str, host: PluginHost, exc: BaseException) -> PluginError:
+    """Report ``exc`` against ``plugin`` and return the :class:`PluginError` to raise."""
     from .host import described
 
     message = f"{who} failed: {described(exc)}"

@@ -224,6 +224,14 @@ class PluginHost:
                 break
         return outcomes
 
+    def call_registered_first(self, hook_name: str) -> list[HookOutcome]:
+        """The outcomes of :meth:`call` for a registration hook, the plugin registered first
+        first (built-ins before entry points): a contested name stays with the plugin
+        registered first, whatever order pluggy calls the implementations in."""
+        order = {name: index for index, name in enumerate(self.plugins)}
+        return sorted(self.call(hook_name),
+                      key=lambda outcome: order.get(outcome.plugin, len(order)))
+
     def listing(self) -> list[PluginInfo]:
         """Every plugin seen: built-ins first, then external ones by name."""
         return sorted(self.plugins.values(), key=lambda info: (not info.builtin, info.name))

@@ -17,22 +17,14 @@ from ..methodology import Methodology, load_methodologies
 from ..rubric import Rubric, build_rubric
 from .contributions import Adapter, Exporter, Signal
 from .guard import guarded
-from .host import HookOutcome, PluginHost, get_plugin_host
+from .host import PluginHost, get_plugin_host
 
 T = TypeVar("T")
 
 
-def _registered_first(host: PluginHost, hook_name: str) -> list[HookOutcome]:
-    """The outcomes of a registration hook, the plugin registered first first (built-ins
-    before entry points): a contested name stays with the plugin registered first, whatever
-    order pluggy calls the implementations in."""
-    order = {name: index for index, name in enumerate(host.plugins)}
-    return sorted(host.call(hook_name), key=lambda outcome: order.get(outcome.plugin, len(order)))
-
-
 def _documents(host: PluginHost, hook_name: str) -> Iterator[tuple[str, Document]]:
     """(plugin, document) for each document a registration hook returned."""
-    for outcome in _registered_first(host, hook_name):
+    for outcome in host.call_registered_first(hook_name):
         if outcome.error is not None or outcome.value is None:
             continue
         for index, item in enumerate(outcome.value):
@@ -116,7 +108,7 @@ class Registry:
 
     def _collect(self, hook_name: str, kind: str, cls: type[T]) -> dict[str, T]:
         result: dict[str, T] = {}
-        for outcome in _registered_first(self.host, hook_name):
+        for outcome in self.host.call_registered_first(hook_name):
             for item in outcome.value or ():
                 if not isinstance(item, cls):
                     self.host.report(outcome.plugin,

@@ -20,11 +20,13 @@ from typing import TYPE_CHECKING, Any
 from .markers import hookspec
 
 if TYPE_CHECKING:
+    import click
+
     from ..methodology import Methodology
     from ..model import Account, Finding, Plan, Review
     from ..snapshot import AccountSnapshot
     from ..store import Workspace
-    from .contributions import Adapter, Exporter, Signal
+    from .contributions import Adapter, Command, Exporter, Signal
 
 # -- registration ---------------------------------------------------------------------------
 
@@ -82,6 +84,24 @@ def kam_signals() -> Iterable[Signal]:
     :return: an iterable of :class:`kamcore.Signal`; names unique across plugins.
 
     Called once per process. Added in 0.1.
+    """
+
+
+@hookspec
+def kam_commands() -> Iterable[Command | click.Command]:
+    """Contribute ``kam`` commands (as llm's ``register_commands`` and datasette's
+    ``register_commands`` do).
+
+    :return: click commands or groups, each either plain (a new top-level ``kam NAME``) or
+        wrapped in :class:`kamcore.plugin.Command` with ``under=`` the name of a built-in group
+        it joins (``Command(summarize, under="plan")`` makes ``kam plan summarize``). A name
+        already taken (by kamcore or a plugin registered earlier) is reported against the plugin
+        and ignored. Keep heavy imports inside the commands' callbacks: ``kam --help`` lists
+        plugin commands, so this hook runs on every ``kam`` start that needs them.
+
+    A command that raises anything but a :class:`kamcore.KamError` (or ``click``'s own
+    exceptions) fails as its plugin's error: exit 2 naming the plugin, never a traceback.
+    Called once per process. Added in 0.3.
     """
 
 

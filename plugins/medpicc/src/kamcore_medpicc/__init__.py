@@ -8,19 +8,30 @@ scores every open opportunity of the account against its stage
 
 from __future__ import annotations
 
+from importlib import import_module
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING
 
 from kamcore import hookimpl
 
-from .rules import QualificationRules, SettingsError
-from .scoring import Qualification, RedFlag, qualify
-
 if TYPE_CHECKING:
     from kamcore.methodology import Methodology
     from kamcore.model import Finding, Plan
     from kamcore.snapshot import AccountSnapshot
+
+    from .rules import QualificationRules, SettingsError
+    from .scoring import Qualification, RedFlag, qualify
+
+#: public names imported on first use, so loading the plugin (on every ``kam`` start) stays cheap
+_LAZY = {"QualificationRules": "rules", "SettingsError": "rules", "Qualification": "scoring",
+         "RedFlag": "scoring", "qualify": "scoring"}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'kamcore_medpicc' has no attribute {name!r}")
+    return getattr(import_module(f"kamcore_medpicc.{_LAZY[name]}"), name)
 
 __all__ = [
     "Qualification",
