@@ -126,7 +126,8 @@ def _build(data: Mapping[str, Any], lineage: tuple[str, ...], source: str,
         ),
         sections=tuple(
             Section(section["key"], section["title"], section.get("description", ""),
-                    schema=CompiledSchema.compile(section["schema"]))
+                    schema=CompiledSchema.compile(section["schema"]),
+                    customer_facing=section.get("customer_facing", False))
             for section in data["sections"]
         ),
         roles=tuple(data.get("roles", ())),

@@ -33,12 +33,14 @@ class Step:
 
 @attrs.frozen
 class Section:
-    """One section of a plan and the JSON Schema its data must satisfy."""
+    """One section of a plan and the JSON Schema its data must satisfy; ``customer_facing``
+    sections are shown to the customer through a share link (the rest is internal)."""
 
     key: str
     title: str
     description: str = ""
     schema: CompiledSchema = attrs.field(kw_only=True)
+    customer_facing: bool = attrs.field(default=False, kw_only=True)
 
 
 @attrs.frozen

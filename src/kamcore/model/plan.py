@@ -35,6 +35,16 @@ class Signoff(Shape):
     name: str = Field(min_length=1, description="Who signed at the customer.")
     title: str | None = None
     date: date
+    via: str | None = Field(default=None, description="How it was given, e.g. a share link's id.")
+
+
+class ChangeRequest(Shape):
+    """The customer's request to change a joint objective before they sign it off."""
+
+    name: str = Field(min_length=1, description="Who asked, at the customer.")
+    date: date
+    comment: str = Field(min_length=1, max_length=4000)
+    via: str | None = Field(default=None, description="How it was asked, e.g. a share link's id.")
 
 
 class Objective(Shape):
@@ -47,6 +57,8 @@ class Objective(Shape):
     target: str | None = None
     due: date | None = None
     customer_signoff: Signoff | None = None
+    change_requests: list[ChangeRequest] | None = Field(
+        default=None, description="What the customer asked to change before signing off.")
 
 
 class Action(Shape):

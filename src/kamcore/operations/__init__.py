@@ -17,7 +17,9 @@ based on; nothing written) and :class:`~kamcore.planning.AdvanceRefused`.
 
 Modules: :mod:`.accounts`, :mod:`.people` (stakeholders and relationships),
 :mod:`.opportunities`, :mod:`.plans`, :mod:`.reviews`, :mod:`.scoring`, :mod:`.transfer`
-(import and export), and :mod:`.records`, the create / edit / remove every kind shares.
+(import and export), :mod:`.signoff` (the customer's word on a joint objective), :mod:`.access`
+(users, account teams, API tokens, share links), and :mod:`.records`, the create / edit /
+remove every kind shares.
 Removing a record keeps its history (:meth:`~kamcore.store.Workspace.delete`).
 """
 
@@ -38,6 +40,7 @@ from .people import (
 from .plans import Restored, advance, check, new_plan, restore_plan, set_section
 from .reviews import record_review
 from .scoring import score_account, score_portfolio
+from .signoff import request_objective_change, sign_off_objective
 from .transfer import ExportedFile, export_plan, export_portfolio, import_records, import_with
 
 __all__ = [
@@ -63,10 +66,12 @@ __all__ = [
     "remove_opportunity",
     "remove_relationship",
     "remove_stakeholder",
+    "request_objective_change",
     "restore_plan",
     "score_account",
     "score_portfolio",
     "set_section",
     "set_tier_from_rubric",
+    "sign_off_objective",
     "touch_stakeholder",
 ]

@@ -44,7 +44,7 @@ def set_section(workspace: Workspace, actor: Actor, plan_id: str, section: str, 
     :raises InvalidInputError: every schema problem, located; nothing is saved.
     :raises ConflictError: the plan moved past ``base_revision``.
     """
-    plan = _at_base(workspace.get(Plan, plan_id), base_revision)
+    plan = at_base(workspace.get(Plan, plan_id), base_revision)
     methodology = installed(registry).methodology(plan.methodology.name)
     return planning.set_section(workspace, methodology, plan, section, data, document=document,
                                 by=actor.name)
@@ -59,7 +59,7 @@ def advance(workspace: Workspace, actor: Actor, plan_id: str, *, to: str | None 
     :raises InvalidInputError: ``to`` is not a later step, or the plan is at its last step.
     :raises ConflictError: the plan moved past ``base_revision``.
     """
-    plan = _at_base(workspace.get(Plan, plan_id), base_revision)
+    plan = at_base(workspace.get(Plan, plan_id), base_revision)
     methodology = installed(registry).methodology(plan.methodology.name)
     return planning.advance(workspace, methodology, plan, to=to, by=actor.name)
 
@@ -78,7 +78,7 @@ def check(workspace: Workspace, plan_id: str, *, as_of: date | None = None,
     return plan, findings
 
 
-def _at_base(plan: Plan, base_revision: int | None) -> Plan:
+def at_base(plan: Plan, base_revision: int | None) -> Plan:
     """``plan`` as the copy a change based on ``base_revision`` starts from: saving it is
     refused (ConflictError) unless the plan is still at that revision."""
     if base_revision is None:
@@ -126,5 +126,5 @@ def restore_plan(workspace: Workspace, actor: Actor, plan_id: str, revision_ref:
     restored = then.model_copy(update={name: getattr(plan, name) for name in _META})
     if restored.model_dump(mode="json") == plan.model_dump(mode="json"):
         return Restored(plan, point, saved=False)
-    saved = workspace.save(_at_base(restored, base_revision), by=actor.name)
+    saved = workspace.save(at_base(restored, base_revision), by=actor.name)
     return Restored(saved, point, saved=True)

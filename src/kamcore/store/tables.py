@@ -3,7 +3,8 @@
 ``records`` holds the current revision of every record; ``revisions`` every revision ever
 saved (append-only; a removed record's end with a tombstone revision, see
 :mod:`kamcore.store.removing`); ``external_ids`` indexes records by the ids other systems give them;
-``meta`` holds the schema version.
+``meta`` holds the schema version (and the server's signing key); ``users``, ``team_members``,
+``tokens`` and ``share_links`` say who may do what (see :mod:`kamcore.store.access`).
 
 These definitions are the newest schema: ``Workspace.open(create=True)`` creates it directly.
 A workspace made by an older kamcore is brought here by the Alembic migrations in
@@ -16,8 +17,8 @@ from __future__ import annotations
 from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text
 from sqlalchemy.types import TypeEngine
 
-#: The schema this kamcore writes; the head of the migrations (``0002``).
-SCHEMA_VERSION = 2
+#: The schema this kamcore writes; the head of the migrations (``0003``).
+SCHEMA_VERSION = 3
 
 
 def key(length: int) -> TypeEngine[str]:
@@ -69,4 +70,52 @@ meta = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# -- who may do what (migration 0003) ---------------------------------------------------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("name", key(200), primary_key=True),
+    Column("role", String(16), nullable=False),  # admin | member | viewer
+    Column("password_hash", Text, nullable=True),  # argon2, made by the server plugin
+    Column("disabled", Integer, nullable=False, default=0),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+team_members = Table(
+    "team_members",
+    metadata,
+    Column("account_id", key(128), primary_key=True),
+    Column("user_name", key(200), primary_key=True),
+    Column("added_at", String(40), nullable=False),
+    Index("team_members_by_user", "user_name"),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", String(32), primary_key=True),  # random hex: no collation needed
+    Column("user_name", key(200), nullable=False),
+    Column("secret_hash", String(64), nullable=False, unique=True),  # sha256 hex of the secret
+    Column("scope", String(8), nullable=False),  # read | write
+    Column("label", String(200), nullable=True),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=True),
+    Column("revoked_at", String(40), nullable=True),
+)
+
+share_links = Table(
+    "share_links",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("plan_id", key(128), nullable=False),
+    Column("recipient", String(200), nullable=False),
+    Column("created_by", String(200), nullable=True),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+    Column("revoked_at", String(40), nullable=True),
+    Index("share_links_by_plan", "plan_id"),
 )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -46,6 +46,7 @@ from .writing import R, SaveOutcome, content, first_revision, write_record
 
 if TYPE_CHECKING:
     from ..snapshot import AccountSnapshot
+    from .access import AccessStore
 
 #: PostgreSQL advisory lock key held while creating a workspace's tables ("kamcore" in ASCII)
 _CREATE_LOCK = 0x6B616D636F7265
@@ -123,6 +124,13 @@ class Workspace:
         workspace = cls(engine, url, listener, read_only)
         workspace._prepare(create)
         return workspace
+
+    @property
+    def access(self) -> AccessStore:
+        """Users, account teams, API tokens and share links (:mod:`kamcore.store.access`)."""
+        from .access import AccessStore
+
+        return AccessStore(self)
 
     @property
     def display_url(self) -> str:
@@ -362,9 +370,19 @@ class Workspace:
         with self._reading() as conn:
             return list(conn.execute(stmt).scalars())
 
-    def iter(self, cls: type[R], *, account_id: str | None = None) -> Iterator[R]:
-        """Stream the records of one kind (of one account), in id order, without loading all."""
+    def iter(self, cls: type[R], *, account_id: str | None = None, after: str | None = None,
+             limit: int | None = None, among: Collection[str] | None = None) -> Iterator[R]:
+        """Stream the records of one kind (of one account), in id order, without loading all.
+
+        For pages: ``after`` starts after that id (keyset pagination: stable while records are
+        added), ``limit`` stops after so many, ``among`` keeps only those ids.
+        """
         stmt = select(tables.records.c.data).where(tables.records.c.kind == cls.kind)
+        if after is not None:
+            stmt = stmt.where(tables.records.c.id > after)
+        if among is not None:
+            stmt = stmt.where(tables.records.c.id.in_(list(among)))
+        stmt = stmt.limit(limit)
         order: Any = tables.records.c.id
         if account_id is not None:
             stmt = stmt.where(tables.records.c.account_id == account_id)
