@@ -174,7 +174,8 @@ def test_keys_sort_as_on_sqlite(backend: Backend) -> None:
         assert [s.id for s in ws.iter(Stakeholder, account_id="acme")] == sorted(ids)
     collations = dict(backend.rows(
         "SELECT table_name || '.' || column_name, collation_name FROM information_schema.columns "
-        "WHERE table_schema = current_schema() AND column_name IN ('kind', 'id', 'record_id')"))
+        "WHERE table_schema = current_schema() AND column_name IN ('kind', 'id', 'record_id') "
+        "AND table_name IN ('records', 'revisions', 'external_ids')"))
     assert collations == {f"{t}.{c}": "C" for t, c in [
         ("records", "kind"), ("records", "id"), ("revisions", "kind"), ("revisions", "id"),
         ("external_ids", "kind"), ("external_ids", "record_id")]}
