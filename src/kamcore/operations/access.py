@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -27,8 +28,8 @@ from ..store import Workspace
 from ..store.access import ShareLink, Token, User
 from .actor import Actor
 
-#: admin: everything, users too; member: reads everything, writes the accounts whose team they
-#: are on; viewer: reads everything, writes nothing.
+#: admin: everything, users too; member: reads and writes the accounts whose team they are on;
+#: viewer: reads everything, writes nothing.
 ROLES: Final = ("admin", "member", "viewer")
 SCOPES: Final = ("read", "write")
 #: the prefix of every API token, so a leaked one is easy to find (and to scan for)
@@ -276,3 +277,41 @@ def revoke_share(workspace: Workspace, actor: Actor, link_id: str) -> ShareLink:
 def list_shares(workspace: Workspace, plan_id: str | None = None) -> list[ShareLink]:
     """Every share link (of ``plan_id``)."""
     return workspace.access.shares(plan_id)
+
+
+# -- signing in ------------------------------------------------------------------------------
+
+#: at most this many failed sign-ins per user name within :data:`FAILURE_WINDOW`
+MAX_FAILURES: Final = 5
+FAILURE_WINDOW: Final = timedelta(minutes=15)
+
+
+class TooManyAttempts(AccessDenied):
+    """Too many failed sign-ins as one user recently; ``retry_after`` is in seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed sign-ins; try again in {retry_after // 60 + 1} "
+                         "minutes")
+        self.retry_after = retry_after
+
+
+def sign_in(workspace: Workspace, name: str, password: str,
+            verify: Callable[[str, str], bool]) -> User:
+    """The user ``name`` if ``password`` is theirs (``verify(password, stored_hash)``).
+
+    Failures are counted per name in the workspace (so every server process sees them): after
+    :data:`MAX_FAILURES` within :data:`FAILURE_WINDOW`, further attempts are refused
+    (:class:`TooManyAttempts`) until the window has passed, even with the right password.
+
+    :raises AccessDenied: wrong name or password, or a disabled user (one message for all).
+    """
+    now = _now()
+    if workspace.access.failures_since(name, _stamp(now - FAILURE_WINDOW)) >= MAX_FAILURES:
+        raise TooManyAttempts(int(FAILURE_WINDOW.total_seconds()))
+    user = workspace.access.user(name)
+    if user is None or user.disabled or not user.password_hash \
+            or not verify(password, user.password_hash):
+        workspace.access.record_failure(name, _stamp(now))
+        raise AccessDenied("wrong user name or password")
+    workspace.access.clear_failures(name)
+    return user

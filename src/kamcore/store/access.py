@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from . import tables
 
@@ -213,6 +213,26 @@ class AccessStore:
         with self._write() as conn:
             conn.execute(update(tables.share_links).where(tables.share_links.c.id == link_id)
                          .values(revoked_at=at))
+
+    # -- failed sign-ins -----------------------------------------------------------------
+
+    def record_failure(self, name: str, at: str) -> None:
+        """Note a failed sign-in as ``name`` at ``at``."""
+        with self._write() as conn:
+            conn.execute(insert(tables.login_failures).values(name=name[:200], at=at))
+
+    def failures_since(self, name: str, since: str) -> int:
+        """How many sign-ins as ``name`` failed at or after ``since``."""
+        failures = tables.login_failures
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(failures).where(
+                (failures.c.name == name[:200]) & (failures.c.at >= since))).scalar_one())
+
+    def clear_failures(self, name: str) -> None:
+        """Forget ``name``'s failed sign-ins (after one that succeeded)."""
+        with self._write() as conn:
+            conn.execute(delete(tables.login_failures)
+                         .where(tables.login_failures.c.name == name[:200]))
 
     # -- the signing key ----------------------------------------------------------------
 

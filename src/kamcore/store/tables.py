@@ -4,7 +4,8 @@
 saved (append-only; a removed record's end with a tombstone revision, see
 :mod:`kamcore.store.removing`); ``external_ids`` indexes records by the ids other systems give them;
 ``meta`` holds the schema version (and the server's signing key); ``users``, ``team_members``,
-``tokens`` and ``share_links`` say who may do what (see :mod:`kamcore.store.access`).
+``tokens``, ``share_links`` and ``login_failures`` say who may do what (see
+:mod:`kamcore.store.access`).
 
 These definitions are the newest schema: ``Workspace.open(create=True)`` creates it directly.
 A workspace made by an older kamcore is brought here by the Alembic migrations in
@@ -118,4 +119,14 @@ share_links = Table(
     Column("expires_at", String(40), nullable=False),
     Column("revoked_at", String(40), nullable=True),
     Index("share_links_by_plan", "plan_id"),
+)
+
+#: failed sign-ins, by user name, so that every server process limits attempts alike
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("at", String(40), nullable=False),
+    Index("login_failures_by_name", "name", "at"),
 )

@@ -125,6 +125,11 @@ class Workspace:
         workspace._prepare(create)
         return workspace
 
+    def handle(self) -> Workspace:
+        """Another handle on the same database and connection pool, for another thread (a
+        server's request): handles share no transaction, so each thread uses its own."""
+        return Workspace(self._engine, self.url, self._listener, self.read_only)
+
     @property
     def access(self) -> AccessStore:
         """Users, account teams, API tokens and share links (:mod:`kamcore.store.access`)."""

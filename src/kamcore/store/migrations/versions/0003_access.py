@@ -1,4 +1,5 @@
-"""Who may do what: ``users``, ``team_members``, ``tokens`` and ``share_links``.
+"""Who may do what: ``users``, ``team_members``, ``tokens``, ``share_links`` and
+``login_failures``.
 
 Empty tables: a workspace is used by whoever holds its file until an admin adds users for the
 server (``kam user add``). Nothing else changes.
@@ -19,7 +20,8 @@ down_revision: str | None = "0002"
 branch_labels: str | None = None
 depends_on: str | None = None
 
-_TABLES = (tables.users, tables.team_members, tables.tokens, tables.share_links)
+_TABLES = (tables.users, tables.team_members, tables.tokens, tables.share_links,
+           tables.login_failures)
 _meta = sa.table("meta", sa.column("key"), sa.column("value"))
 
 

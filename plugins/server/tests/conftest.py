@@ -1,0 +1,94 @@
+"""Fixtures: a served demo workspace with one user of every kind and their tokens.
+
+``workspace_file`` is the demo portfolio (``kamcore.operations.sample``) with users, built once
+per session and copied for each test. ``people`` holds, by name, each user's write token (and
+``ann_read``: a read-only token of ann; ``expired`` and ``revoked``: tokens that no longer work;
+``share``: the token of a share link of ``helios-sama7`` for its customer, ``share_revoked`` a
+revoked one). ``client`` is a :class:`fastapi.testclient.TestClient` on the application serving
+the copy, ``as_(name)`` the headers of that person's token.
+
+Users: ``ada`` admin; ``ann`` member on the team of ``helios``; ``mo`` member on the team of
+``atlas``; ``vic`` viewer. Password of each: ``password-<name>``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from kamcore_server.app import create_app
+from kamcore_server.passwords import hash_password
+
+from kamcore.operations import Actor, access
+from kamcore.operations.sample import build_sample
+from kamcore.store import Workspace
+
+ADMIN = Actor("setup")
+USERS = {"ada": "admin", "ann": "member", "mo": "member", "vic": "viewer"}
+TEAMS = {"ann": "helios", "mo": "atlas"}
+SHARED_PLAN = "helios-sama7"
+
+
+def password(name: str) -> str:
+    """The password of a test user."""
+    return f"password-{name}"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """The demo workspace with users, tokens and share links, and the secrets by name."""
+    path = tmp_path_factory.mktemp("served") / "kam.db"
+    secrets: dict[str, str] = {}
+    with Workspace.open(path, create=True) as ws:
+        build_sample(ws, ADMIN, date.today())
+        for name, role in USERS.items():
+            access.add_user(ws, ADMIN, name, role, password_hash=hash_password(password(name)))
+            secrets[name] = access.create_token(ws, ADMIN, name)[1]
+        for name, account in TEAMS.items():
+            access.add_team_member(ws, ADMIN, account, name)
+        secrets["ann_read"] = access.create_token(ws, ADMIN, "ann", scope="read")[1]
+        secrets["expired"] = access.create_token(ws, ADMIN, "ada", expires_days=1)[1]
+        revoked, secrets["revoked"] = access.create_token(ws, ADMIN, "ada")
+        access.revoke_token(ws, ADMIN, revoked.id)
+        secrets["share"] = access.create_share(ws, ADMIN, SHARED_PLAN, "Chris Finance")[1]
+        gone, secrets["share_revoked"] = access.create_share(ws, ADMIN, SHARED_PLAN, "Old Contact")
+        access.revoke_share(ws, ADMIN, gone.id)
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("UPDATE tokens SET expires_at = '2020-01-01T00:00:00+00:00' "
+                   "WHERE expires_at IS NOT NULL")
+    db.close()
+    return path, secrets
+
+
+@pytest.fixture
+def workspace_file(built: tuple[Path, dict[str, str]], tmp_path: Path) -> Path:
+    """A fresh copy of the served workspace for this test."""
+    copy = tmp_path / "kam.db"
+    shutil.copyfile(built[0], copy)
+    return copy
+
+
+@pytest.fixture
+def people(built: tuple[Path, dict[str, str]]) -> dict[str, str]:
+    """Token (or share-link token) secrets by name."""
+    return built[1]
+
+
+@pytest.fixture
+def client(workspace_file: Path) -> Iterator[TestClient]:
+    """A test client of the application serving the copy."""
+    with TestClient(create_app(workspace_file), base_url="http://localhost",
+                    raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def as_(people: dict[str, str]) -> Callable[[str], dict[str, str]]:
+    """``as_("ann")``: the Authorization header of that token."""
+    return lambda name: {"Authorization": f"Bearer {people[name]}"}
