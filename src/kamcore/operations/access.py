@@ -28,6 +28,14 @@ from ..store import Workspace
 from ..store.access import ShareLink, Token, User
 from .actor import Actor
 
+__all__ = [
+    "FAILURE_WINDOW", "MAX_FAILURES", "ROLES", "SCOPES", "TOKEN_PREFIX", "AccessDenied",
+    "ShareLink", "Token", "TooManyAttempts", "User", "active_user", "add_team_member",
+    "add_user", "create_share", "create_token", "get_user", "list_shares", "list_tokens",
+    "list_users", "open_share", "remove_team_member", "revoke_share", "revoke_token",
+    "set_user", "sign_in", "signing_key", "team", "teams_of", "token_owner",
+]
+
 #: admin: everything, users too; member: reads and writes the accounts whose team they are on;
 #: viewer: reads everything, writes nothing.
 ROLES: Final = ("admin", "member", "viewer")
@@ -131,6 +139,23 @@ def set_user(workspace: Workspace, actor: Actor, name: str, *, role: str | None 
 def list_users(workspace: Workspace) -> list[User]:
     """Every user, by name."""
     return workspace.access.users()
+
+
+def active_user(workspace: Workspace, name: str) -> User | None:
+    """The user ``name`` if they exist and are not disabled (a session's user, read on every
+    request so that disabling someone ends their sessions at once), else None."""
+    user = workspace.access.user(name)
+    return user if user is not None and not user.disabled else None
+
+
+def teams_of(workspace: Workspace, user: str) -> list[str]:
+    """The ids of the accounts whose team ``user`` is on."""
+    return workspace.access.teams_of(user)
+
+
+def signing_key(workspace: Workspace) -> str:
+    """The workspace's key for signing share links and session cookies (made on first use)."""
+    return workspace.access.signing_key()
 
 
 # -- account teams ---------------------------------------------------------------------------

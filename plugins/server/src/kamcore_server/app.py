@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from kamcore.events import HookEvents
+from kamcore.operations import access
 from kamcore.plugin.host import get_plugin_host
 from kamcore.store import Workspace
 
@@ -41,7 +42,7 @@ def create_app(target: str | os.PathLike[str] | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ws = Workspace.open(target, listener=HookEvents(get_plugin_host()))
         app.state.workspace = ws
-        app.state.signing_key = ws.access.signing_key()
+        app.state.signing_key = access.signing_key(ws)
         try:
             yield
         finally:

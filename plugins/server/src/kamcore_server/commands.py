@@ -59,7 +59,9 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
 
     target = workspace_target(ctx)
     with open_workspace(ctx) as ws:  # fails here, clearly, if there is no workspace
-        ws.access.signing_key()  # made once, before workers start
+        from kamcore.operations import access
+
+        access.signing_key(ws)  # made once, before workers start
         shown = ws.display_url
     os.environ["KAM_WORKSPACE"] = target
     click.echo(f"serving {shown} on http://{host}:{port} (API docs: /api/v1/docs)", err=True)
@@ -119,7 +121,7 @@ def user_list(ctx: click.Context, as_json: bool) -> None:
 
     ws = open_workspace(ctx)
     rows = [{"name": u.name, "role": u.role, "disabled": u.disabled,
-             "teams": ws.access.teams_of(u.name), "password": bool(u.password_hash)}
+             "teams": access.teams_of(ws, u.name), "password": bool(u.password_hash)}
             for u in access.list_users(ws)]
     if as_json:
         print_json(rows)

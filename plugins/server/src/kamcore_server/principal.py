@@ -12,8 +12,8 @@ from typing import Literal
 import attrs
 
 from kamcore.operations import access
+from kamcore.operations.access import ShareLink, User
 from kamcore.store import Workspace
-from kamcore.store.access import ShareLink, User
 
 Kind = Literal["anonymous", "session", "token", "share"]
 
@@ -50,7 +50,7 @@ ANONYMOUS = Principal("anonymous")
 
 def for_user(workspace: Workspace, user: User, kind: Kind, scope: str) -> Principal:
     """The principal of a signed-in user or a token's owner."""
-    teams = frozenset(workspace.access.teams_of(user.name) if user.role == "member" else ())
+    teams = frozenset(access.teams_of(workspace, user.name) if user.role == "member" else ())
     return Principal(kind, user=user, scope=scope, teams=teams)
 
 

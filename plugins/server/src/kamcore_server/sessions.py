@@ -58,8 +58,8 @@ def session_principal(request: Request) -> Principal | None:
     from .rules import workspace
 
     ws = workspace(request)
-    user = ws.access.user(str(data.get("user", "")))
-    if user is None or user.disabled:
+    user = access.active_user(ws, str(data.get("user", "")))
+    if user is None:
         return None
     return for_user(ws, user, "session", "write")
 
