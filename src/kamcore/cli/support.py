@@ -12,10 +12,11 @@ from ._common import (
     actor,
     json_option,
     open_workspace,
+    parse_date,
     print_json,
     print_table,
     workspace_target,
 )
 
-__all__ = ["actor", "json_option", "open_workspace", "print_json", "print_table",
+__all__ = ["actor", "json_option", "open_workspace", "parse_date", "print_json", "print_table",
            "workspace_target"]

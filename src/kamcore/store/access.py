@@ -10,16 +10,24 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, Protocol
 
 import attrs
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from . import tables
 
-if TYPE_CHECKING:
-    from .workspace import Workspace
+
+class _Workspace(Protocol):
+    """What the access store needs of :class:`~kamcore.store.Workspace` (named structurally, so
+    the two modules do not import each other)."""
+
+    _tx: Connection | None
+
+    def transaction(self) -> AbstractContextManager[Any]: ...
+
+    def _reading(self) -> AbstractContextManager[Connection]: ...
 
 #: the ``meta`` key of the key that signs share links and session cookies
 SIGNING_KEY = "signing_key"
@@ -68,7 +76,7 @@ class AccessStore:
     """The access tables of one workspace (``workspace.access``); writes join the workspace's
     transaction when one is open."""
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: _Workspace) -> None:
         self._workspace = workspace
 
     @contextmanager
