@@ -18,6 +18,7 @@ import click
 
 if TYPE_CHECKING:
     from ..plugin.commands import PluginCommands
+    from ..plugin.host import PluginHost
 
 #: name -> (module, attribute, one-line help shown by ``kam --help``)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -79,12 +80,18 @@ def _plugins_extend(group: str) -> bool:
     return group in _plugin_commands().under
 
 
-@functools.cache
 def _plugin_commands() -> PluginCommands:
-    from ..plugin.commands import plugin_commands
+    """The commands the process's current plugin host adds (rebuilt when the host is)."""
     from ..plugin.host import get_plugin_host
 
-    return plugin_commands(get_plugin_host(), COMMANDS)
+    return _commands_of(get_plugin_host())
+
+
+@functools.lru_cache(maxsize=1)
+def _commands_of(host: PluginHost) -> PluginCommands:
+    from ..plugin.commands import plugin_commands
+
+    return plugin_commands(host, COMMANDS)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
