@@ -49,8 +49,8 @@ def stream_snapshots(conn: Connection) -> Iterator[AccountSnapshot]:
     records = tables.records
     streaming = conn.execution_options(yield_per=500)
     accounts = streaming.execute(
-        select(records.c.id, records.c.data).where(records.c.kind == Account.kind)
-        .order_by(records.c.id))
+        select(records.c.id, tables.revisions.c.data).select_from(tables.current)
+        .where(records.c.kind == Account.kind).order_by(records.c.id))
     streams = {cls.kind: _AccountRows(streaming.execute(_by_account_statement(cls.kind)))
                for cls in _SNAPSHOT_KINDS}
     for account_id, data in accounts:
@@ -97,7 +97,7 @@ def _by_account_statement(kind: str) -> Any:
     """One kind's records with a non-null account, in (account id, id) order: walks the
     records_by_account index (kind, account_id), sorting only within each account."""
     table = tables.records
-    return select(table.c.account_id, table.c.data).where(
+    return select(table.c.account_id, tables.revisions.c.data).select_from(tables.current).where(
         (table.c.kind == kind) & table.c.account_id.is_not(None)
     ).order_by(table.c.account_id, table.c.id)
 
@@ -107,7 +107,8 @@ def _snapshot_statement(sqlite: bool) -> Any:
     """The snapshot's query, built once (building a statement costs more than running it)."""
     table = tables.records
     kinds = [Account.kind] + [cls.kind for cls in _SNAPSHOT_KINDS]
-    stmt = select(table.c.kind, table.c.id, table.c.data).where(
+    stmt = select(table.c.kind, table.c.id, tables.revisions.c.data).select_from(
+        tables.current).where(
         table.c.kind.in_(kinds) & (table.c.account_id == bindparam("account_id")))
     if sqlite:  # see Workspace.iter(): keep SQLite off the primary key
         return stmt.order_by(table.c.kind.concat(""), table.c.id.concat(""))

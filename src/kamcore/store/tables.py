@@ -1,8 +1,11 @@
 """The workspace's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
 
-``records`` holds the current revision of every record; ``revisions`` every revision ever
-saved (append-only; a removed record's end with a tombstone revision, see
-:mod:`kamcore.store.removing`); ``external_ids`` indexes records by the ids other systems give them;
+``revisions`` holds every version of every record ever saved, each written once and never
+changed (append-only; a removed record's end with a tombstone revision, see
+:mod:`kamcore.store.removing`); ``records`` is the head of each record that exists: its kind,
+id, account and *current revision* (and when and by whom it was saved), without a copy of its
+data -- :data:`current` joins a head to the revision that holds its data; ``external_ids``
+indexes records by the ids other systems give them;
 ``meta`` holds the schema version (and the server's signing key); ``users``, ``team_members``,
 ``tokens``, ``share_links`` and ``login_failures`` say who may do what (see
 :mod:`kamcore.store.access`).
@@ -18,8 +21,8 @@ from __future__ import annotations
 from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text
 from sqlalchemy.types import TypeEngine
 
-#: The schema this kamcore writes; the head of the migrations (``0003``).
-SCHEMA_VERSION = 3
+#: The schema this kamcore writes; the head of the migrations (``0004``).
+SCHEMA_VERSION = 4
 
 
 def key(length: int) -> TypeEngine[str]:
@@ -37,7 +40,8 @@ records = Table(
     Column("id", key(128), primary_key=True),
     Column("account_id", key(128), nullable=True),
     Column("revision", Integer, nullable=False),
-    Column("data", Text, nullable=False),
+    # the record's data is that of its current revision (see `current`); migration 0004
+    # dropped the copy this table held before
     Column("updated_at", String(40), nullable=False),
     Column("updated_by", String(200), nullable=True),
     # when the record was created (its first revision's saved_at); added by migration 0002
@@ -55,6 +59,12 @@ revisions = Table(
     Column("saved_at", String(40), nullable=False),
     Column("saved_by", String(200), nullable=True),
 )
+
+#: Each record's head joined to its current revision: select ``revisions.c.data`` from it to
+#: read what a record says now (one primary-key probe per record).
+current = records.join(revisions, (revisions.c.kind == records.c.kind)
+                       & (revisions.c.id == records.c.id)
+                       & (revisions.c.revision == records.c.revision))
 
 external_ids = Table(
     "external_ids",

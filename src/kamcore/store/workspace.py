@@ -42,7 +42,7 @@ from .engine import (
 from .failures import database_error
 from .removing import is_tombstone, remove_record
 from .snapshots import assemble, read_account, stream_snapshots
-from .writing import R, SaveOutcome, content, first_revision, write_record
+from .writing import R, SaveOutcome, content, current_data, first_revision, write_record
 
 if TYPE_CHECKING:
     from ..snapshot import AccountSnapshot
@@ -349,9 +349,7 @@ class Workspace:
     def find(self, cls: type[R], record_id: str) -> R | None:
         """The current revision of a record, or None."""
         with self._reading() as conn:
-            data = conn.execute(select(tables.records.c.data).where(
-                (tables.records.c.kind == cls.kind) & (tables.records.c.id == record_id)
-            )).scalar()
+            data = current_data(conn, cls.kind, record_id)
         return None if data is None else cls.model_validate_json(data)
 
     def get(self, cls: type[R], record_id: str) -> R:
@@ -382,7 +380,8 @@ class Workspace:
         For pages: ``after`` starts after that id (keyset pagination: stable while records are
         added), ``limit`` stops after so many, ``among`` keeps only those ids.
         """
-        stmt = select(tables.records.c.data).where(tables.records.c.kind == cls.kind)
+        stmt = select(tables.revisions.c.data).select_from(tables.current).where(
+            tables.records.c.kind == cls.kind)
         if after is not None:
             stmt = stmt.where(tables.records.c.id > after)
         if among is not None:
