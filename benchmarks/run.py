@@ -11,6 +11,8 @@ measure                                     floor (same run, same data)         
 ``kam plugins``                             ``python -c "import pluggy, pydantic"``      2x
 check + score the portfolio (1k and 10k)    ``model_validate_json`` of the stored JSON   3x
 import N Salesforce contacts (CSV)          raw sqlite3 ``executemany`` of the rows      3x
+``kam import`` of Account + Contact CSVs     ``sqlite-utils insert --csv`` of the same    0.5x
+its workspace size                           the database sqlite-utils leaves             2x
 ``kam import json`` of N stakeholders        ``kam import salesforce-csv`` of the same    2x
 peak RSS of that bundle import               the same of the CSV import                   2x
 HTML export of 1,000 plans                  bare Jinja2 render of the same context       2x
@@ -292,6 +294,47 @@ def bench_import(folder: Path, contacts: int, runs: int) -> dict[str, Any]:
                   floor_name="raw sqlite3 `executemany` of the same parsed rows",
                   per_record_us=m["median"] / contacts * 1e6, adapter_only=stats(parse),
                   storage=stats(storage), stored_bytes=stored.data_bytes, contacts=contacts)
+
+
+def files_mib(db: Path) -> float:
+    """The size of an SQLite database with its WAL and shared-memory files, in MiB."""
+    return sum(Path(f"{db}{suffix}").stat().st_size for suffix in ("", "-wal", "-shm")
+               if Path(f"{db}{suffix}").exists()) / 2**20
+
+
+def bench_peer(folder: Path, contacts: int, runs: int) -> list[dict[str, Any]]:
+    """``kam import salesforce-csv`` of an Account.csv and a Contact.csv against the tool a
+    user would reach for to put the same two CSVs into SQLite, ``sqlite-utils insert --csv``
+    (the ``bench`` extra): wall time of the whole commands, and the database each leaves."""
+    peer = BIN / "sqlite-utils"
+    if not peer.exists():
+        raise SystemExit("sqlite-utils is missing: pip install -e '.[bench]' (make bench does)")
+    peer_db = folder / "peer.db"
+
+    def kamcore() -> float:
+        seconds, _rss = kam_import(folder, "salesforce-csv", folder)
+        return seconds
+
+    def sqlite_utils() -> float:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{peer_db}{suffix}").unlink(missing_ok=True)
+        start = time.perf_counter()
+        for table, csv_name in (("account", "Account.csv"), ("contact", "Contact.csv")):
+            subprocess.run([str(peer), "insert", str(peer_db), table, str(folder / csv_name),
+                            "--csv", "--pk", "Id"], check=True, stdout=subprocess.DEVNULL)
+        return time.perf_counter() - start
+
+    m, f = paired(kamcore, sqlite_utils, runs, warmup=False)
+    kam_mib, peer_mib = files_mib(folder / "salesforce-csv.db"), files_mib(peer_db)
+    name = f"import {contacts:,} Salesforce contacts + 1,000 accounts"
+    return [
+        figure(f"{name}: time", m, f, 0.5,
+               floor_name="`sqlite-utils insert --csv` of the same two CSVs",
+               note="wall time of the whole commands, startup included"),
+        figure(f"{name}: workspace size", stats([kam_mib]), stats([peer_mib]), 2.0, unit="MiB",
+               floor_name="the database `sqlite-utils insert --csv` leaves",
+               note="database file with its WAL after the last run"),
+    ]
 
 
 def write_bundle(csv_file: Path, path: Path) -> int:
@@ -637,7 +680,7 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--import-runs", type=int, default=5)
     parser.add_argument("--sizes", default="1000,10000")
-    parser.add_argument("--only", default="startup,portfolio,import,bundle,html,memory",
+    parser.add_argument("--only", default="startup,portfolio,import,peer,bundle,html,memory",
                         help="comma-separated subset of the benchmarks")
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     parser.add_argument("--from-json", type=Path, default=None,
@@ -676,6 +719,10 @@ def main() -> None:
             sf = write_contacts(folder / "sf", args.contacts, accounts=1_000)
             (sf / "Account.csv").unlink()
             results["figures"].append(bench_import(sf, args.contacts, args.import_runs))
+        if "peer" in only:
+            print(f"import {args.contacts:,} contacts against sqlite-utils ...", flush=True)
+            sf = write_contacts(folder / "sf-peer", args.contacts, accounts=1_000)
+            results["figures"] += bench_peer(sf, args.contacts, args.import_runs)
         if "bundle" in only:
             print(f"bundle of {args.contacts:,} stakeholders against the CSV ...", flush=True)
             sf = write_contacts(folder / "sf-bundle", args.contacts, accounts=1_000)
