@@ -8,7 +8,7 @@ Both are what :meth:`Workspace.snapshot` and :meth:`Workspace.snapshots` run on 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
@@ -43,9 +43,11 @@ def read_account(conn: Connection, account_id: str, *,
     return account, found
 
 
-def stream_snapshots(conn: Connection) -> Iterator[AccountSnapshot]:
-    """The snapshot of every account, in account id order; records whose account does not
-    exist are skipped."""
+def stream_snapshots(conn: Connection,
+                     among: Collection[str] | None = None) -> Iterator[AccountSnapshot]:
+    """The snapshot of every account (or of those ``among``), in account id order; records
+    whose account does not exist are skipped, and those of accounts not ``among`` are read
+    past without parsing."""
     records = tables.records
     streaming = conn.execution_options(yield_per=500)
     accounts = streaming.execute(
@@ -55,7 +57,8 @@ def stream_snapshots(conn: Connection) -> Iterator[AccountSnapshot]:
                for cls in _SNAPSHOT_KINDS}
     for account_id, data in accounts:
         found = {kind: stream.take(account_id) for kind, stream in streams.items()}
-        yield assemble(Account.model_validate_json(data), found)
+        if among is None or account_id in among:
+            yield assemble(Account.model_validate_json(data), found)
 
 
 def assemble(account: Account, found: dict[str, list[str]]) -> AccountSnapshot:

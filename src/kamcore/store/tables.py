@@ -6,7 +6,8 @@ changed (append-only; a removed record's end with a tombstone revision, see
 id, account and *current revision* (and when and by whom it was saved), without a copy of its
 data -- :data:`current` joins a head to the revision that holds its data; ``external_ids``
 indexes records by the ids other systems give them;
-``meta`` holds the schema version (and the server's signing key); ``users``, ``team_members``,
+``meta`` holds the schema version (and the server's signing key); ``derived`` keeps results
+computed from an account's records until they change; ``users``, ``team_members``,
 ``tokens``, ``share_links`` and ``login_failures`` say who may do what (see
 :mod:`kamcore.store.access`).
 
@@ -21,8 +22,8 @@ from __future__ import annotations
 from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text
 from sqlalchemy.types import TypeEngine
 
-#: The schema this kamcore writes; the head of the migrations (``0004``).
-SCHEMA_VERSION = 4
+#: The schema this kamcore writes; the head of the migrations (``0005``).
+SCHEMA_VERSION = 5
 
 
 def key(length: int) -> TypeEngine[str]:
@@ -139,4 +140,17 @@ login_failures = Table(
     Column("name", String(200), nullable=False),
     Column("at", String(40), nullable=False),
     Index("login_failures_by_name", "name", "at"),
+)
+
+#: Results computed from an account's records (a portfolio row, a plan's findings), each kept
+#: with the fingerprint of everything it was computed from (migration 0005; see
+#: :mod:`kamcore.store.derived`): a result whose fingerprint no longer matches is recomputed.
+derived = Table(
+    "derived",
+    metadata,
+    Column("name", key(200), primary_key=True),  # what was computed (e.g. a rubric's rows)
+    Column("account_id", key(128), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("computed_at", String(40), nullable=False),
 )

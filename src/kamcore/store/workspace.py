@@ -47,6 +47,7 @@ from .writing import R, SaveOutcome, content, current_data, first_revision, writ
 if TYPE_CHECKING:
     from ..snapshot import AccountSnapshot
     from .access import AccessStore
+    from .derived import DerivedStore
 
 #: PostgreSQL advisory lock key held while creating a workspace's tables ("kamcore" in ASCII)
 _CREATE_LOCK = 0x6B616D636F7265
@@ -136,6 +137,14 @@ class Workspace:
         from .access import AccessStore
 
         return AccessStore(self)
+
+    @property
+    def derived(self) -> DerivedStore:
+        """Results computed from accounts' records, kept until they change
+        (:mod:`kamcore.store.derived`)."""
+        from .derived import DerivedStore
+
+        return DerivedStore(self)
 
     @property
     def display_url(self) -> str:
@@ -452,13 +461,14 @@ class Workspace:
             account = self.get(Account, account_id)
         return assemble(account, found)
 
-    def snapshots(self) -> Iterator[AccountSnapshot]:
-        """The snapshot of every account, in account id order, streamed.
+    def snapshots(self, among: Collection[str] | None = None) -> Iterator[AccountSnapshot]:
+        """The snapshot of every account (or of those ``among``), in account id order,
+        streamed.
 
         The same snapshots as :meth:`snapshot` account by account, but the records are read in
         one ordered pass per kind (a handful of statements for the whole portfolio instead of
         one per account), and only one account's records are held at a time. Records whose
-        account does not exist are skipped.
+        account does not exist are skipped; those of accounts not ``among`` are not parsed.
         """
         with self._reading() as conn:
-            yield from stream_snapshots(conn)
+            yield from stream_snapshots(conn, among)
