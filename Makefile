@@ -29,6 +29,7 @@ lint: $(STAMP)
 # The performance suite (~10 minutes): figures against floors measured in the same run,
 # written to benchmarks/results.md (see docs/performance.md).
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/run.py --out benchmarks/results.md
 
 docs: $(STAMP)

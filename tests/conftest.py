@@ -427,12 +427,27 @@ class Backend:
         finally:
             engine.dispose()
 
-    def dump(self) -> dict[str, list[tuple[Any, ...]]]:
-        """Every row of the workspace tables, sorted: to compare before and after."""
+    def columns(self, table: str) -> list[str]:
+        """The names of ``table``'s columns, in name order (not in the database's)."""
+        if self.sqlite:
+            names = [row[1] for row in self.rows(f"PRAGMA table_info({table})")]
+        else:
+            names = [row[0] for row in self.rows(
+                "SELECT column_name FROM information_schema.columns "
+                f"WHERE table_schema = current_schema() AND table_name = '{table}'")]
+        return sorted(names)
+
+    def dump(self) -> dict[str, list[tuple[tuple[str, Any], ...]]]:
+        """Every row of the workspace tables as (column, value) pairs in column name order,
+        sorted: to compare before and after (whichever order the database keeps columns)."""
         order = {"records": "kind, id", "revisions": "kind, id, revision",
                  "external_ids": "kind, system, external_id", "meta": "key"}
-        return {table: sorted(self.rows(f"SELECT * FROM {table} ORDER BY {keys}"))
-                for table, keys in order.items()}
+        dumped = {}
+        for table, keys in order.items():
+            names = self.columns(table)
+            rows = self.rows(f"SELECT {', '.join(names)} FROM {table} ORDER BY {keys}")
+            dumped[table] = sorted(tuple(zip(names, row, strict=True)) for row in rows)
+        return dumped
 
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from conftest import Backend, KamRunner
 
     NewBackend = Callable[..., Backend]
+    Row = tuple[tuple[str, Any], ...]
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "workspace_v1.sql"
 KINDS = (Account, Stakeholder, Relationship, Opportunity, Plan, Review, ScoreCard)
@@ -80,14 +81,25 @@ def _v1_workspace(backend: Backend, how: str, tmp_path: Path) -> None:
         engine.dispose()
 
 
-def _assert_kept(before: dict[str, list[tuple[Any, ...]]], backend: Backend) -> None:
-    """Every record, revision and external id of ``before`` (v1) is there, unchanged."""
+def _assert_kept(before: dict[str, list[Row]], backend: Backend) -> None:
+    """Every record, revision and external id of ``before`` (v1) is there, unchanged: the
+    heads (without the copy of their data that v1 kept), every revision row, and every
+    record reads back identical to the copy v1 held of it."""
     after = backend.dump()
-    v1_records = len(V1_TABLES["records"])
-    assert [row[:v1_records] for row in after["records"]] == before["records"]
+    def heads(rows: list[Row], leave_out: str) -> dict[tuple[str, str], dict[str, Any]]:
+        return {(row["kind"], row["id"]): {k: v for k, v in row.items() if k != leave_out}
+                for row in map(dict, rows)}
+
+    assert heads(after["records"], "created_at") == heads(before["records"], "data")
     assert after["revisions"] == before["revisions"]
     assert after["external_ids"] == before["external_ids"]
-    assert after["meta"] == [("schema_version", str(tables.SCHEMA_VERSION))]
+    assert after["meta"] == [(("key", "schema_version"), ("value", str(tables.SCHEMA_VERSION)))]
+    classes = {cls.kind: cls for cls in KINDS}
+    with Workspace.open(backend.target) as ws:
+        for row in map(dict, before["records"]):
+            cls = classes[row["kind"]]
+            assert ws.get(cls, row["id"]) == cls.model_validate_json(row["data"])
+            assert ws.at_revision(cls, row["id"], row["revision"]) == ws.get(cls, row["id"])
 
 
 # -- the migration scripts ---------------------------------------------------------------------
@@ -192,6 +204,8 @@ def test_kam_migrate_upgrades_an_old_workspace_keeping_every_record(
     result = kam_run(*workspace, "migrate")
     assert result.code == 0, result
     assert f"schema version 1 -> {tables.SCHEMA_VERSION}" in result.out
+    assert "  0002: records.created_at: when each record was created" in result.out
+    assert "  0004: One copy of each version: records keeps each record's head" in result.out
     assert "kam:kam@" not in result.out  # the password is not printed
     _assert_kept(before, backend)
     # 0002 filled created_at from each record's first revision = the record's own created_at
@@ -223,7 +237,8 @@ def test_kam_migrate_upgrades_an_old_workspace_keeping_every_record(
     assert again.code == 0, again
     assert again.json() == {"workspace": again.json()["workspace"],
                             "from_version": tables.SCHEMA_VERSION,
-                            "to_version": tables.SCHEMA_VERSION, "migrated": False}
+                            "to_version": tables.SCHEMA_VERSION, "migrated": False,
+                            "steps": []}
     assert kam_run(*workspace, "account", "show", "atlas").code == 0
 
 
@@ -236,7 +251,9 @@ def test_the_kam_script_migrates_a_kamcore_0_1_file(kam: KamRunner, tmp_path: Pa
     done = kam("--workspace", str(db), "migrate", "--json")
     assert done.code == 0, done
     assert done.json() == {"workspace": f"sqlite:///{db.resolve()}", "from_version": 1,
-                           "to_version": tables.SCHEMA_VERSION, "migrated": True}
+                           "to_version": tables.SCHEMA_VERSION, "migrated": True,
+                           "steps": list(migrations.steps_between(1, tables.SCHEMA_VERSION))}
+    assert len(done.json()["steps"]) == tables.SCHEMA_VERSION - 1
     assert migrations.migrate_workspace(db) == migrations.MigrationReport(
         f"sqlite:///{db.resolve()}", tables.SCHEMA_VERSION, tables.SCHEMA_VERSION)
     with sqlite3.connect(db) as conn:
@@ -364,3 +381,39 @@ def test_fixture_is_what_the_tests_say(tmp_path: Path) -> None:
         "records": 59, "revisions": 86, "external_ids": 7}
     kinds = {json.loads(data)["id"]: kind for kind, _, _, _, data, _, _ in rows["records"]}
     assert set(kinds.values()) == {cls.kind for cls in KINDS}
+
+
+# -- one copy of each version (0004) -----------------------------------------------------------
+
+
+def test_every_version_reads_back_identical_from_its_compact_form(tmp_path: Path) -> None:
+    """kamcore stores a version's JSON compact, leaving out the fields at their defaults:
+    every version kamcore 0.1 stored in full (all seven kinds) reads back the same record
+    from the compact form, and the compact form is stable."""
+    from kamcore.store.writing import stored_json
+
+    classes = {cls.kind: cls for cls in KINDS}
+    versions = _fixture_rows(tmp_path)["revisions"]
+    full = [(classes[kind], data) for kind, _id, _revision, data, *_ in versions
+            if data != '{"removed": true}']
+    assert {cls for cls, _ in full} == set(KINDS)
+    for cls, data in full:
+        record = cls.model_validate_json(data)
+        compact = stored_json(record)
+        assert cls.model_validate_json(compact) == record
+        assert stored_json(cls.model_validate_json(compact)) == compact
+        assert len(compact) < len(data)
+
+
+def test_migrating_keeps_no_second_copy_and_gives_its_space_back(tmp_path: Path,
+                                                             kam: KamRunner) -> None:
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(FIXTURE.read_text(encoding="utf-8"))
+        assert conn.execute("SELECT sum(length(data)) FROM records").fetchone()[0] > 10_000
+    assert kam("--workspace", str(db), "migrate").code == 0
+    with sqlite3.connect(db) as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(records)")]
+        free_pages = conn.execute("PRAGMA freelist_count").fetchone()[0]
+    assert "data" not in columns
+    assert free_pages == 0  # the pages the copies took were given back (VACUUM)

@@ -39,9 +39,11 @@ def test_the_readme_walkthrough_runs_from_start_to_finish(
     with sqlite3.connect(tmp_path / "kam.db") as conn:
         kinds = dict(conn.execute("SELECT kind, count(*) FROM records GROUP BY kind").fetchall())
         tier = json.loads(conn.execute(
-            "SELECT data FROM records WHERE kind = 'account'").fetchone()[0])["tier"]
+            "SELECT v.data FROM records r JOIN revisions v USING (kind, id, revision) "
+            "WHERE kind = 'account'").fetchone()[0])["tier"]
         band = json.loads(conn.execute(
-            "SELECT data FROM records WHERE kind = 'scorecard'").fetchone()[0])["band"]
+            "SELECT v.data FROM records r JOIN revisions v USING (kind, id, revision) "
+            "WHERE kind = 'scorecard'").fetchone()[0])["band"]
     assert kinds == {"account": 1, "stakeholder": 4, "relationship": 4, "opportunity": 1,
                      "plan": 1, "review": 1, "scorecard": 1}
     assert tier == band == "key"  # --tier-from applied the card's band

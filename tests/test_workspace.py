@@ -47,7 +47,7 @@ def test_workspace_is_a_real_sqlite_file_in_wal_mode(db: Path, core_host: Any) -
         assert ws.url == f"sqlite:///{db.resolve()}"
     assert _rows(db, "PRAGMA journal_mode") == [("wal",)]
     assert {"records", "revisions", "external_ids", "meta", "alembic_version", "users",
-            "team_members", "tokens", "share_links", "login_failures"} == {
+            "team_members", "tokens", "share_links", "login_failures", "derived"} == {
         name for (name,) in _rows(db, "SELECT name FROM sqlite_master WHERE type='table'")}
     assert _rows(db, "SELECT value FROM meta WHERE key='schema_version'") == [
         (str(SCHEMA_VERSION),)]

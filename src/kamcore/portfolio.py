@@ -1,27 +1,34 @@
-"""Portfolio views: every account scored with one rubric, ranked, and segmented; the reviews
-due across every plan.
+"""Portfolio views: every account scored with one rubric, ranked, and segmented; every plan's
+findings; the reviews due across every plan.
 
 Accounts are streamed from the workspace one at a time; only a small row per account is kept,
-so memory stays flat as the portfolio grows.
+so memory stays flat as the portfolio grows. What is computed per account (a rubric's row, the
+plans' findings) is kept in the workspace with the fingerprint of what it was computed from
+(:mod:`kamcore.store.derived`), and computed again only for the accounts where that changed:
+a portfolio nobody touched since the last view is read, not recomputed.
 """
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
 import attrs
 
+from . import cache
 from .errors import InvalidInputError
-from .model import Account, Plan, Review, ScoreCard
+from .model import Account, Finding, Plan, Review, ScoreCard
 from .plugin.registry import Registry
 from .rubric import Rubric, score_account
 from .store import Workspace
+from .store.derived import salt
 
 if TYPE_CHECKING:
     from .reviews import DueReview
+    from .snapshot import AccountSnapshot
 
 
 @attrs.frozen
@@ -53,7 +60,12 @@ def score_portfolio(workspace: Workspace, registry: Registry, rubric: Rubric, *,
                     save: bool = False, by: str | None = None) -> Iterator[PortfolioRow]:
     """A row per account: computed now when every criterion is a signal, else the latest card.
 
-    :param save: store the computed cards (only for fully computed rubrics), as ``by``.
+    Computed rows are kept (see the module) and reused while nothing they depend on changed:
+    the account's records other than its score cards, the rubric, the installed plugins and
+    the date (signals count days).
+
+    :param save: store the computed cards (only for fully computed rubrics), as ``by``; every
+        account is scored then.
     """
     computed = all(c.computed for c in rubric.criteria)
     cards = {} if computed else latest_card_by_account(workspace, rubric.name)
@@ -62,16 +74,89 @@ def score_portfolio(workspace: Workspace, registry: Registry, rubric: Rubric, *,
             card = cards.get(account.id)
             yield _row(account, card, "" if card else "not scored yet")
         return
-    for snapshot in workspace.snapshots():
-        account = snapshot.account
-        try:
-            card = score_account(rubric, snapshot, {}, registry.signals)
-        except InvalidInputError as exc:
-            yield _row(account, None, "; ".join(p.message for p in exc.problems))
-            continue
-        if save:
-            card = workspace.save(card, base_revision=0, by=by)
-        yield _row(account, card, "")
+    if save:
+        for snapshot in workspace.snapshots():
+            row, card = _scored(rubric, snapshot, registry)
+            if card is not None:
+                row = _row(snapshot.account, workspace.save(card, base_revision=0, by=by), "")
+            yield row
+        return
+    salted = salt("portfolio-row", rubric.name, rubric.version, dict(rubric.document),
+                  _installed(registry), cache.fingerprint(), date.today())
+
+    def compute(snapshot: AccountSnapshot) -> str:
+        return json.dumps(attrs.asdict(_scored(rubric, snapshot, registry)[0]))
+
+    for _account_id, data in kept_results(workspace, f"portfolio-row/{rubric.name}", salted,
+                                          compute, ignoring=(ScoreCard.kind,)):
+        yield PortfolioRow(**json.loads(data))
+
+
+def _scored(rubric: Rubric, snapshot: AccountSnapshot,
+            registry: Registry) -> tuple[PortfolioRow, ScoreCard | None]:
+    """An account's row scored now with ``rubric``, and its card (None when refused)."""
+    try:
+        card = score_account(rubric, snapshot, {}, registry.signals)
+    except InvalidInputError as exc:
+        return _row(snapshot.account, None, "; ".join(p.message for p in exc.problems)), None
+    return _row(snapshot.account, card, ""), card
+
+
+def plan_findings(workspace: Workspace, registry: Registry,
+                  as_of: date | None = None) -> Iterator[tuple[str, dict[str, list[Finding]]]]:
+    """``(account id, {plan id: findings})`` of every account, in account id order: each plan
+    checked by its methodology (plans whose methodology is not installed are left out).
+
+    Kept (see the module) and reused while nothing they depend on changed: the account's
+    records, the installed methodologies and plugins, and ``as_of`` (default today).
+    """
+    from .planning import check_plan
+
+    when = as_of or date.today()
+    methodologies = registry.methodologies
+    salted = salt("plan-findings", {name: dict(m.document) for name, m in methodologies.items()},
+                  _installed(registry), cache.fingerprint(), when)
+
+    def compute(snapshot: AccountSnapshot) -> str:
+        found = {plan.id: [f.model_dump(mode="json") for f in check_plan(
+                     plan, methodologies[plan.methodology.name], snapshot, registry.host, when)]
+                 for plan in snapshot.plans if plan.methodology.name in methodologies}
+        return json.dumps(found)
+
+    for account_id, data in kept_results(workspace, "plan-findings", salted, compute):
+        yield account_id, {plan_id: [Finding.model_validate(f) for f in found]
+                           for plan_id, found in json.loads(data).items()}
+
+
+def kept_results(workspace: Workspace, name: str, salted: str,
+                 compute: Callable[[AccountSnapshot], str], *,
+                 ignoring: Collection[str] = ()) -> Iterator[tuple[str, str]]:
+    """``(account id, result)`` of every account, in account id order: the kept result of
+    ``name`` where its fingerprint (the account's records but the kinds ``ignoring``, and
+    ``salted``) still matches, else ``compute(snapshot)`` (JSON text), which is then kept."""
+    derived = workspace.derived
+    fingerprints = list(derived.fingerprints(salted, ignoring=ignoring))
+    kept = derived.kept(name)
+    stale = {account_id: fingerprint for account_id, fingerprint in fingerprints
+             if kept.get(account_id, ("",))[0] != fingerprint}
+    computed: dict[str, str] = {}
+    if stale:
+        snapshots = (workspace.snapshots(among=stale) if len(stale) > _FEW
+                     else (workspace.snapshot(account_id) for account_id in sorted(stale)))
+        computed = {snapshot.account.id: compute(snapshot) for snapshot in snapshots}
+        derived.keep(name, [(account_id, stale[account_id], data)
+                            for account_id, data in computed.items()])
+    for account_id, _fingerprint in fingerprints:
+        yield account_id, computed[account_id] if account_id in stale else kept[account_id][1]
+
+
+#: Up to so many accounts to recompute are read one by one; more, in one streamed pass.
+_FEW = 50
+
+
+def _installed(registry: Registry) -> list[tuple[str, str | None, str]]:
+    """The plugins loaded, with their versions (a result computed under others is stale)."""
+    return sorted((info.name, info.version, info.status) for info in registry.host.listing())
 
 
 def _row(account: Account, card: ScoreCard | None, note: str) -> PortfolioRow:

@@ -25,6 +25,8 @@ def migrate(ctx: click.Context, as_json: bool) -> None:
     elif report.migrated:
         click.echo(f"migrated {report.workspace}: schema version {report.from_version} -> "
                    f"{report.to_version}")
+        for step in report.steps:
+            click.echo(f"  {step}")
     else:
         click.echo(f"{report.workspace} is already at schema version {report.to_version} "
                    f"({report.from_version} -> {report.to_version}); nothing to do")

@@ -9,25 +9,13 @@ nothing here can be used to recover a secret.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Protocol
+from typing import Any
 
 import attrs
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from . import tables
-
-
-class _Workspace(Protocol):
-    """What the access store needs of :class:`~kamcore.store.Workspace` (named structurally, so
-    the two modules do not import each other)."""
-
-    _tx: Connection | None
-
-    def transaction(self) -> AbstractContextManager[Any]: ...
-
-    def _reading(self) -> AbstractContextManager[Connection]: ...
+from .tablestore import TableStore
 
 #: the ``meta`` key of the key that signs share links and session cookies
 SIGNING_KEY = "signing_key"
@@ -72,24 +60,9 @@ class ShareLink:
     revoked_at: str | None = None
 
 
-class AccessStore:
+class AccessStore(TableStore):
     """The access tables of one workspace (``workspace.access``); writes join the workspace's
     transaction when one is open."""
-
-    def __init__(self, workspace: _Workspace) -> None:
-        self._workspace = workspace
-
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self._workspace.transaction():
-            connection = self._workspace._tx
-            assert connection is not None
-            yield connection
-
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with self._workspace._reading() as connection:
-            yield connection
 
     # -- users --------------------------------------------------------------------------
 

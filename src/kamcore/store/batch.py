@@ -16,11 +16,22 @@ PostgreSQL a multi-row ``INSERT ... ON CONFLICT DO NOTHING RETURNING``; any othe
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    FromClause,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 
 from ..errors import ConflictError
 from ..model import Record
@@ -34,6 +45,7 @@ from .writing import (
     external_id_holder,
     external_ids,
     insert_new,
+    stored_json,
     stored_revision,
 )
 
@@ -48,7 +60,7 @@ _MISSING = object()
 Write = tuple[Record, int, str | None]
 
 #: The columns of the rows :func:`_write_many` writes, in the order of its tuples.
-_RECORD_COLUMNS = ("kind", "id", "account_id", "revision", "data", "updated_at", "updated_by",
+_RECORD_COLUMNS = ("kind", "id", "account_id", "revision", "updated_at", "updated_by",
                    "created_at")
 _REVISION_COLUMNS = ("kind", "id", "revision", "data", "saved_at", "saved_by")
 _EXTERNAL_ID_COLUMNS = ("kind", "system", "external_id", "record_id")
@@ -116,9 +128,10 @@ def _save_batch(conn: Connection, batch: Sequence[R], by: str | None,
 
 
 def _stored_rows(conn: Connection, batch: Sequence[Record]) -> dict[tuple[str, str], str]:
-    """The stored data of the batch's records that exist, by (kind, id)."""
-    return {(kind, record_id): data
-            for kind, record_id, data in _rows_of(conn, tables.records, "data", batch)}
+    """The stored data of the batch's records that exist (their current revision's), by
+    (kind, id)."""
+    return {(kind, record_id): data for kind, record_id, data in _rows_of(
+        conn, tables.current, tables.records, tables.revisions.c.data, batch)}
 
 
 def _removed_lives(conn: Connection, new: Sequence[Record]) -> dict[tuple[str, str], int]:
@@ -127,40 +140,55 @@ def _removed_lives(conn: Connection, new: Sequence[Record]) -> dict[tuple[str, s
     :func:`~kamcore.store.writing.first_revision`). It finds nothing for records never
     stored."""
     last: dict[tuple[str, str], int] = {}
-    for kind, record_id, revision in _rows_of(conn, tables.revisions, "revision", new):
+    revisions = tables.revisions
+    for kind, record_id, revision in _rows_of(conn, revisions, revisions, revisions.c.revision,
+                                              new):
         last[(kind, record_id)] = max(revision, last.get((kind, record_id), 0))
     return last
 
 
-def _rows_of(conn: Connection, table: Table, column: str,
+def _rows_of(conn: Connection, source: FromClause, keyed: Table, column: Column[Any],
              records: Sequence[Record]) -> Iterator[tuple[str, str, Any]]:
-    """``(kind, id, column)`` of the rows of ``table`` (keyed by kind and id) that belong to
-    ``records``: one read per kind and :data:`_IN_CHUNK` ids, on the primary key."""
+    """``(kind, id, column)`` of the rows of ``source`` that belong to ``records`` (by the
+    ``kind`` and ``id`` of the table ``keyed`` in it): one read per kind and
+    :data:`_IN_CHUNK` ids, on the primary key."""
     by_kind: dict[str, list[str]] = {}
     for record in records:
         by_kind.setdefault(record.kind, []).append(record.id)
     for kind, ids in by_kind.items():
         for start in range(0, len(ids), _IN_CHUNK):
-            for record_id, value in _select_in(conn, table, ("id", column), {"kind": kind},
-                                               "id", ids[start:start + _IN_CHUNK]):
+            for record_id, value in _select_in(conn, source, (keyed.c.id, column),
+                                               {keyed.c.kind: kind}, keyed.c.id,
+                                               ids[start:start + _IN_CHUNK]):
                 yield kind, record_id, value
 
 
-def _select_in(conn: Connection, table: Table, columns: Sequence[str],
-               equal: dict[str, str], column: str, values: Sequence[str],
+def _select_in(conn: Connection, source: FromClause, columns: Sequence[Column[Any]],
+               equal: dict[Column[Any], str], column: Column[Any], values: Sequence[str],
                ) -> Iterable[Sequence[Any]]:
-    """``columns`` of the rows of ``table`` whose ``equal`` columns have those values and
-    whose ``column`` is one of ``values`` (a few hundred at most). On SQLite the statement
-    goes straight to the driver: SQLAlchemy renders a long ``IN`` list anew each time."""
+    """``columns`` of the rows of ``source`` (a table or a join) whose ``equal`` columns have
+    those values and whose ``column`` is one of ``values`` (a few hundred at most). On
+    SQLite the statement goes straight to the driver: SQLAlchemy renders a long ``IN`` list
+    anew each time."""
     if conn.dialect.name == "sqlite":
-        tests = [f"{name} = ?" for name in equal]
-        tests.append(f"{column} IN ({', '.join('?' * len(values))})")
+        tests = [f"{_sql_name(name)} = ?" for name in equal]
+        tests.append(f"{_sql_name(column)} IN ({', '.join('?' * len(values))})")
         return conn.exec_driver_sql(
-            f"SELECT {', '.join(columns)} FROM {table.name} WHERE {' AND '.join(tests)}",
-            (*equal.values(), *values))
-    return conn.execute(select(*(table.c[name] for name in columns)).where(
-        *(table.c[name] == value for name, value in equal.items()),
-        table.c[column].in_(values)))
+            f"SELECT {', '.join(map(_sql_name, columns))} FROM {_sql_source(source)} "
+            f"WHERE {' AND '.join(tests)}", (*equal.values(), *values))
+    return conn.execute(select(*columns).select_from(source).where(
+        *(name == value for name, value in equal.items()), column.in_(values)))
+
+
+def _sql_name(column: Column[Any]) -> str:
+    """A column as plain SQL, qualified by its table (the tables' names need no quoting)."""
+    return f"{column.table.name}.{column.name}"
+
+
+@functools.cache
+def _sql_source(source: FromClause) -> str:
+    """A table or join as plain SQL (built once: compiling a join costs more than a read)."""
+    return str(source)
 
 
 def _check_external_ids_many(conn: Connection, writes: Sequence[Write]) -> None:
@@ -207,11 +235,12 @@ def _external_id_holders(conn: Connection, keys: Iterable[tuple[str, str, str]],
     for kind, system, external_id in keys:
         wanted.setdefault((kind, system), []).append(external_id)
     holders: dict[tuple[str, str, str], str] = {}
+    ids = tables.external_ids
     for (kind, system), values in wanted.items():
         ordered = sorted(values)
         for start in range(0, len(ordered), _IN_CHUNK):
-            rows = _select_in(conn, tables.external_ids, ("external_id", "record_id"),
-                              {"kind": kind, "system": system}, "external_id",
+            rows = _select_in(conn, ids, (ids.c.external_id, ids.c.record_id),
+                              {ids.c.kind: kind, ids.c.system: system}, ids.c.external_id,
                               ordered[start:start + _IN_CHUNK])
             for external_id, record_id in rows:
                 holders[(kind, system, external_id)] = record_id
@@ -228,14 +257,14 @@ def _write_many(conn: Connection, writes: Sequence[Write]) -> None:
     moved: dict[str, list[str]] = {}
     for stored, base, _previous in writes:
         kind, key, revision, by = stored.kind, stored.id, stored.revision, stored.updated_by
-        data = stored.model_dump_json()
+        data = stored_json(stored)
         saved_at = stored.updated_at.isoformat() if stored.updated_at else ""
         account_id = stored.owner_account_id()
         if base == 0:
-            new_rows.append((kind, key, account_id, revision, data, saved_at, by, saved_at))
+            new_rows.append((kind, key, account_id, revision, saved_at, by, saved_at))
         else:
             updated_rows.append({"account_id": account_id, "revision": revision,
-                                 "data": data, "updated_at": saved_at, "updated_by": by,
+                                 "updated_at": saved_at, "updated_by": by,
                                  "b_kind": kind, "b_id": key, "b_base": base})
             moved.setdefault(kind, []).append(key)
         revision_rows.append((kind, key, revision, data, saved_at, by))
@@ -324,14 +353,14 @@ def _row_is_elsewhere(conn: Connection, table: Table, row: dict[str, Any]) -> bo
 def _update_many(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Update records over their base revisions; :class:`ConflictError` if one moved on.
 
-    Each row holds the new ``account_id``, ``revision``, ``data``, ``updated_at`` and
+    Each row holds the new ``account_id``, ``revision``, ``updated_at`` and
     ``updated_by``, and the record's ``b_kind``, ``b_id`` and ``b_base`` revision."""
     table = tables.records
     statement = update(table).where(
         (table.c.kind == bindparam("b_kind")) & (table.c.id == bindparam("b_id"))
         & (table.c.revision == bindparam("b_base"))
     ).values(account_id=bindparam("account_id"), revision=bindparam("revision"),
-             data=bindparam("data"), updated_at=bindparam("updated_at"),
+             updated_at=bindparam("updated_at"),
              updated_by=bindparam("updated_by"))
 
     def refused(row: dict[str, Any]) -> ConflictError:

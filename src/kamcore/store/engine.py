@@ -181,6 +181,22 @@ def make_engine(url: str, *, create: bool = False, read_only: bool = False) -> E
     return engine
 
 
+def vacuum(engine: Engine) -> bool:
+    """Give an SQLite workspace file back the pages nothing uses any more; True when done.
+
+    Best effort, outside any transaction: another process using the file at that moment
+    makes SQLite refuse, and the file stays as large as it was (nothing is lost).
+    """
+    raw = engine.raw_connection()
+    try:
+        raw.cursor().execute("VACUUM")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        raw.close()
+
+
 def use_wal(engine: Engine, attempts: int = 50) -> None:
     """Switch an SQLite workspace file to WAL (persistent; a no-op when it already is).
 

@@ -32,6 +32,7 @@ from .engine import (
     make_engine,
     schema_version,
     use_wal,
+    vacuum,
     workspace_url,
 )
 from .failures import database_error
@@ -46,11 +47,13 @@ VERSION_TABLE = "alembic_version"
 
 @attrs.frozen
 class MigrationReport:
-    """What :func:`migrate_workspace` did: the schema version before and after."""
+    """What :func:`migrate_workspace` did: the schema version before and after, and what
+    each migration it ran does (its summary line, oldest first)."""
 
     workspace: str
     from_version: int
     to_version: int
+    steps: tuple[str, ...] = ()
 
     @property
     def migrated(self) -> bool:
@@ -60,7 +63,8 @@ class MigrationReport:
     def as_dict(self) -> dict[str, object]:
         """The report as JSON data."""
         return {"workspace": self.workspace, "from_version": self.from_version,
-                "to_version": self.to_version, "migrated": self.migrated}
+                "to_version": self.to_version, "migrated": self.migrated,
+                "steps": list(self.steps)}
 
 
 def revision_for(version: int) -> str:
@@ -94,6 +98,18 @@ def head_version() -> int:
     head = script_directory().get_current_head()
     assert head is not None
     return int(head)
+
+
+def steps_between(before: int, after: int) -> tuple[str, ...]:
+    """``"000N: <summary>"`` for each migration from schema version ``before`` to ``after``
+    (the first line of its docstring), oldest first."""
+    script = script_directory()
+
+    def summary(version: int) -> str:
+        doc = script.get_revision(revision_for(version)).doc
+        return " ".join(doc.replace("``", "").split())
+
+    return tuple(f"{revision_for(n)}: {summary(n)}" for n in range(before + 1, after + 1))
 
 
 def stamp_head(conn: Connection) -> None:
@@ -178,7 +194,9 @@ def migrate_workspace(target: str | os.PathLike[str]) -> MigrationReport:
                                          "nothing was changed")
         if is_sqlite(url):
             use_wal(engine)
-        return MigrationReport(display_url(url), before, after)
+            if after != before:  # give the file back what the migrations freed
+                vacuum(engine)
+        return MigrationReport(display_url(url), before, after, steps_between(before, after))
     except DBAPIError as exc:
         raise database_error(url, exc, "migrate", "nothing was changed") from None
     finally:

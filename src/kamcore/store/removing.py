@@ -1,6 +1,6 @@
 """Removing one record in an open transaction, keeping its history.
 
-The record's row leaves ``records`` (so it is no longer found, listed or in a snapshot) and
+The record's head leaves ``records`` (so it is no longer found, listed or in a snapshot) and
 its ids in ``external_ids`` are released (another record, or the same one imported again, may
 claim them). Every revision it had stays in ``revisions``, and one more is appended: a
 *tombstone* (data :data:`~kamcore.store.writing.TOMBSTONE`) saying who removed it and when.
@@ -29,7 +29,8 @@ def remove_record(conn: Connection, cls: type[R], key: str, base: int | None,
     """
     table = tables.records
     where = (table.c.kind == cls.kind) & (table.c.id == key)
-    row = conn.execute(select(table.c.revision, table.c.data).where(where)).first()
+    row = conn.execute(select(table.c.revision, tables.revisions.c.data)
+                       .select_from(tables.current).where(where)).first()
     if row is None or (base is not None and row.revision != base):
         expected = base if base is not None else 0
         raise conflict(conn, cls.kind, key, expected)

@@ -8,7 +8,7 @@ Both are what :meth:`Workspace.snapshot` and :meth:`Workspace.snapshots` run on 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
@@ -43,19 +43,22 @@ def read_account(conn: Connection, account_id: str, *,
     return account, found
 
 
-def stream_snapshots(conn: Connection) -> Iterator[AccountSnapshot]:
-    """The snapshot of every account, in account id order; records whose account does not
-    exist are skipped."""
+def stream_snapshots(conn: Connection,
+                     among: Collection[str] | None = None) -> Iterator[AccountSnapshot]:
+    """The snapshot of every account (or of those ``among``), in account id order; records
+    whose account does not exist are skipped, and those of accounts not ``among`` are read
+    past without parsing."""
     records = tables.records
     streaming = conn.execution_options(yield_per=500)
     accounts = streaming.execute(
-        select(records.c.id, records.c.data).where(records.c.kind == Account.kind)
-        .order_by(records.c.id))
+        select(records.c.id, tables.revisions.c.data).select_from(tables.current)
+        .where(records.c.kind == Account.kind).order_by(records.c.id))
     streams = {cls.kind: _AccountRows(streaming.execute(_by_account_statement(cls.kind)))
                for cls in _SNAPSHOT_KINDS}
     for account_id, data in accounts:
         found = {kind: stream.take(account_id) for kind, stream in streams.items()}
-        yield assemble(Account.model_validate_json(data), found)
+        if among is None or account_id in among:
+            yield assemble(Account.model_validate_json(data), found)
 
 
 def assemble(account: Account, found: dict[str, list[str]]) -> AccountSnapshot:
@@ -97,7 +100,7 @@ def _by_account_statement(kind: str) -> Any:
     """One kind's records with a non-null account, in (account id, id) order: walks the
     records_by_account index (kind, account_id), sorting only within each account."""
     table = tables.records
-    return select(table.c.account_id, table.c.data).where(
+    return select(table.c.account_id, tables.revisions.c.data).select_from(tables.current).where(
         (table.c.kind == kind) & table.c.account_id.is_not(None)
     ).order_by(table.c.account_id, table.c.id)
 
@@ -107,7 +110,8 @@ def _snapshot_statement(sqlite: bool) -> Any:
     """The snapshot's query, built once (building a statement costs more than running it)."""
     table = tables.records
     kinds = [Account.kind] + [cls.kind for cls in _SNAPSHOT_KINDS]
-    stmt = select(table.c.kind, table.c.id, table.c.data).where(
+    stmt = select(table.c.kind, table.c.id, tables.revisions.c.data).select_from(
+        tables.current).where(
         table.c.kind.in_(kinds) & (table.c.account_id == bindparam("account_id")))
     if sqlite:  # see Workspace.iter(): keep SQLite off the primary key
         return stmt.order_by(table.c.kind.concat(""), table.c.id.concat(""))

@@ -1,9 +1,13 @@
 """The workspace's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
 
-``records`` holds the current revision of every record; ``revisions`` every revision ever
-saved (append-only; a removed record's end with a tombstone revision, see
-:mod:`kamcore.store.removing`); ``external_ids`` indexes records by the ids other systems give them;
-``meta`` holds the schema version (and the server's signing key); ``users``, ``team_members``,
+``revisions`` holds every version of every record ever saved, each written once and never
+changed (append-only; a removed record's end with a tombstone revision, see
+:mod:`kamcore.store.removing`); ``records`` is the head of each record that exists: its kind,
+id, account and *current revision* (and when and by whom it was saved), without a copy of its
+data -- :data:`current` joins a head to the revision that holds its data; ``external_ids``
+indexes records by the ids other systems give them;
+``meta`` holds the schema version (and the server's signing key); ``derived`` keeps results
+computed from an account's records until they change; ``users``, ``team_members``,
 ``tokens``, ``share_links`` and ``login_failures`` say who may do what (see
 :mod:`kamcore.store.access`).
 
@@ -18,8 +22,8 @@ from __future__ import annotations
 from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text
 from sqlalchemy.types import TypeEngine
 
-#: The schema this kamcore writes; the head of the migrations (``0003``).
-SCHEMA_VERSION = 3
+#: The schema this kamcore writes; the head of the migrations (``0005``).
+SCHEMA_VERSION = 5
 
 
 def key(length: int) -> TypeEngine[str]:
@@ -37,7 +41,8 @@ records = Table(
     Column("id", key(128), primary_key=True),
     Column("account_id", key(128), nullable=True),
     Column("revision", Integer, nullable=False),
-    Column("data", Text, nullable=False),
+    # the record's data is that of its current revision (see `current`); migration 0004
+    # dropped the copy this table held before
     Column("updated_at", String(40), nullable=False),
     Column("updated_by", String(200), nullable=True),
     # when the record was created (its first revision's saved_at); added by migration 0002
@@ -55,6 +60,12 @@ revisions = Table(
     Column("saved_at", String(40), nullable=False),
     Column("saved_by", String(200), nullable=True),
 )
+
+#: Each record's head joined to its current revision: select ``revisions.c.data`` from it to
+#: read what a record says now (one primary-key probe per record).
+current = records.join(revisions, (revisions.c.kind == records.c.kind)
+                       & (revisions.c.id == records.c.id)
+                       & (revisions.c.revision == records.c.revision))
 
 external_ids = Table(
     "external_ids",
@@ -129,4 +140,17 @@ login_failures = Table(
     Column("name", String(200), nullable=False),
     Column("at", String(40), nullable=False),
     Index("login_failures_by_name", "name", "at"),
+)
+
+#: Results computed from an account's records (a portfolio row, a plan's findings), each kept
+#: with the fingerprint of everything it was computed from (migration 0005; see
+#: :mod:`kamcore.store.derived`): a result whose fingerprint no longer matches is recomputed.
+derived = Table(
+    "derived",
+    metadata,
+    Column("name", key(200), primary_key=True),  # what was computed (e.g. a rubric's rows)
+    Column("account_id", key(128), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("computed_at", String(40), nullable=False),
 )

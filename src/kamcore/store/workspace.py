@@ -42,11 +42,12 @@ from .engine import (
 from .failures import database_error
 from .removing import is_tombstone, remove_record
 from .snapshots import assemble, read_account, stream_snapshots
-from .writing import R, SaveOutcome, content, first_revision, write_record
+from .writing import R, SaveOutcome, content, current_data, first_revision, write_record
 
 if TYPE_CHECKING:
     from ..snapshot import AccountSnapshot
     from .access import AccessStore
+    from .derived import DerivedStore
 
 #: PostgreSQL advisory lock key held while creating a workspace's tables ("kamcore" in ASCII)
 _CREATE_LOCK = 0x6B616D636F7265
@@ -136,6 +137,14 @@ class Workspace:
         from .access import AccessStore
 
         return AccessStore(self)
+
+    @property
+    def derived(self) -> DerivedStore:
+        """Results computed from accounts' records, kept until they change
+        (:mod:`kamcore.store.derived`)."""
+        from .derived import DerivedStore
+
+        return DerivedStore(self)
 
     @property
     def display_url(self) -> str:
@@ -349,9 +358,7 @@ class Workspace:
     def find(self, cls: type[R], record_id: str) -> R | None:
         """The current revision of a record, or None."""
         with self._reading() as conn:
-            data = conn.execute(select(tables.records.c.data).where(
-                (tables.records.c.kind == cls.kind) & (tables.records.c.id == record_id)
-            )).scalar()
+            data = current_data(conn, cls.kind, record_id)
         return None if data is None else cls.model_validate_json(data)
 
     def get(self, cls: type[R], record_id: str) -> R:
@@ -382,7 +389,8 @@ class Workspace:
         For pages: ``after`` starts after that id (keyset pagination: stable while records are
         added), ``limit`` stops after so many, ``among`` keeps only those ids.
         """
-        stmt = select(tables.records.c.data).where(tables.records.c.kind == cls.kind)
+        stmt = select(tables.revisions.c.data).select_from(tables.current).where(
+            tables.records.c.kind == cls.kind)
         if after is not None:
             stmt = stmt.where(tables.records.c.id > after)
         if among is not None:
@@ -453,13 +461,14 @@ class Workspace:
             account = self.get(Account, account_id)
         return assemble(account, found)
 
-    def snapshots(self) -> Iterator[AccountSnapshot]:
-        """The snapshot of every account, in account id order, streamed.
+    def snapshots(self, among: Collection[str] | None = None) -> Iterator[AccountSnapshot]:
+        """The snapshot of every account (or of those ``among``), in account id order,
+        streamed.
 
         The same snapshots as :meth:`snapshot` account by account, but the records are read in
         one ordered pass per kind (a handful of statements for the whole portfolio instead of
         one per account), and only one account's records are held at a time. Records whose
-        account does not exist are skipped.
+        account does not exist are skipped; those of accounts not ``among`` are not parsed.
         """
         with self._reading() as conn:
-            yield from stream_snapshots(conn)
+            yield from stream_snapshots(conn, among)

@@ -29,6 +29,20 @@ _META_FIELDS = {"revision", "created_at", "updated_at", "updated_by"}
 TOMBSTONE = '{"removed": true}'
 
 
+def stored_json(record: Record) -> str:
+    """The JSON a revision of ``record`` is stored as: compact, without the fields that hold
+    their defaults (reading it back gives them again: the same record, field for field)."""
+    return record.model_dump_json(exclude_defaults=True)
+
+
+def current_data(conn: Connection, kind: str, key: str) -> str | None:
+    """The stored data of the current revision of ``kind`` ``key``, or None."""
+    data: str | None = conn.execute(select(tables.revisions.c.data).select_from(tables.current)
+                                    .where((tables.records.c.kind == kind)
+                                           & (tables.records.c.id == key))).scalar()
+    return data
+
+
 def content(record: Record) -> dict[str, Any]:
     """What a record says, without its revision metadata: equal content is no change."""
     return record.model_dump(mode="json", exclude=_META_FIELDS)
@@ -50,7 +64,7 @@ def external_id_clash(stored: Record, system: str, external_id: str,
 
 def write_record(conn: Connection, stored: Record, base: int, *, keep_previous: bool) -> str | None:
     """Write ``stored`` (with its new revision and metadata) over revision ``base`` in the
-    transaction of ``conn``: the record's row, a revision row and its external ids.
+    transaction of ``conn``: the record's head, a revision row and its external ids.
 
     :param keep_previous: return the data ``stored`` replaced (for a plan's listener).
     :return: the data replaced when ``keep_previous`` and ``stored`` is an update, else None.
@@ -60,10 +74,10 @@ def write_record(conn: Connection, stored: Record, base: int, *, keep_previous: 
     """
     kind, key = stored.kind, stored.id
     where = (tables.records.c.kind == kind) & (tables.records.c.id == key)
-    data = stored.model_dump_json()
+    data = stored_json(stored)
     saved_at = stored.updated_at.isoformat() if stored.updated_at else ""
     values = {
-        "account_id": stored.owner_account_id(), "revision": stored.revision, "data": data,
+        "account_id": stored.owner_account_id(), "revision": stored.revision,
         "updated_at": saved_at, "updated_by": stored.updated_by,
     }
     previous: str | None = None
@@ -74,7 +88,7 @@ def write_record(conn: Connection, stored: Record, base: int, *, keep_previous: 
             raise conflict(conn, kind, key, base)
     else:
         if keep_previous:
-            previous = conn.execute(select(tables.records.c.data).where(where)).scalar()
+            previous = current_data(conn, kind, key)
         result = conn.execute(
             update(tables.records).where(where & (tables.records.c.revision == base))
             .values(**values)
