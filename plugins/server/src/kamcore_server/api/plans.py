@@ -129,12 +129,14 @@ def restore(plan_id: str, body: Restore, request: Request,
 
 @router.get("/{plan_id}/check", access="read", summary="Check a plan")
 def check(plan_id: str, who: Principal = Depends(checker("read")),
-          ws: Workspace = Depends(workspace)) -> dict[str, Any]:
-    """Every finding about the plan (every plugin's checks), errors first."""
+          ws: Workspace = Depends(workspace)) -> JSONResponse:
+    """Every finding about the plan (every plugin's checks), errors first; the ETag is the
+    plan revision checked."""
     plan_for(ws, who, plan_id)
     plan, findings = operations.check(ws, plan_id)
-    return {"plan": plan.id, "revision": plan.revision,
-            "findings": [finding.model_dump(mode="json") for finding in findings]}
+    return tagged({"plan": plan.id, "revision": plan.revision,
+                   "findings": [finding.model_dump(mode="json") for finding in findings]},
+                  plan.revision)
 
 
 @router.get("/{plan_id}/history", access="read", summary="A plan's history")
