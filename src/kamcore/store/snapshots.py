@@ -47,11 +47,12 @@ def stream_snapshots(conn: Connection) -> Iterator[AccountSnapshot]:
     """The snapshot of every account, in account id order; records whose account does not
     exist are skipped."""
     records = tables.records
-    streaming = conn.execution_options(yield_per=500)
-    accounts = streaming.execute(
+    streaming = {"yield_per": 500}  # per statement: the connection may be a transaction's
+    accounts = conn.execute(
         select(records.c.id, records.c.data).where(records.c.kind == Account.kind)
-        .order_by(records.c.id))
-    streams = {cls.kind: _AccountRows(streaming.execute(_by_account_statement(cls.kind)))
+        .order_by(records.c.id), execution_options=streaming)
+    streams = {cls.kind: _AccountRows(conn.execute(_by_account_statement(cls.kind),
+                                                   execution_options=streaming))
                for cls in _SNAPSHOT_KINDS}
     for account_id, data in accounts:
         found = {kind: stream.take(account_id) for kind, stream in streams.items()}
