@@ -140,7 +140,7 @@ def test_bad_fields_are_422_with_their_paths(client: TestClient, as_: Headers) -
     assert fixed.status_code == 422 and "account_id" in fixed.json()["detail"]
 
 
-def test_relationships_are_added_refused_when_they_close_a_cycle_and_removed(
+def test_relationships_are_added_changed_refused_when_they_close_a_cycle_and_removed(
         client: TestClient, as_: Headers) -> None:
     listed = client.get(LINES, headers=as_("ann")).json()
     assert [r["id"] for r in listed["items"]] == ["helios.rel1", "helios.rel2", "helios.rel3"]
@@ -153,10 +153,27 @@ def test_relationships_are_added_refused_when_they_close_a_cycle_and_removed(
                         headers=as_("ann"))
     assert added.status_code == 201 and added.json()["id"] == "helios.cfo.conflicts.grid"
     url = f"{LINES}/helios.cfo.conflicts.grid"
+    assert client.post(LINES, json={"source_id": "helios.cdo", "type": "informal",
+                                    "target_id": "helios.grid"},
+                       headers=as_("ann")).status_code == 201
+    cycle_by_change = client.patch(f"{LINES}/helios.cdo.informal.grid",
+                                   json={"type": "reports_to"}, headers=_with('"1"', as_("ann")))
+    assert cycle_by_change.status_code == 422 and "cycle" in cycle_by_change.json()["detail"]
+    ends = client.patch(url, json={"target_id": "helios.cdo"},
+                        headers=_with(added.headers["etag"], as_("ann")))
+    assert ends.status_code == 422 and ends.json()["errors"][0]["path"] == "target_id"
+    changed = client.patch(url, json={"type": "influences", "note": None},
+                           headers=_with(added.headers["etag"], as_("ann")))
+    assert changed.status_code == 200 and changed.headers["etag"] == '"2"'
+    assert (changed.json()["type"], changed.json()["note"]) == ("influences", None)
+    assert client.patch(url, json={"note": "x"}, headers=as_("ann")).status_code == 428
+    assert client.patch(url, json={"note": "x"},
+                        headers=_with(added.headers["etag"], as_("ann"))).status_code == 412
+    added = changed
     assert client.delete(url, headers=as_("ann")).status_code == 428
     assert client.delete(url, headers=_with('"7"', as_("ann"))).status_code == 412
     removed = client.delete(url, headers=_with(added.headers["etag"], as_("ann")))
-    assert removed.status_code == 200 and removed.json()["note"] == "budget"
+    assert removed.status_code == 200 and removed.json()["type"] == "influences"
     assert client.get(url, headers=as_("ann")).status_code == 404
 
 

@@ -144,6 +144,21 @@ def get_relationship(account_id: str, relationship_id: str,
     return shown(owned(ws, who, Relationship, account_id, relationship_id))
 
 
+@router.patch("/relationships/{relationship_id}", access="write",
+              summary="Change a relationship", tags=["relationships"])
+def edit_relationship(account_id: str, relationship_id: str, request: Request,
+                      changes: dict[str, Any] = Body(..., examples=[{"type": "influences"}]),
+                      who: Principal = Depends(checker("write")),
+                      ws: Workspace = Depends(workspace)) -> JSONResponse:
+    """Change the type or note (``null`` clears the note); the stakeholders it links are
+    fixed. A new ``reports_to`` type that would close a cycle is refused. Needs If-Match."""
+    owned(ws, who, Relationship, account_id, relationship_id, write=True)
+    values, clear = changes_and_clears(changes)
+    return shown(operations.edit_relationship(ws, Actor(who.name), relationship_id, values,
+                                              clear=clear,
+                                              base_revision=base_revision(request)))
+
+
 @router.delete("/relationships/{relationship_id}", access="write",
                summary="Remove a relationship", tags=["relationships"])
 def remove_relationship(account_id: str, relationship_id: str, request: Request,
