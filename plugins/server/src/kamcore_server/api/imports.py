@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +96,7 @@ def _receive(files: list[UploadFile], folder: Path) -> Path:
     return paths[0] if len(paths) == 1 else folder
 
 
-def _only_seen_by(who: Principal) -> Any:
+def _only_seen_by(who: Principal) -> Callable[[Iterable[Record]], Iterator[Record]] | None:
     """For a member: the ``observe`` of the import that refuses a record of another team's
     account (inside the import's transaction, so nothing is written). None for an admin."""
     if who.role == "admin":
