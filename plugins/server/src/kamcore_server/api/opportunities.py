@@ -43,10 +43,9 @@ def add_opportunity(account_id: str, body: NewOpportunity,
                     ws: Workspace = Depends(workspace)) -> JSONResponse:
     """Add a deal to the account; ``contact_roles`` must name stakeholders of the account."""
     require_account(who, account_id, write=True)
-    deal = operations.add_opportunity(ws, Actor(who.name), account_id,
-                                      body.name,  # type: ignore[attr-defined]
-                                      opportunity_id=body.id,  # type: ignore[attr-defined]
-                                      **given(body, "name"))
+    fields = given(body)
+    deal = operations.add_opportunity(ws, Actor(who.name), account_id, fields.pop("name"),
+                                      opportunity_id=fields.pop("id", None), **fields)
     return shown(deal, 201)
 
 

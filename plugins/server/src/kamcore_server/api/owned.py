@@ -75,10 +75,10 @@ def new_body(cls: type[Record], links: tuple[str, ...] = ()) -> type[BaseModel]:
     return model
 
 
-def given(body: BaseModel, *links: str) -> dict[str, Any]:
-    """The fields the client sent (not the defaults of those it left out), minus the id and
-    ``links``."""
-    return body.model_dump(exclude_unset=True, exclude={"id", *links})
+def given(body: BaseModel) -> dict[str, Any]:
+    """The fields the client sent, as plain values (not the defaults of those it left out,
+    which the operation supplies)."""
+    return body.model_dump(exclude_unset=True)
 
 
 def changes_and_clears(changes: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

@@ -56,10 +56,10 @@ def add_stakeholder(account_id: str, body: NewStakeholder,
     """Add a person at the customer (``placeholder``: a role whose holder is not known yet);
     ``reports_to`` saves their manager line with them."""
     require_account(who, account_id, write=True)
-    person = operations.add_stakeholder(
-        ws, Actor(who.name), account_id, body.name,  # type: ignore[attr-defined]
-        stakeholder_id=body.id, reports_to=body.reports_to,  # type: ignore[attr-defined]
-        **given(body, "name", "reports_to"))
+    fields = given(body)
+    person = operations.add_stakeholder(ws, Actor(who.name), account_id, fields.pop("name"),
+                                        stakeholder_id=fields.pop("id", None),
+                                        reports_to=fields.pop("reports_to", None), **fields)
     return shown(person, 201)
 
 
