@@ -213,6 +213,18 @@ def test_a_plan_from_start_to_its_next_step(ws: Workspace, registry: Registry,
         (1, "dana"), (2, "dana"), (3, "lee")]
 
 
+def test_a_stale_plan_change_is_a_conflict_before_its_gate_or_schema_is_judged(
+        ws: Workspace, registry: Registry, acme: Account) -> None:
+    plan = operations.new_plan(ws, DANA, "acme-corp", "kt-gated", registry=registry)
+    operations.set_section(ws, DANA, plan.id, "objectives", [], registry=registry)
+    with pytest.raises(ConflictError, match="changed by dana"):  # not AdvanceRefused
+        operations.advance(ws, Actor("lee"), plan.id, base_revision=1, registry=registry)
+    with pytest.raises(ConflictError):  # not InvalidInputError
+        operations.set_section(ws, Actor("lee"), plan.id, "objectives", "not a list",
+                               base_revision=1, registry=registry)
+    assert ws.get(Plan, plan.id).revision == 2
+
+
 def test_plan_refusals(ws: Workspace, db: Path, registry: Registry, acme: Account) -> None:
     with pytest.raises(NotFoundError, match="no methodology named 'nope'"):
         operations.new_plan(ws, DANA, "acme-corp", "nope", registry=registry)

@@ -156,6 +156,13 @@ class ImportSummary:
                                   for o in ("created", "updated", "unchanged")}}
                 for kind in kinds]
 
+    def as_dict(self) -> dict[str, Any]:
+        """The summary as plain data (``kam import --json``, the API): whether it was a dry
+        run, a row per kind, the totals and the records overwritten."""
+        return {"dry_run": self.dry_run, "kinds": self.rows(),
+                **{o: self.total(o) for o in ("created", "updated", "unchanged")},
+                "overwritten": [c.as_dict() for c in self.overwritten]}
+
 
 # -- progress ---------------------------------------------------------------------------------
 

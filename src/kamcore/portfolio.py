@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -201,16 +201,18 @@ def segment(rows: list[PortfolioRow], share: float,
 
 
 def reviews_due(workspace: Workspace, registry: Registry, as_of: date, *,
-                only_overdue: bool = False) -> list[tuple[Plan, DueReview]]:
+                only_overdue: bool = False,
+                plans: Iterable[Plan] | None = None) -> list[tuple[Plan, DueReview]]:
     """Each plan's next review of each kind of its cadence, overdue ones first (then by due
     date, plan and kind). Plans whose methodology is not installed are left out.
 
     :param only_overdue: keep only the reviews past due on ``as_of``.
+    :param plans: the plans to look at (default: every plan, streamed).
     """
     from .reviews import due_reviews
 
     rows: list[tuple[Plan, DueReview]] = []
-    for plan in workspace.iter(Plan):
+    for plan in workspace.iter(Plan) if plans is None else plans:
         methodology = registry.methodologies.get(plan.methodology.name)
         if methodology is None:
             continue

@@ -113,8 +113,7 @@ def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool, for
                               force=force, observe=observe)
     totals = {o: summary.total(o) for o in OUTCOMES}
     if as_json:
-        print_json({"dry_run": dry_run, "kinds": summary.rows(), **totals,
-                    "overwritten": [c.as_dict() for c in summary.overwritten]})
+        print_json(summary.as_dict())
         return
     title = "import (dry run: nothing written)" if dry_run else "import"
     print_table(title, ["kind", *OUTCOMES],

@@ -13,7 +13,6 @@ from ._common import (
     parse_date,
     print_json,
     print_table,
-    registry,
 )
 
 
@@ -56,19 +55,16 @@ def record(ctx: click.Context, plan_id: str, kind: str, held_on: str,
 def list_reviews(ctx: click.Context, plan_id: str, as_json: bool) -> None:
     """List the reviews of PLAN in date order, numbered as `kam plan diff --from review:N`
     counts them."""
-    from ..model import Plan, Review
-    from ..reviews import plan_reviews
+    from ..operations import list_reviews
 
-    workspace = open_workspace(ctx)
-    plan = workspace.get(Plan, plan_id)
-    reviews = plan_reviews(workspace.iter(Review, account_id=plan.account_id), plan.id)
+    reviews = list_reviews(open_workspace(ctx), plan_id)
     if as_json:
         print_json([{"number": n, "id": r.id, "kind": r.review_kind, "date": r.date,
                      "plan_revision": r.plan_revision, "attendees": r.attendees,
                      "decisions": r.decisions, "economic_buyers": r.economic_buyers}
                     for n, r in enumerate(reviews, start=1)])
         return
-    print_table(f"reviews of {plan.id}", ["ref", "kind", "date", "plan revision", "attendees",
+    print_table(f"reviews of {plan_id}", ["ref", "kind", "date", "plan revision", "attendees",
                                           "decisions"],
                 [[f"review:{n}", r.review_kind, r.date, r.plan_revision, ", ".join(r.attendees),
                   "; ".join(r.decisions)] for n, r in enumerate(reviews, start=1)])
@@ -81,14 +77,12 @@ def list_reviews(ctx: click.Context, plan_id: str, as_json: bool) -> None:
 @click.pass_context
 def due(ctx: click.Context, as_of: str | None, only_overdue: bool, as_json: bool) -> None:
     """Each plan's next review of each kind, overdue ones first."""
-    from ..portfolio import reviews_due
+    from ..operations import reviews_due
 
     when = parse_date(as_of, "--as-of") or date.today()
-    rows = reviews_due(open_workspace(ctx), registry(), when, only_overdue=only_overdue)
+    rows = reviews_due(open_workspace(ctx), when, only_overdue=only_overdue)
     if as_json:
-        print_json([{"plan": p.id, "account": p.account_id, "kind": d.kind,
-                     "every": d.cadence.every, "last": d.last, "due": d.due,
-                     "overdue": d.overdue, "days_overdue": d.days_overdue} for p, d in rows])
+        print_json([d.as_dict(p) for p, d in rows])
         return
     print_table(f"reviews due as of {when}", ["plan", "kind", "every", "last", "due", "status"],
                 [[p.id, d.kind, d.cadence.every, d.last or "never", d.due,

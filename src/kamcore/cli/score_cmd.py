@@ -112,13 +112,11 @@ def segment(ctx: click.Context, rubric_name: str, share: float, tiers: tuple[str
             as_json: bool) -> None:
     """Which accounts belong in the key-account programme (the top share by score), and which
     are in it today without the scores to support it (scope inflation)."""
-    from ..portfolio import score_portfolio
-    from ..portfolio import segment as cut
+    from ..operations import segment_portfolio
 
-    reg = registry()
-    rubric = reg.rubric(rubric_name)
-    rows = list(score_portfolio(open_workspace(ctx), reg, rubric))
-    result = cut(rows, share, tiers)
+    rubric = registry().rubric(rubric_name)
+    result = segment_portfolio(open_workspace(ctx), rubric.name, share=share,
+                               programme_tiers=tiers)
     if as_json:
         print_json({"rubric": rubric.name, "share": share,
                     "members": [_row_dict(r) for r in result.members],

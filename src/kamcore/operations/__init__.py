@@ -32,14 +32,15 @@ from .people import (
     StakeholderRemoval,
     add_relationship,
     add_stakeholder,
+    edit_relationship,
     edit_stakeholder,
     remove_relationship,
     remove_stakeholder,
     touch_stakeholder,
 )
 from .plans import Restored, advance, check, new_plan, restore_plan, set_section
-from .reviews import record_review
-from .scoring import score_account, score_portfolio
+from .reviews import list_reviews, record_review, reviews_due
+from .scoring import score_account, score_portfolio, segment_portfolio
 from .signoff import request_objective_change, sign_off_objective
 from .transfer import ExportedFile, export_plan, export_portfolio, import_records, import_with
 
@@ -56,11 +57,13 @@ __all__ = [
     "check",
     "edit_account",
     "edit_opportunity",
+    "edit_relationship",
     "edit_stakeholder",
     "export_plan",
     "export_portfolio",
     "import_records",
     "import_with",
+    "list_reviews",
     "new_plan",
     "record_review",
     "remove_opportunity",
@@ -68,8 +71,10 @@ __all__ = [
     "remove_stakeholder",
     "request_objective_change",
     "restore_plan",
+    "reviews_due",
     "score_account",
     "score_portfolio",
+    "segment_portfolio",
     "set_section",
     "set_tier_from_rubric",
     "sign_off_objective",

@@ -10,6 +10,7 @@ import attrs
 
 from .. import planning
 from ..documents import Document
+from ..errors import ConflictError
 from ..model import Finding, Plan
 from ..plugin.registry import Registry
 from ..store import Workspace
@@ -80,9 +81,17 @@ def check(workspace: Workspace, plan_id: str, *, as_of: date | None = None,
 
 def at_base(plan: Plan, base_revision: int | None) -> Plan:
     """``plan`` as the copy a change based on ``base_revision`` starts from: saving it is
-    refused (ConflictError) unless the plan is still at that revision."""
+    refused (ConflictError) unless the plan is still at that revision.
+
+    :raises ConflictError: the plan is at another revision already, before any other check
+        (a stale change is a conflict whatever else is wrong with it, as
+        :func:`~kamcore.operations.records.edit` has it).
+    """
     if base_revision is None:
         return plan
+    if base_revision != plan.revision:
+        raise ConflictError("plan", plan.id, base_revision, plan.revision,
+                            changed_by=plan.updated_by, changed_at=plan.updated_at)
     return plan.model_copy(update={"revision": base_revision})
 
 

@@ -1,20 +1,25 @@
-"""Reviews: recording that a plan was reviewed, and what it looked like then."""
+"""Reviews: recording that a plan was reviewed, and what it looked like then; listing a
+plan's reviews; the reviews due across the portfolio."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..errors import InvalidInputError, Problem
 from ..methodology.staleness import economic_buyer_role
 from ..model import Plan, Review
 from ..plugin.registry import Registry
-from ..reviews import plan_cadence
+from ..reviews import plan_cadence, plan_reviews
 from ..snapshot import latest_by_rubric
 from ..store import Workspace
 from .actor import Actor
 from .installed import installed
 from .records import build, create
+
+if TYPE_CHECKING:
+    from ..reviews import DueReview
 
 
 def record_review(workspace: Workspace, actor: Actor, plan_id: str, kind: str, held_on: date, *,
@@ -58,3 +63,28 @@ def record_review(workspace: Workspace, actor: Actor, plan_id: str, kind: str, h
         "economic_buyers": sorted(s.id for s in snapshot.stakeholders
                                   if role in s.roles and not s.placeholder),
     }))
+
+
+def list_reviews(workspace: Workspace, plan_id: str) -> list[Review]:
+    """The reviews of a plan, oldest first: the N-th is what ``review:N`` names.
+
+    :raises NotFoundError: no such plan.
+    """
+    plan = workspace.get(Plan, plan_id)
+    return plan_reviews(workspace.iter(Review, account_id=plan.account_id), plan.id)
+
+
+def reviews_due(workspace: Workspace, as_of: date, *, only_overdue: bool = False,
+                plan_ids: Collection[str] | None = None,
+                registry: Registry | None = None) -> list[tuple[Plan, DueReview]]:
+    """Each plan's next review of each kind of its cadence on ``as_of``, overdue ones first
+    (then by due date, plan and kind); plans whose methodology is not installed are left out.
+
+    :param only_overdue: keep only the reviews past due on ``as_of``.
+    :param plan_ids: only these plans (unknown ids are ignored); None: every plan, read one at
+        a time.
+    """
+    from ..portfolio import reviews_due as due
+
+    plans = workspace.iter(Plan, among=plan_ids)
+    return due(workspace, installed(registry), as_of, only_overdue=only_overdue, plans=plans)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from ..errors import InvalidInputError
 from ..model import Plan, ScoreCard
 from ..plugin.registry import Registry
-from ..portfolio import PortfolioRow, ranked
+from ..portfolio import PortfolioRow, Segment, ranked
 from ..portfolio import score_portfolio as portfolio_rows
 from ..store import Workspace
 from .actor import Actor
@@ -58,3 +58,21 @@ def score_portfolio(workspace: Workspace, actor: Actor, rubric: str, *, save: bo
             f"storing portfolio score cards needs a computed rubric; {found.name} has criteria "
             "entered by a person (score each account with its values)")
     return ranked(portfolio_rows(workspace, plugins, found, save=save, by=actor.name))
+
+
+def segment_portfolio(workspace: Workspace, rubric: str, *, share: float = 0.2,
+                      programme_tiers: tuple[str, ...] = ("strategic", "key"),
+                      registry: Registry | None = None) -> Segment:
+    """The key-account programme cut by ``rubric``: the top ``share`` of the scored portfolio
+    belong in it; accounts tiered into it today (``programme_tiers``) without the scores to
+    support it are scope inflation (:func:`kamcore.portfolio.segment`).
+
+    :raises NotFoundError: no such rubric.
+    :raises InvalidInputError: ``share`` is not in (0, 1].
+    """
+    from ..portfolio import score_portfolio as rows_of
+    from ..portfolio import segment
+
+    plugins = installed(registry)
+    return segment(list(rows_of(workspace, plugins, plugins.rubric(rubric))), share,
+                   programme_tiers)

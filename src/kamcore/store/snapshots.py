@@ -49,11 +49,13 @@ def stream_snapshots(conn: Connection,
     whose account does not exist are skipped, and those of accounts not ``among`` are read
     past without parsing."""
     records = tables.records
-    streaming = conn.execution_options(yield_per=500)
-    accounts = streaming.execute(
+    streaming = {"yield_per": 500}  # per statement: the connection may be a transaction's
+    accounts = conn.execute(
         select(records.c.id, tables.revisions.c.data).select_from(tables.current)
-        .where(records.c.kind == Account.kind).order_by(records.c.id))
-    streams = {cls.kind: _AccountRows(streaming.execute(_by_account_statement(cls.kind)))
+        .where(records.c.kind == Account.kind).order_by(records.c.id),
+        execution_options=streaming)
+    streams = {cls.kind: _AccountRows(conn.execute(_by_account_statement(cls.kind),
+                                                   execution_options=streaming))
                for cls in _SNAPSHOT_KINDS}
     for account_id, data in accounts:
         found = {kind: stream.take(account_id) for kind, stream in streams.items()}

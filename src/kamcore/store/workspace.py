@@ -406,7 +406,9 @@ class Workspace:
                 order = tables.records.c.id.concat("")
         stmt = stmt.order_by(order)
         with self._reading() as conn:
-            for data in conn.execution_options(yield_per=500).execute(stmt).scalars():
+            # per statement: Connection.execution_options() would change the connection
+            # itself, and a transaction's next INSERT would run as a server-side cursor
+            for data in conn.execute(stmt, execution_options={"yield_per": 500}).scalars():
                 yield cls.model_validate_json(data)
 
     def count(self, cls: type[Record]) -> int:

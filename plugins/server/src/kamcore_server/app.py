@@ -22,7 +22,19 @@ from kamcore.plugin.host import get_plugin_host
 from kamcore.store import Workspace
 
 from . import problems
-from .api import accounts, catalog, plans, session, share
+from .api import (
+    accounts,
+    catalog,
+    exports,
+    imports,
+    opportunities,
+    people,
+    plans,
+    reviews,
+    scores,
+    session,
+    share,
+)
 from .pages import router as pages
 
 #: Content-Security-Policy of every response: nothing from another origin, no inline script.
@@ -30,7 +42,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
        "object-src 'none'")
 
-ROUTERS = (session.router, accounts.router, plans.router, catalog.router, share.router, pages)
+ROUTERS = (session.router, accounts.router, plans.router, catalog.router, share.router, pages,
+           people.router, opportunities.router, reviews.router, scores.router, exports.router,
+           imports.router)
 
 
 def create_app(target: str | os.PathLike[str] | None = None) -> FastAPI:

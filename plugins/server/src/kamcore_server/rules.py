@@ -28,7 +28,7 @@ from kamcore.operations import access
 from kamcore.store import Workspace
 
 from .principal import ANONYMOUS, Principal, from_token
-from .problems import Denied
+from .problems import Denied, documented
 
 LEVELS: Final = ("public", "read", "write", "admin", "share")
 SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -115,6 +115,8 @@ class KamRouter(APIRouter):
             raise TypeError(f"route {path!r} names no access level (one of {', '.join(LEVELS)})")
         kwargs["dependencies"] = [*(kwargs.get("dependencies") or ()), Depends(checker(access))]
         kwargs["openapi_extra"] = {**(kwargs.get("openapi_extra") or {}), "x-kam-access": access}
+        kwargs["responses"] = {**documented(access, kwargs.get("methods") or ("GET",)),
+                               **(kwargs.get("responses") or {})}
         super().add_api_route(path, endpoint, **kwargs)
 
     def api_route(self, path: str, *, access: str | None = None,  # type: ignore[override]
