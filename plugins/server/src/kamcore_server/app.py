@@ -23,14 +23,14 @@ from kamcore.store import Workspace
 
 from . import problems
 from .api import accounts, catalog, plans, session, share
-from .pages import router as pages
+from .pages import ROUTERS as PAGES
 
 #: Content-Security-Policy of every response: nothing from another origin, no inline script.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
        "object-src 'none'")
 
-ROUTERS = (session.router, accounts.router, plans.router, catalog.router, share.router, pages)
+ROUTERS = (session.router, accounts.router, plans.router, catalog.router, share.router, *PAGES)
 
 
 def create_app(target: str | os.PathLike[str] | None = None) -> FastAPI:
