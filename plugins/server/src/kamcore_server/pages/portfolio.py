@@ -77,7 +77,7 @@ def rows(ws: Workspace, accounts: Iterable[Account], as_of: date) -> Iterator[Ro
         card = max(snapshot.score_cards, key=lambda c: c.scored_at, default=None)
         scored = {"score": card.total, "band": card.band,
                   "rubric": card.rubric.name} if card else {}
-        plan = max(snapshot.plans, key=_saved, default=None)
+        plan = current_plan(snapshot.plans)
         if plan is None:
             yield Row(account.id, account.name, account.tier, note="no plan yet", **scored)
             continue
@@ -95,8 +95,10 @@ def rows(ws: Workspace, accounts: Iterable[Account], as_of: date) -> Iterator[Ro
                   due[0] if due else None, **scored)
 
 
-def _saved(plan: Plan) -> str:
-    return plan.updated_at.isoformat() if plan.updated_at else ""
+def current_plan(plans: Iterable[Plan]) -> Plan | None:
+    """The plan saved last (None without one): the one the dashboard and map show."""
+    return max(plans, key=lambda p: p.updated_at.isoformat() if p.updated_at else "",
+               default=None)
 
 
 def select(all_rows: Iterable[Row], *, sort: str = "name", query: str = "", tier: str = "",

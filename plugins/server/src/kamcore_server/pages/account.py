@@ -1,0 +1,211 @@
+"""The account page (``GET /accounts/{id}``): the account, its stakeholder map and people,
+their relationships, its plans and opportunities.
+
+People are added and edited in place with htmx: the forms post to this module's routes, which
+call :func:`kamcore.operations.add_stakeholder`, :func:`~kamcore.operations.edit_stakeholder`
+(with the revision the form was read at: a stale save shows the conflict and keeps what was
+typed) and :func:`~kamcore.operations.add_relationship`, and answer with the refreshed people
+section (map included), or with the form again, each problem at its field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from fastapi import Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kamcore import operations
+from kamcore.errors import ConflictError, InvalidInputError, format_path
+from kamcore.model import Stakeholder
+from kamcore.operations import Actor
+from kamcore.plugin.contributions import ExportContext
+from kamcore.plugin.registry import get_registry
+from kamcore.shapes import find_items
+from kamcore.snapshot import AccountSnapshot
+from kamcore.store import Workspace
+
+from ..principal import Principal
+from ..problems import Denied
+from ..rules import KamRouter, checker, require_account, workspace
+from .portfolio import current_plan
+from .rendering import PageRoute, page
+
+router = KamRouter(tags=["pages"], include_in_schema=False, route_class=PageRoute)
+
+#: The stakeholder fields the page edits, in form order (the rest stay as they are).
+PERSON_FIELDS: Final = ("name", "title", "business_unit", "roles", "influence", "support",
+                        "relationship_strength", "seller_owner", "last_contact")
+RELATIONSHIP_TYPES: Final = ("reports_to", "dotted_line", "influences", "conflicts", "informal")
+
+
+def people_view(snapshot: AccountSnapshot) -> dict[str, Any]:
+    """The stakeholder map (as the HTML report draws it, from the account's current plan) and
+    the people and relationship rows of the account."""
+    from kamcore.builtin.html import EDGE_LABELS, SUPPORT_COLOURS, SUPPORT_LABELS, stakeholder_map
+
+    plan = current_plan(snapshot.plans)
+    drawn = None
+    if plan is not None:
+        methodology = get_registry().methodologies.get(plan.methodology.name)
+        context = ExportContext(plan=plan, snapshot=snapshot, methodology=methodology)
+        drawn = stakeholder_map(context, find_items(plan, methodology))
+    names = {s.id: s.name for s in snapshot.stakeholders}
+    return {
+        "account": snapshot.account, "map": drawn, "map_plan": plan,
+        "legend": [(SUPPORT_LABELS[k], v) for k, v in sorted(SUPPORT_COLOURS.items())],
+        "people": snapshot.stakeholders,
+        "relationships": [(names.get(r.source_id, r.source_id), EDGE_LABELS[r.type],
+                           names.get(r.target_id, r.target_id), r.note or "")
+                          for r in snapshot.relationships],
+        "relationship_types": RELATIONSHIP_TYPES,
+    }
+
+
+def person_fields(form: Mapping[str, Any]) -> dict[str, Any]:
+    """The stakeholder fields of a submitted form: blanks are None (cleared), roles a list
+    from comma-separated words; the record's own validation checks the rest."""
+    fields: dict[str, Any] = {}
+    for key in PERSON_FIELDS:
+        text = str(form.get(key) or "").strip()
+        if key == "roles":
+            fields[key] = [word.strip() for word in text.split(",") if word.strip()]
+        else:
+            fields[key] = text or None
+    return fields
+
+
+def field_errors(exc: InvalidInputError) -> dict[str, str]:
+    """Each problem's message by its top field (the form shows it there); problems without a
+    path under ``""``."""
+    errors: dict[str, str] = {}
+    for problem in exc.problems:
+        key = str(problem.path[0]) if problem.path else ""
+        message = problem.message if len(problem.path) < 2 else \
+            f"{format_path(problem.path[1:])}: {problem.message}"
+        errors[key] = f"{errors[key]}; {message}" if key in errors else message
+    if not exc.problems:
+        errors[""] = str(exc)
+    return errors
+
+
+def _person(ws: Workspace, account_id: str, stakeholder_id: str) -> Stakeholder:
+    person = ws.snapshot(account_id).stakeholder(stakeholder_id)
+    if person is None:
+        raise Denied(404, f"no stakeholder {stakeholder_id!r} of account {account_id!r}")
+    return person
+
+
+def _snapshot(ws: Workspace, who: Principal, account_id: str) -> AccountSnapshot:
+    require_account(who, account_id)
+    return ws.snapshot(account_id)
+
+
+@router.get("/accounts/{account_id}", access="read", response_class=HTMLResponse)
+def account_page(account_id: str, request: Request, who: Principal = Depends(checker("read")),
+                 ws: Workspace = Depends(workspace)) -> HTMLResponse:
+    """The account with its map, people, relationships, plans and opportunities."""
+    snapshot = _snapshot(ws, who, account_id)
+    return page(request, who, "account.html", snapshot=snapshot,
+                may_write=who.role in ("admin", "member"), **people_view(snapshot))
+
+
+def _people(request: Request, who: Principal, ws: Workspace, account_id: str,
+            **extra: Any) -> HTMLResponse:
+    """The people section, refreshed; it replaces ``#people`` whatever the form aimed at."""
+    snapshot = ws.snapshot(account_id)
+    response = page(request, who, "_people.html", may_write=who.role in ("admin", "member"),
+                    **people_view(snapshot), **extra)
+    response.headers["HX-Retarget"] = "#people"
+    response.headers["HX-Reswap"] = "outerHTML"
+    return response
+
+
+@router.get("/accounts/{account_id}/people", access="read", response_class=HTMLResponse)
+def people_section(account_id: str, request: Request,
+                   who: Principal = Depends(checker("read")),
+                   ws: Workspace = Depends(workspace)) -> HTMLResponse:
+    """The people section alone (map, people, relationships): what htmx swaps in."""
+    require_account(who, account_id)
+    return _people(request, who, ws, account_id)
+
+
+@router.get("/accounts/{account_id}/people/{stakeholder_id}/edit", access="read",
+            response_class=HTMLResponse)
+def edit_form(account_id: str, stakeholder_id: str, request: Request,
+              who: Principal = Depends(checker("read")),
+              ws: Workspace = Depends(workspace)) -> HTMLResponse:
+    """The row of one person as a form (htmx swaps it in place of the row)."""
+    require_account(who, account_id, write=True)
+    person = _person(ws, account_id, stakeholder_id)
+    values = person.model_dump(mode="json")
+    values["roles"] = ", ".join(sorted(person.roles))
+    return page(request, who, "_person_form.html", account_id=account_id, person=person,
+                values=values, revision=person.revision, errors={}, conflict=None)
+
+
+@router.post("/accounts/{account_id}/people/{stakeholder_id}", access="write",
+             response_class=HTMLResponse)
+async def save_person(account_id: str, stakeholder_id: str, request: Request,
+                      who: Principal = Depends(checker("write")),
+                      ws: Workspace = Depends(workspace)) -> Response:
+    """Save a person's form, based on the revision it was read at."""
+    require_account(who, account_id, write=True)
+    form = await request.form()
+    values = {key: str(form.get(key) or "") for key in PERSON_FIELDS}
+    revision = str(form.get("revision") or "")
+    person = _person(ws, account_id, stakeholder_id)
+    try:
+        operations.edit_stakeholder(ws, Actor(who.name), stakeholder_id, person_fields(form),
+                                    base_revision=int(revision) if revision.isdigit() else 0)
+    except InvalidInputError as exc:
+        return page(request, who, "_person_form.html", account_id=account_id, person=person,
+                    values=values, revision=revision, errors=field_errors(exc), conflict=None)
+    except ConflictError as exc:
+        return page(request, who, "_person_form.html", account_id=account_id, person=person,
+                    values=values, revision=exc.current_revision, errors={}, conflict=exc)
+    return _people(request, who, ws, account_id)
+
+
+@router.post("/accounts/{account_id}/people", access="write", response_class=HTMLResponse)
+async def add_person(account_id: str, request: Request,
+                     who: Principal = Depends(checker("write")),
+                     ws: Workspace = Depends(workspace)) -> HTMLResponse:
+    """Add a person from the form under the people table."""
+    require_account(who, account_id, write=True)
+    form = await request.form()
+    fields = {key: value for key, value in person_fields(form).items()
+              if value not in (None, [])}
+    name = fields.pop("name", None) or ""
+    try:
+        operations.add_stakeholder(ws, Actor(who.name), account_id, name, **fields)
+    except (InvalidInputError, ConflictError) as exc:
+        errors = field_errors(exc) if isinstance(exc, InvalidInputError) else {"": str(exc)}
+        if not name:
+            errors["name"] = "a name is required"
+        return _people(request, who, ws, account_id, new_values=dict(form), new_errors=errors)
+    return _people(request, who, ws, account_id)
+
+
+@router.post("/accounts/{account_id}/relationships", access="write",
+             response_class=HTMLResponse)
+def add_relationship(account_id: str, request: Request,
+                     source_id: str = Form(..., max_length=200),
+                     type_: str = Form(..., alias="type", max_length=40),
+                     target_id: str = Form(..., max_length=200),
+                     note: str = Form("", max_length=2000),
+                     who: Principal = Depends(checker("write")),
+                     ws: Workspace = Depends(workspace)) -> HTMLResponse:
+    """Link two people of the account."""
+    require_account(who, account_id, write=True)
+    known = {s.id for s in ws.snapshot(account_id).stakeholders}
+    try:
+        if source_id not in known or target_id not in known:
+            raise InvalidInputError("both people must be stakeholders of this account")
+        operations.add_relationship(ws, Actor(who.name), source_id, type_, target_id,
+                                    note=note.strip() or None)
+    except (InvalidInputError, ConflictError) as exc:
+        return _people(request, who, ws, account_id, relationship_error=str(exc))
+    return _people(request, who, ws, account_id)
+
