@@ -34,7 +34,7 @@ def templates() -> Environment:
         PackageLoader("kamcore_server", "templates"),
         PrefixLoader({"core": PackageLoader("kamcore", "builtin/templates")}),
     ])
-    return Environment(loader=loader,
+    return Environment(loader=loader, trim_blocks=True, lstrip_blocks=True,
                        autoescape=select_autoescape(default=True, default_for_string=True))
 
 
