@@ -23,7 +23,8 @@ json       anything else (a map, nested lists, a schema this does not read): JSO
 :func:`bind` pairs a widget with a value and the problems of a failed save, each placed at
 its field (``sections.goals[0].title`` -> the input named ``[0].title``; "``'x'`` is a required
 property" at the object -> the input of ``x``); what has no field is kept for the top of the
-form. :func:`read` turns the submitted form back into the section's data: blanks are left out,
+form. :func:`read` turns the submitted form back into the section's data: blanks are left out
+(a row left blank too), a table's rows are the row numbers its inputs are named with, and
 numbers that do not parse are kept as typed, so the schema names them at their field and the
 form shows them again as typed.
 """
@@ -231,10 +232,8 @@ def read(item: Widget, form: Mapping[str, str], path: tuple[str | int, ...] = ()
                 if (value := read(field, form, (*path, key))) is not MISSING}
         return data if data or not path else MISSING
     if item.kind == "table":
-        counted = str(form.get(f"{name}#rows", ""))
-        count = int(counted) if counted.isdigit() else 0
         rows = []
-        for index in range(min(count, 1000)):
+        for index in _row_indexes(form, path):
             row = {key: value for key, field in item.fields
                    if (value := read(field, form, (*path, index, key))) is not MISSING}
             if row:
@@ -248,6 +247,13 @@ def read(item: Widget, form: Mapping[str, str], path: tuple[str | int, ...] = ()
     if not text:
         return MISSING
     return _scalar(item, text)
+
+
+def _row_indexes(form: Mapping[str, str], path: tuple[str | int, ...]) -> list[int]:
+    """The row numbers of the table at ``path`` that the form has inputs of, in order."""
+    prefix = format_path(path) if path else ""
+    pattern = re.compile(re.escape(prefix) + r"\[(\d{1,4})\]\.")
+    return sorted({int(found.group(1)) for key in form if (found := pattern.match(key))})
 
 
 def _scalar(item: Widget, text: str) -> Any:
