@@ -120,8 +120,8 @@ def test_a_bad_value_is_shown_at_its_field_and_nothing_is_saved(
     headers = _sign_in(client)
     plan = _simple_plan(workspace_file)
     response = client.post(f"/plans/{plan.id}/sections/stakeholder_map", headers=headers, data={
-        "revision": str(plan.revision), "[0].name": "Lee Park", "[0].role": "Chief Coach", "[0].influence": "3",
-        "[0].support": "2"})
+        "revision": str(plan.revision), "[0].name": "Lee Park", "[0].role": "Chief Coach",
+        "[0].influence": "3", "[0].support": "2"})
     assert response.status_code == 200
     cell = re.search(r'<td class="field invalid">\s*<input name="\[0\]\.role" value="Chief Coach"'
                      r' aria-label="Role, row 1" aria-invalid="true" '

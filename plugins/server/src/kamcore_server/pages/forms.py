@@ -96,33 +96,34 @@ def widget(schema: Mapping[str, Any], label: str = "") -> Widget:
 
 def _widget(parts: Sequence[Part], label: str, required: bool) -> Widget:
     description = " ".join(str(_get(parts, "description") or "").split())
-    common = {"label": label, "required": required, "description": description}
+    plain = Widget("json", label, required, description)
     types = _types(parts)
     enums = _every(parts, "enum")
     if enums:
-        return Widget("enum", options=tuple(v for v in enums[0] if v is not None), **common)
+        return attrs.evolve(plain, kind="enum",
+                            options=tuple(v for v in enums[0] if v is not None))
     if "object" in types or (not types and _every(parts, "properties")):
-        return _object(parts, common)
+        return _object(parts, plain)
     if "array" in types:
         item = _widget(_sub_parts(parts, "items"), label, True)
         if item.kind == "object" and item.fields and all(
                 field.kind in SCALARS for _, field in item.fields):
-            return Widget("table", fields=item.fields, **common)
+            return attrs.evolve(plain, kind="table", fields=item.fields)
         if item.kind in SCALARS:
-            return Widget("lines", fields=(("", item),), **common)
-        return Widget("json", **common)
+            return attrs.evolve(plain, kind="lines", fields=(("", item),))
+        return plain
     if "string" in types:
-        return Widget("date" if _get(parts, "format") == "date" else "text", **common)
+        return attrs.evolve(plain, kind="date" if _get(parts, "format") == "date" else "text")
     for kind in ("integer", "number"):
         if kind in types:
-            return Widget(kind, minimum=_get(parts, "minimum"), maximum=_get(parts, "maximum"),
-                          **common)
+            return attrs.evolve(plain, kind=kind, minimum=_get(parts, "minimum"),
+                                maximum=_get(parts, "maximum"))
     if "boolean" in types:
-        return Widget("boolean", **common)
-    return Widget("json", **common)
+        return attrs.evolve(plain, kind="boolean")
+    return plain
 
 
-def _object(parts: Sequence[Part], common: Mapping[str, Any]) -> Widget:
+def _object(parts: Sequence[Part], plain: Widget) -> Widget:
     required = {name for names in _every(parts, "required") for name in names}
     names = [*dict.fromkeys(name for properties in _every(parts, "properties")
                             for name in properties)]
@@ -135,9 +136,7 @@ def _object(parts: Sequence[Part], common: Mapping[str, Any]) -> Widget:
                                              name in required)))
             except RecursiveSchemaError:
                 continue
-    if not fields:
-        return Widget("json", **common)
-    return Widget("object", fields=tuple(fields), **common)
+    return attrs.evolve(plain, kind="object", fields=tuple(fields)) if fields else plain
 
 
 # -- a widget with a value and the problems of a save ---------------------------------------

@@ -75,25 +75,24 @@ def rows(ws: Workspace, accounts: Iterable[Account], as_of: date) -> Iterator[Ro
     for account in accounts:
         snapshot = ws.snapshot(account.id)
         card = max(snapshot.score_cards, key=lambda c: c.scored_at, default=None)
-        scored = {"score": card.total, "band": card.band,
-                  "rubric": card.rubric.name} if card else {}
+        row = Row(account.id, account.name, account.tier, score=card.total if card else None,
+                  band=card.band if card else None, rubric=card.rubric.name if card else None)
         plan = current_plan(snapshot.plans)
         if plan is None:
-            yield Row(account.id, account.name, account.tier, note="no plan yet", **scored)
+            yield attrs.evolve(row, note="no plan yet")
             continue
+        row = attrs.evolve(row, plan_id=plan.id, methodology=plan.methodology.name,
+                           step=plan.step)
         methodology = registry.methodologies.get(plan.methodology.name)
         try:
             _, findings = operations.check(ws, plan.id, as_of=as_of, registry=registry)
         except KamError as exc:
-            yield Row(account.id, account.name, account.tier, plan.id, plan.methodology.name,
-                      plan.step, note=str(exc), **scored)
+            yield attrs.evolve(row, note=str(exc))
             continue
         severities = [f.severity for f in findings]
         due = due_reviews(plan, methodology, snapshot.reviews, as_of) if methodology else []
-        yield Row(account.id, account.name, account.tier, plan.id, plan.methodology.name,
-                  plan.step, severities.count("error"), severities.count("warning"),
-                  due[0] if due else None, **scored)
-
+        yield attrs.evolve(row, errors=severities.count("error"),
+                           warnings=severities.count("warning"), review=due[0] if due else None)
 
 def current_plan(plans: Iterable[Plan]) -> Plan | None:
     """The plan saved last (None without one): the one the dashboard and map show."""

@@ -10,7 +10,7 @@ map with the very template the HTML report uses).
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import quote
 
@@ -81,7 +81,7 @@ class PageRoute(APIRoute):
     back afterwards); a refusal, a missing record or a bad query string is an HTML page with
     the status and the reason, never problem JSON and never a traceback."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def handle(request: Request) -> Response:

@@ -25,7 +25,7 @@ router = KamRouter(tags=["pages"], include_in_schema=False, route_class=PageRout
 
 
 @router.get("/signin", access="public", response_class=HTMLResponse)
-def signin_form(request: Request, next: str | None = None) -> Response:  # noqa: A002
+def signin_form(request: Request, next: str | None = None) -> Response:
     """The sign-in form (a signed-in user goes straight on to ``next``)."""
     if caller(request).kind == "session":
         return go(request, local(next))
@@ -35,7 +35,7 @@ def signin_form(request: Request, next: str | None = None) -> Response:  # noqa:
 @router.post("/signin", access="public")
 def signin(request: Request, name: str = Form("", max_length=200),
            password: str = Form("", max_length=1000),
-           next: str = Form("/", max_length=2000),  # noqa: A002
+           next: str = Form("/", max_length=2000),
            ws: Workspace = Depends(workspace)) -> Response:
     """Check the password, start the session, go on to ``next``; else the form again with the
     reason (401, or 429 after too many failed attempts)."""
