@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from kamcore import operations
 from kamcore.errors import ConflictError, InvalidInputError
 from kamcore.methodology import Methodology
-from kamcore.model import Finding, Plan
+from kamcore.model import Account, Finding, Plan
 from kamcore.operations import Actor
 from kamcore.planning import AdvanceRefused
 from kamcore.plugin.registry import get_registry
@@ -93,7 +93,9 @@ def plan_page(plan_id: str, request: Request, who: Principal = Depends(checker("
     history = list(reversed(ws.history(Plan, plan.id)))[:HISTORY]
     sections = [section_view(who, plan, methodology, key, findings)
                 for key in section_keys(methodology)]
-    return page(request, who, "plan.html", plan=plan, methodology=methodology, steps=steps,
+    account = ws.get(Account, plan.account_id)
+    return page(request, who, "plan.html", plan=plan, account=account,
+                methodology=methodology, steps=steps,
                 current=methodology.steps[current], gate=gate, findings=findings,
                 sections=sections, history=history, last=current + 1 >= len(methodology.steps),
                 may_write=who.role in ("admin", "member"), option_value=forms.option_value)
