@@ -135,3 +135,37 @@ def test_a_write_without_the_csrf_token_is_refused(client: TestClient) -> None:
     _sign_in(client, "ann")
     response = client.post("/accounts/helios/people", data={"name": "Forged"})
     assert response.status_code == 403
+
+
+def test_a_relationship_note_is_edited_and_a_relationship_removed_in_place(
+        client: TestClient, workspace_file: Path) -> None:
+    headers = _sign_in(client, "ann")
+    with Workspace.open(workspace_file) as ws:
+        line = next(ws.iter(Relationship, account_id="helios"))
+    form = client.get(f"/accounts/helios/relationships/{line.id}/edit", headers=headers)
+    assert f'name="revision" value="{line.revision}"' in form.text
+    saved = client.post(f"/accounts/helios/relationships/{line.id}", headers=headers,
+                        data={"revision": str(line.revision), "note": "met at the QBR"})
+    assert saved.headers["hx-retarget"] == "#people" and "met at the QBR" in saved.text
+    stale = client.post(f"/accounts/helios/relationships/{line.id}", headers=headers,
+                        data={"revision": str(line.revision), "note": "mine"})
+    assert "was changed by ann" in stale.text and 'value="mine"' in stale.text
+    with Workspace.open(workspace_file) as ws:
+        assert ws.get(Relationship, line.id).note == "met at the QBR"
+    gone = client.post(f"/accounts/helios/relationships/{line.id}/remove", headers=headers,
+                       data={"revision": str(line.revision + 1)})
+    assert gone.status_code == 200 and "met at the QBR" not in gone.text
+    with Workspace.open(workspace_file) as ws:
+        assert ws.find(Relationship, line.id) is None
+
+
+def test_a_relationship_of_another_account_is_not_found_here(client: TestClient,
+                                                              workspace_file: Path) -> None:
+    headers = _sign_in(client, "ada")
+    with Workspace.open(workspace_file) as ws:
+        other = next(ws.iter(Relationship, account_id="atlas"))
+    response = client.post(f"/accounts/helios/relationships/{other.id}/remove",
+                           headers=headers, data={"revision": str(other.revision)})
+    assert response.status_code == 404
+    with Workspace.open(workspace_file) as ws:
+        assert ws.find(Relationship, other.id) is not None

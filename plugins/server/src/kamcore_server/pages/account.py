@@ -4,7 +4,9 @@ their relationships, its plans and opportunities.
 People are added and edited in place with htmx: the forms post to this module's routes, which
 call :func:`kamcore.operations.add_stakeholder`, :func:`~kamcore.operations.edit_stakeholder`
 (with the revision the form was read at: a stale save shows the conflict and keeps what was
-typed) and :func:`~kamcore.operations.add_relationship`, and answer with the refreshed people
+typed), :func:`~kamcore.operations.add_relationship`,
+:func:`~kamcore.operations.remove_relationship` and, for a relationship's note,
+:func:`kamcore.operations.records.edit`, and answer with the refreshed people
 section (map included), or with the form again, each problem at its field.
 """
 
@@ -18,8 +20,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from kamcore import operations
 from kamcore.errors import ConflictError, InvalidInputError, format_path
-from kamcore.model import Stakeholder
+from kamcore.model import Relationship, Stakeholder
 from kamcore.operations import Actor
+from kamcore.operations.records import edit
 from kamcore.plugin.contributions import ExportContext
 from kamcore.plugin.registry import get_registry
 from kamcore.shapes import find_items
@@ -56,8 +59,9 @@ def people_view(snapshot: AccountSnapshot) -> dict[str, Any]:
         "account": snapshot.account, "map": drawn, "map_plan": plan,
         "legend": [(SUPPORT_LABELS[k], v) for k, v in sorted(SUPPORT_COLOURS.items())],
         "people": snapshot.stakeholders,
-        "relationships": [(names.get(r.source_id, r.source_id), EDGE_LABELS[r.type],
-                           names.get(r.target_id, r.target_id), r.note or "")
+        "relationships": [{"record": r, "source": names.get(r.source_id, r.source_id),
+                           "label": EDGE_LABELS[r.type],
+                           "target": names.get(r.target_id, r.target_id)}
                           for r in snapshot.relationships],
         "relationship_types": RELATIONSHIP_TYPES,
     }
@@ -209,3 +213,66 @@ def add_relationship(account_id: str, request: Request,
         return _people(request, who, ws, account_id, relationship_error=str(exc))
     return _people(request, who, ws, account_id)
 
+
+def _relationship(ws: Workspace, account_id: str, relationship_id: str) -> Relationship:
+    found = next((r for r in ws.snapshot(account_id).relationships
+                  if r.id == relationship_id), None)
+    if found is None:
+        raise Denied(404, f"no relationship {relationship_id!r} of account {account_id!r}")
+    return found
+
+
+@router.get("/accounts/{account_id}/relationships/{relationship_id}/edit", access="read",
+            response_class=HTMLResponse)
+def relationship_form(account_id: str, relationship_id: str, request: Request,
+                      who: Principal = Depends(checker("read")),
+                      ws: Workspace = Depends(workspace)) -> HTMLResponse:
+    """One relationship's row as a form for its note (htmx swaps it in place of the row)."""
+    require_account(who, account_id, write=True)
+    found = _relationship(ws, account_id, relationship_id)
+    return page(request, who, "_relationship_form.html", account_id=account_id,
+                relationship=found, note=found.note or "", revision=found.revision,
+                conflict=None, **_names(ws, account_id))
+
+
+def _names(ws: Workspace, account_id: str) -> dict[str, Any]:
+    from kamcore.builtin.html import EDGE_LABELS
+
+    return {"names": {s.id: s.name for s in ws.snapshot(account_id).stakeholders},
+            "labels": EDGE_LABELS}
+
+
+@router.post("/accounts/{account_id}/relationships/{relationship_id}",
+             access="write", response_class=HTMLResponse)
+def save_relationship(account_id: str, relationship_id: str, request: Request,
+                      revision: int = Form(..., ge=0), note: str = Form("", max_length=2000),
+                      who: Principal = Depends(checker("write")),
+                      ws: Workspace = Depends(workspace)) -> HTMLResponse:
+    """Change a relationship's note, based on the revision the form was read at (its type and
+    ends are changed by removing it and linking anew, so the reporting lines stay checked)."""
+    require_account(who, account_id, write=True)
+    found = _relationship(ws, account_id, relationship_id)
+    try:
+        edit(ws, Actor(who.name), Relationship, found.id, {"note": note.strip() or None},
+             base_revision=revision)
+    except ConflictError as exc:
+        return page(request, who, "_relationship_form.html", account_id=account_id,
+                    relationship=found, note=note, revision=exc.current_revision,
+                    conflict=exc, **_names(ws, account_id))
+    return _people(request, who, ws, account_id)
+
+
+@router.post("/accounts/{account_id}/relationships/{relationship_id}/remove",
+             access="write", response_class=HTMLResponse)
+def remove_relationship(account_id: str, relationship_id: str, request: Request,
+                        revision: int = Form(..., ge=0),
+                        who: Principal = Depends(checker("write")),
+                        ws: Workspace = Depends(workspace)) -> HTMLResponse:
+    """Remove a relationship as it was when the page showed it (its history stays)."""
+    require_account(who, account_id, write=True)
+    found = _relationship(ws, account_id, relationship_id)
+    try:
+        operations.remove_relationship(ws, Actor(who.name), found.id, base_revision=revision)
+    except ConflictError as exc:
+        return _people(request, who, ws, account_id, relationship_error=str(exc))
+    return _people(request, who, ws, account_id)
