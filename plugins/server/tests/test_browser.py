@@ -94,8 +94,9 @@ def test_a_key_account_manager_works_through_the_workspace(
     requests: list[str] = []
     problems: list[str] = []
     page.on("request", lambda req: requests.append(req.url))
-    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
-            if msg.type == "error" else None)
+    page.on("console", lambda msg: problems.append(
+        f"console {msg.type} on {page.url}: {msg.text} ({msg.location['url']})")
+        if msg.type == "error" else None)
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
     page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}")
             if res.status >= 400 else None)
@@ -153,6 +154,12 @@ def test_a_key_account_manager_works_through_the_workspace(
     section.get_by_role("button", name="Save section").click()
     expect(section.get_by_role("status")).to_contain_text("Saved as revision")
     expect(section).to_contain_text("Joint pilot in two plants")
+    expect(page.locator("#advance-revision")).to_have_value(
+        section.get_by_role("status").inner_text().split()[-1].rstrip("."))
+
+    page.reload()
+    page.locator("ol.timeline").get_by_role("button", name="What changed").first.click()
+    expect(page.locator("ol.timeline .changes").first).to_contain_text("Joint pilot in two plants")
 
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(f"{server}/signin")

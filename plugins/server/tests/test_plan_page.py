@@ -181,9 +181,24 @@ def test_a_viewer_reads_the_plan_but_gets_no_forms(client: TestClient,
     headers = _sign_in(client, "vic")
     plan = _simple_plan(workspace_file)
     page = client.get(f"/plans/{plan.id}")
-    assert page.status_code == 200 and "Save section" not in page.text and "hx-get" not in \
-        page.text.split("<h2>Sections</h2>")[1]
+    sections = page.text.split("<h2>Sections</h2>")[1].split("<h2>History</h2>")[0]
+    assert page.status_code == 200 and "Edit</button>" not in sections
+    assert "Advance to the next step" not in page.text
     assert client.get(f"/plans/{plan.id}/sections/goals?edit=true",
                       headers=headers).status_code == 403
     assert client.post(f"/plans/{plan.id}/sections/goals", headers=headers,
                        data={"revision": "1"}).status_code == 403
+
+
+def test_the_history_says_what_a_revision_changed(client: TestClient,
+                                                  workspace_file: Path) -> None:
+    headers = _sign_in(client)
+    plan = _simple_plan(workspace_file)
+    with Workspace.open(workspace_file) as ws:
+        saved = set_section(ws, Actor("someone-else"), plan.id, "goals",
+                            [{"title": "Open two new plants"}])
+    page = client.get(f"/plans/{plan.id}").text
+    assert f'hx-get="/plans/{plan.id}/history/{saved.revision}"' in page
+    changes = client.get(f"/plans/{plan.id}/history/{saved.revision}", headers=headers).text
+    assert "Open two new plants" in changes
+    assert "started" in client.get(f"/plans/{plan.id}/history/1", headers=headers).text

@@ -1,6 +1,7 @@
 """The plan page (``GET /plans/{id}``): the methodology's steps with the plan's place among them
 and the current step's gate, the findings, each section (read, then edited in place as a form
-generated from its JSON Schema, see :mod:`.forms`), advancing, and the history.
+generated from its JSON Schema, see :mod:`.forms`), advancing, and the history (what each
+revision changed, in the words of ``kam plan diff``, shown on demand).
 
 A section form carries the plan revision it was read at; saving calls
 :func:`kamcore.operations.set_section` with it. Invalid data comes back as the form with each
@@ -10,6 +11,7 @@ who changed it, what was typed kept, and the current revision, so saving again i
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import Depends, Form, Request
@@ -130,7 +132,24 @@ async def save_section(plan_id: str, key: str, request: Request,
     except ConflictError as exc:
         return _fragment(request, who, ws, plan, methodology, key, editing=True, value=data,
                          revision=exc.current_revision, conflict=exc)
-    return _fragment(request, who, ws, saved, methodology, key, saved=True)
+    response = _fragment(request, who, ws, saved, methodology, key, saved=True)
+    # the page's other forms (advance) now move on from this revision: static/kam.js
+    response.headers["HX-Trigger"] = json.dumps({"kam:plan-saved": {
+        "revision": saved.revision}})
+    return response
+
+
+@router.get("/plans/{plan_id}/history/{revision}", access="read", response_class=HTMLResponse)
+def revision_changes(plan_id: str, revision: int, request: Request,
+                     who: Principal = Depends(checker("read")),
+                     ws: Workspace = Depends(workspace)) -> HTMLResponse:
+    """What revision ``revision`` changed, in words (the changes of ``kam plan diff``)."""
+    from kamcore.changes import compare
+
+    plan, methodology = _plan(ws, who, plan_id)
+    changes = compare(ws, plan.id, str(revision - 1), str(revision), methodology).changes \
+        if revision > 1 else ()
+    return page(request, who, "_changes.html", revision=revision, changes=changes)
 
 
 @router.post("/plans/{plan_id}/advance", access="write")
