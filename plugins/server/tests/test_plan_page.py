@@ -33,7 +33,7 @@ def _simple_plan(path: Path) -> Plan:
 
 def submitted(bound: forms.Bound) -> Iterator[tuple[str, str]]:
     """What a browser submits for a form drawn from ``bound``: every input's name and text."""
-    if bound.kind == "object":
+    if bound.kind in ("object", "cards"):
         for field in bound.fields:
             yield from submitted(field)
     elif bound.kind == "table":
@@ -202,3 +202,13 @@ def test_the_history_says_what_a_revision_changed(client: TestClient,
     changes = client.get(f"/plans/{plan.id}/history/{saved.revision}", headers=headers).text
     assert "Open two new plants" in changes
     assert "started" in client.get(f"/plans/{plan.id}/history/1", headers=headers).text
+
+
+def test_a_list_of_objects_with_nested_values_is_a_group_of_fields_per_item(
+        client: TestClient) -> None:
+    headers = _sign_in(client)
+    form = client.get("/plans/helios-sama7/sections/joint_objectives?edit=true",
+                      headers=headers).text
+    assert '<legend>Item 1</legend>' in form and '<legend>New item</legend>' in form
+    assert re.search(r'<input type="date" name="objectives\[0\]\.customer_signoff\.date"', form)
+    assert 'name="objectives[0].title"' in form and "<textarea" not in form

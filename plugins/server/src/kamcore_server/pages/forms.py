@@ -16,6 +16,8 @@ text       any other string
 object     an object with ``properties``: its fields, one under the other
 table      an array of objects whose fields are all plain values: a table, a row per
            item and one blank row to add another (a row left blank is dropped)
+cards      an array of other objects: a group of fields per item, and a blank one to add
+           another
 lines      an array of plain values: a text area, one value per line
 json       anything else (a map, nested lists, a schema this does not read): JSON text
 =========  ======================================================================
@@ -52,7 +54,7 @@ from kamcore.templates import (
 )
 
 Kind = Literal["enum", "date", "integer", "number", "boolean", "text", "object", "table",
-               "lines", "json"]
+               "cards", "lines", "json"]
 SCALARS: Final = frozenset({"enum", "date", "integer", "number", "boolean", "text"})
 _URI: Final = "urn:kamcore:section-form"
 _REQUIRED = re.compile(r"^'([^']+)' is a required property$")
@@ -106,9 +108,9 @@ def _widget(parts: Sequence[Part], label: str, required: bool) -> Widget:
         return _object(parts, plain)
     if "array" in types:
         item = _widget(_sub_parts(parts, "items"), label, True)
-        if item.kind == "object" and item.fields and all(
-                field.kind in SCALARS for _, field in item.fields):
-            return attrs.evolve(plain, kind="table", fields=item.fields)
+        if item.kind == "object":
+            flat = all(field.kind in SCALARS for _, field in item.fields)
+            return attrs.evolve(plain, kind="table" if flat else "cards", fields=item.fields)
         if item.kind in SCALARS:
             return attrs.evolve(plain, kind="lines", fields=(("", item),))
         return plain
@@ -145,7 +147,8 @@ def _object(parts: Sequence[Part], plain: Widget) -> Widget:
 @attrs.frozen
 class Bound:
     """A widget placed in the form: its input ``name`` (the value's path), the ``text`` its
-    input shows, the ``error`` at it, and its fields (object) or rows of cells (table)."""
+    input shows, the ``error`` at it, and its fields (object; one object per item of cards)
+    or rows of cells (table)."""
 
     widget: Widget
     name: str
@@ -187,6 +190,12 @@ def bind(item: Widget, value: Any, errors: dict[str, list[str]],
         return Bound(item, name, error=error, fields=tuple(
             bind(field, data.get(key, MISSING), errors, (*path, key))
             for key, field in item.fields))
+    if item.kind == "cards":
+        items = list(value) if isinstance(value, list) else []
+        each = attrs.evolve(item, kind="object")
+        return Bound(item, name, error=error, fields=tuple(
+            bind(each, entry, errors, (*path, index))
+            for index, entry in enumerate([*items, {}])))
     if item.kind == "table":
         rows = list(value) if isinstance(value, list) else []
         cells = tuple(
@@ -230,7 +239,7 @@ def read(item: Widget, form: Mapping[str, str], path: tuple[str | int, ...] = ()
         data = {key: value for key, field in item.fields
                 if (value := read(field, form, (*path, key))) is not MISSING}
         return data if data or not path else MISSING
-    if item.kind == "table":
+    if item.kind in ("table", "cards"):
         rows = []
         for index in _row_indexes(form, path):
             row = {key: value for key, field in item.fields
