@@ -161,6 +161,13 @@ def test_a_key_account_manager_works_through_the_workspace(
     page.locator("ol.timeline").get_by_role("button", name="What changed").first.click()
     expect(page.locator("ol.timeline .changes").first).to_contain_text("Joint pilot in two plants")
 
+    objectives = page.locator("#section-joint_objectives")
+    objectives.get_by_role("button", name="Edit").click()
+    expect(objectives.locator("fieldset.new-item")).to_be_visible()
+    objectives.screenshot(path=str(artefacts / "plan-objectives-form.png"))
+    objectives.get_by_role("button", name="Cancel").click()
+    expect(objectives.get_by_role("button", name="Edit")).to_be_visible()
+
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(f"{server}/signin")
 

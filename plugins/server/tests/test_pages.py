@@ -126,3 +126,20 @@ def test_the_vendored_htmx_matches_its_checksum(name: str) -> None:
     sums = dict(reversed(line.split()) for line in
                 (static / "SHA256SUMS").read_text(encoding="utf-8").splitlines())
     assert hashlib.sha256((static / name).read_bytes()).hexdigest() == sums[name]
+
+
+def test_the_dashboard_is_cut_into_pages_that_keep_the_order() -> None:
+    from kamcore_server.pages.portfolio import PAGE_SIZE, Row, select
+
+    rows = [Row(f"a{n:03}", f"Account {n:03}", "key" if n % 2 else "growth",
+                score=None if n % 10 == 0 else float(n % 7)) for n in range(60)]
+    first = select(rows, sort="-score", page=1)
+    assert (first.total, first.pages, len(first.rows)) == (60, 3, PAGE_SIZE)
+    pages = [r for n in (1, 2, 3) for r in select(rows, sort="-score", page=n).rows]
+    assert len({r.account_id for r in pages}) == 60
+    scored = [r.score for r in pages if r.score is not None]
+    assert scored == sorted(scored, reverse=True)
+    assert all(r.score is None for r in pages[len(scored):])  # unscored last
+    assert select(rows, page=99).page == 3
+    assert select(rows, sort="nonsense").sort == "name"
+    assert {r.tier for r in select(rows, tier="key").rows} == {"key"}
