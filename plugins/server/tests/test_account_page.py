@@ -169,3 +169,26 @@ def test_a_relationship_of_another_account_is_not_found_here(client: TestClient,
     assert response.status_code == 404
     with Workspace.open(workspace_file) as ws:
         assert ws.find(Relationship, other.id) is not None
+
+
+def test_the_org_chart_follows_the_reporting_lines() -> None:
+    from kamcore_server.pages.account import Branch, org_chart
+
+    def person(key: str) -> Stakeholder:
+        return Stakeholder(id=f"a.{key}", account_id="a", name=key.capitalize())
+
+    people = [person(k) for k in ("ceo", "cfo", "cio", "buyer", "loop1", "loop2")]
+    lines = [Relationship(id=f"r{n}", account_id="a", source_id=f"a.{s}",
+                          target_id=f"a.{t}", type="reports_to")
+             for n, (s, t) in enumerate([("cfo", "ceo"), ("cio", "ceo"), ("buyer", "cfo"),
+                                         ("loop1", "loop2"), ("loop2", "loop1")])]
+    lines.append(Relationship(id="x", account_id="a", source_id="a.cio", target_id="a.buyer",
+                              type="influences"))
+
+    def shape(branch: Branch) -> tuple[str, list[object]]:
+        return branch.person.name, [shape(b) for b in branch.reports]
+
+    assert [shape(b) for b in org_chart(people, lines)] == [
+        ("Ceo", [("Cfo", [("Buyer", [])]), ("Cio", [])]),
+        ("Loop1", [("Loop2", [])]),
+    ]

@@ -1,5 +1,5 @@
-"""The account page (``GET /accounts/{id}``): the account, its stakeholder map and people,
-their relationships, its plans and opportunities.
+"""The account page (``GET /accounts/{id}``): the account, its stakeholder map, org chart and
+people, their relationships, its plans and opportunities.
 
 People are added and edited in place with htmx: the forms post to this module's routes, which
 call :func:`kamcore.operations.add_stakeholder`, :func:`~kamcore.operations.edit_stakeholder`
@@ -12,9 +12,10 @@ section (map included), or with the form again, each problem at its field.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+import attrs
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -64,7 +65,42 @@ def people_view(snapshot: AccountSnapshot) -> dict[str, Any]:
                            "target": names.get(r.target_id, r.target_id)}
                           for r in snapshot.relationships],
         "relationship_types": RELATIONSHIP_TYPES,
+        "org_chart": org_chart(snapshot.stakeholders, snapshot.relationships),
     }
+
+
+@attrs.frozen
+class Branch:
+    """One person in the org chart and the people who report to them."""
+
+    person: Stakeholder
+    reports: tuple[Branch, ...] = ()
+
+
+def org_chart(people: Sequence[Stakeholder],
+              relationships: Sequence[Relationship]) -> tuple[Branch, ...]:
+    """The reporting lines as trees: everyone without a manager among ``people`` is a root, and
+    under each person the people who report to them (``reports_to``), in name order. A person
+    reached twice (two managers) is shown under the first; a cycle is cut where it closes."""
+    by_id = {p.id: p for p in people}
+    reports: dict[str, list[str]] = {}
+    managed: set[str] = set()
+    for line in relationships:
+        if line.type == "reports_to" and line.source_id in by_id and line.target_id in by_id:
+            reports.setdefault(line.target_id, []).append(line.source_id)
+            managed.add(line.source_id)
+    placed: set[str] = set()
+
+    def grow(person_id: str) -> Branch:
+        placed.add(person_id)
+        under = sorted((i for i in reports.get(person_id, ()) if i not in placed),
+                       key=lambda i: by_id[i].name.casefold())
+        return Branch(by_id[person_id], tuple(grow(i) for i in under if i not in placed))
+
+    ordered = sorted(people, key=lambda p: p.name.casefold())
+    roots = [grow(p.id) for p in ordered if p.id not in managed]
+    roots += [grow(p.id) for p in ordered if p.id not in placed]  # only in a cycle
+    return tuple(roots)
 
 
 def person_fields(form: Mapping[str, Any]) -> dict[str, Any]:
