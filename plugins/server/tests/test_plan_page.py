@@ -212,3 +212,18 @@ def test_a_list_of_objects_with_nested_values_is_a_group_of_fields_per_item(
     assert '<legend>Item 1</legend>' in form and '<legend>New item</legend>' in form
     assert re.search(r'<input type="date" name="objectives\[0\]\.customer_signoff\.date"', form)
     assert 'name="objectives[0].title"' in form and "<textarea" not in form
+
+
+def test_a_member_cannot_open_or_change_another_teams_plan(client: TestClient,
+                                                           workspace_file: Path) -> None:
+    headers = _sign_in(client, "ann")
+    with Workspace.open(workspace_file) as ws:
+        other = next(p for p in ws.iter(Plan, account_id="atlas"))
+    assert client.get(f"/plans/{other.id}").status_code == 404
+    response = client.post(f"/plans/{other.id}/sections/x", headers=headers,
+                           data={"revision": str(other.revision)})
+    assert response.status_code == 404
+    assert client.post(f"/plans/{other.id}/advance", headers=headers,
+                       data={"revision": str(other.revision)}).status_code == 404
+    with Workspace.open(workspace_file) as ws:
+        assert ws.get(Plan, other.id).revision == other.revision
