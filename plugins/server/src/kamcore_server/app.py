@@ -35,16 +35,16 @@ from .api import (
     session,
     share,
 )
-from .pages import router as pages
+from .pages import ROUTERS as PAGES
 
 #: Content-Security-Policy of every response: nothing from another origin, no inline script.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
        "object-src 'none'")
 
-ROUTERS = (session.router, accounts.router, plans.router, catalog.router, share.router, pages,
+ROUTERS = (session.router, accounts.router, plans.router, catalog.router, share.router,
            people.router, opportunities.router, reviews.router, scores.router, exports.router,
-           imports.router)
+           imports.router, *PAGES)
 
 
 def create_app(target: str | os.PathLike[str] | None = None) -> FastAPI:
