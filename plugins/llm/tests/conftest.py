@@ -210,3 +210,21 @@ def never_sent() -> tuple[str, ...]:
 def plan_id() -> str:
     """The id of the plan :func:`build_workspace` makes."""
     return PLAN
+
+
+@pytest.fixture
+def methodology_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """:data:`METHODOLOGY_YAML` in a folder on ``$KAMCORE_METHODOLOGY_PATH``, for ``kam`` run
+    in this process, whose plugin host and registry are rebuilt before and after."""
+    from kamcore.plugin.host import get_plugin_host
+    from kamcore.plugin.registry import get_registry
+
+    folder = tmp_path / "methodologies"
+    folder.mkdir()
+    (folder / "kt-private.yaml").write_text(METHODOLOGY_YAML, encoding="utf-8")
+    monkeypatch.setenv("KAMCORE_METHODOLOGY_PATH", str(folder))
+    get_registry.cache_clear()
+    get_plugin_host.cache_clear()
+    yield folder
+    get_registry.cache_clear()
+    get_plugin_host.cache_clear()
