@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from kamcore.errors import InvalidInputError
 from kamcore.changes import PlainChange, PlanPoint, PlanState, plan_changes, state_at
+from kamcore.errors import InvalidInputError
 from kamcore.methodology import Methodology
 from kamcore.model import Account, Finding, Plan, Stakeholder
 from kamcore.store import Workspace

@@ -89,7 +89,7 @@ def _valid(host: PluginHost, plugin: str, item: Any) -> Mapping[str, str] | None
     if problem is not None:
         host.report(plugin, f"kam_prompts: {problem}; skipped")
         return None
-    return item
+    return {str(key): str(value) for key, value in item.items()}
 
 
 def contributed(host: PluginHost) -> list[Mapping[str, str]]:
