@@ -99,10 +99,12 @@ def draft_section(workspace: Workspace, actor: Actor, plan_id: str, key: str, no
                              methodology.section(key).schema.schema)
     problems = section_problems(methodology, key, data)
     if problems:
+        echo = " (the echo model answers with the prompt itself: --show-prompt shows it)" \
+            if asked.model == "echo" else ""
         raise ModelOutputRefused(
             f"the draft of model {asked.model!r} fails the schema of section {key!r}; nothing "
-            "was saved", [Problem(p.message, source=f"model {asked.model}", path=p.path)
-                          for p in problems])
+            f"was saved{echo}", [Problem(p.message, source=f"model {asked.model}", path=p.path)
+                                 for p in problems])
     drafted = plan.model_copy(update={"sections": {**plan.sections, key: data}})
     changes = tuple(plan_changes(PlanState(plan), PlanState(drafted), methodology))
     saved = None
