@@ -228,3 +228,9 @@ def methodology_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     yield folder
     get_registry.cache_clear()
     get_plugin_host.cache_clear()
+
+
+@pytest.fixture
+def secret_key() -> str:
+    """The API key in llm's configuration (sent to a model only as its Authorization)."""
+    return SECRET_KEY
