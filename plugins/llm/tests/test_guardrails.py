@@ -13,6 +13,7 @@ from kamcore_llm.summary import summarize, summary_prompt
 
 from kamcore.errors import InvalidInputError, NotFoundError
 from kamcore.operations import Actor, edit_stakeholder
+from kamcore.operations.settings import set_setting
 from kamcore.plugin.registry import Registry
 from kamcore.store import Workspace
 
@@ -65,22 +66,27 @@ def test_a_model_not_on_the_allowlist_is_refused_before_anything_is_sent(
         workspace: Workspace, registry: Registry, canned: CannedModel) -> None:
     with pytest.raises(InvalidInputError, match="'canned' is not allowed to receive customer "
                                                 "data \\(allowed: echo\\)"):
-        summarize(workspace, PLAN, model="canned", settings=ModelSettings.from_environment(),
-                  registry=registry)
+        summarize(workspace, PLAN, model="canned", registry=registry)
     assert canned.received == []
 
 
-def test_the_allowlist_and_default_model_come_from_the_environment(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    assert ModelSettings.from_environment() == ModelSettings("echo", ("echo",))
+def test_the_allowlist_and_default_model_come_from_the_workspace_and_environment(
+        workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ModelSettings.of(workspace) == ModelSettings("echo", ("echo",))
     monkeypatch.setenv("KAM_LLM_ALLOWED_MODELS", " canned, gpt-4o ,")
-    monkeypatch.setenv("KAM_LLM_MODEL", "canned")
-    settings = ModelSettings.from_environment()
-    assert settings == ModelSettings("canned", ("canned", "gpt-4o"))
+    assert ModelSettings.of(workspace) == ModelSettings("echo", ("canned", "gpt-4o"))
+    set_setting(workspace, "llm.model", "canned")
+    set_setting(workspace, "llm.allowed_models", "canned")
+    settings = ModelSettings.of(workspace)
+    assert settings == ModelSettings("canned", ("canned",))  # the workspace's list governs
     assert settings.chosen(None) == "canned" and settings.chosen("gpt-4o") == "gpt-4o"
-    monkeypatch.setenv("KAM_LLM_ALLOWED_MODELS", "")
+    monkeypatch.setenv("KAM_LLM_MODEL", "gpt-4o")
+    assert ModelSettings.of(workspace).default == "gpt-4o"
+    set_setting(workspace, "llm.allowed_models", "")
     with pytest.raises(InvalidInputError, match="allowed: none"):
-        ModelSettings.from_environment().refuse_unless_allowed("echo", "echo")
+        ModelSettings.of(workspace).refuse_unless_allowed("echo", "echo")
+    set_setting(workspace, "llm.allowed_models", None)
+    assert ModelSettings.of(workspace).allowed == ("canned", "gpt-4o")
 
 
 def test_an_unknown_model_is_named_with_the_closest_ones(

@@ -100,6 +100,6 @@ def brief(workspace: Workspace, plan_id: str, *, model: str | None = None,
     :raises NotFoundError: no such plan or llm model.
     :raises ModelFailed: the model raised.
     """
-    chosen = settings or ModelSettings.from_environment()
+    chosen = settings or ModelSettings.of(workspace)
     prompt = brief_prompt(workspace, plan_id, registry=registry)
     return ask(prompt, chosen.chosen(model), chosen, show_only=show_only)

@@ -24,8 +24,8 @@ def model_options(function: F) -> F:
         help="Print exactly what would be sent to the model, and send nothing.")(function)
     return click.option(
         "--model", "-m", "model", metavar="MODEL",
-        help="The llm model (id or alias; default: $KAM_LLM_MODEL, else echo). It must be on "
-             "$KAM_LLM_ALLOWED_MODELS.")(function)
+        help="The llm model (id or alias; default: $KAM_LLM_MODEL, else the setting "
+             "llm.model, else echo). It must be allowed (setting llm.allowed_models).")(function)
 
 
 def _notes(source: str) -> str:

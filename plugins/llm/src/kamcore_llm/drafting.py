@@ -90,7 +90,7 @@ def draft_section(workspace: Workspace, actor: Actor, plan_id: str, key: str, no
                                 "so there is no draft to apply")
     context = PlanContext.load(workspace, plan_id, registry)
     prompt, schema = draft_prompt(context, key, notes)
-    chosen = settings or ModelSettings.from_environment()
+    chosen = settings or ModelSettings.of(workspace)
     asked = ask(prompt, chosen.chosen(model), chosen, show_only=show_only, schema=schema)
     if asked.answer is None:
         return Draft(asked, key)

@@ -140,7 +140,7 @@ def extract(workspace: Workspace, account_id: str, notes: str, *, model: str | N
     :raises InvalidInputError: see :func:`extract_prompt`; the model is not allowed.
     :raises NotFoundError: no such account or llm model.
     """
-    chosen = settings or ModelSettings.from_environment()
+    chosen = settings or ModelSettings.of(workspace)
     prompt = extract_prompt(workspace, account_id, notes, registry)
     asked = ask(prompt, chosen.chosen(model), chosen, show_only=show_only,
                 schema=PROPOSALS_SCHEMA)

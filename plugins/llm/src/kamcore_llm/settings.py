@@ -1,11 +1,13 @@
 """Which model a command uses, and which models may receive customer data.
 
 ``--model`` names the model for one command; without it ``$KAM_LLM_MODEL`` does, else the
-offline ``echo`` model (llm-echo: it sends nothing anywhere and answers with what it was given).
+workspace setting ``llm.model`` (``kam settings set llm.model NAME``), else the offline ``echo``
+model (llm-echo: it sends nothing anywhere and answers with what it was given).
 
-``$KAM_LLM_ALLOWED_MODELS`` is the comma-separated list of the models allowed to receive
-customer data (llm model ids or aliases); unset, only ``echo`` is. A model not on it is refused
-before anything is sent. Keys never live here: they stay in llm's own configuration
+The models allowed to receive customer data (llm model ids or aliases, comma-separated) are the
+workspace setting ``llm.allowed_models`` when it is set (then ``$KAM_LLM_ALLOWED_MODELS`` cannot
+widen it), else ``$KAM_LLM_ALLOWED_MODELS``, else ``echo`` alone. A model not on the list is
+refused before anything is sent. Keys never live here: they stay in llm's own configuration
 (``llm keys set NAME``) and kamcore neither reads nor prints them.
 """
 
@@ -16,6 +18,8 @@ import os
 import attrs
 
 from kamcore.errors import InvalidInputError
+from kamcore.operations.settings import settings
+from kamcore.store import Workspace
 
 #: The model used when neither ``--model`` nor ``$KAM_LLM_MODEL`` names one.
 DEFAULT_MODEL = "echo"
@@ -31,12 +35,14 @@ class ModelSettings:
     allowed: tuple[str, ...]
 
     @classmethod
-    def from_environment(cls) -> ModelSettings:
-        """The settings from ``$KAM_LLM_MODEL`` and ``$KAM_LLM_ALLOWED_MODELS``."""
-        listed = os.environ.get("KAM_LLM_ALLOWED_MODELS")
+    def of(cls, workspace: Workspace) -> ModelSettings:
+        """The settings in force for ``workspace`` (see the module docstring for the order)."""
+        stored = settings(workspace)
+        listed = stored.get("llm.allowed_models", os.environ.get("KAM_LLM_ALLOWED_MODELS"))
         allowed = (DEFAULT_ALLOWED if listed is None
                    else tuple(part.strip() for part in listed.split(",") if part.strip()))
-        default = os.environ.get("KAM_LLM_MODEL", "").strip() or DEFAULT_MODEL
+        default = (os.environ.get("KAM_LLM_MODEL", "").strip()
+                   or stored.get("llm.model", "").strip() or DEFAULT_MODEL)
         return cls(default, allowed)
 
     def chosen(self, requested: str | None) -> str:
@@ -53,5 +59,6 @@ class ModelSettings:
         listed = ", ".join(self.allowed) or "none"
         raise InvalidInputError(
             f"--model: model {name!r} is not allowed to receive customer data (allowed: "
-            f"{listed}); add it to $KAM_LLM_ALLOWED_MODELS if your organisation permits it, or "
-            "use --show-prompt to see what would be sent without sending it")
+            f"{listed}); add it to the workspace setting llm.allowed_models (kam settings set) if "
+            "your organisation permits it, or use --show-prompt to see what would be sent "
+            "without sending it")

@@ -48,6 +48,6 @@ def summarize(workspace: Workspace, plan_id: str, *, model: str | None = None,
     :raises NotFoundError: no such plan or llm model.
     :raises ModelFailed: the model raised.
     """
-    chosen = settings or ModelSettings.from_environment()
+    chosen = settings or ModelSettings.of(workspace)
     prompt = summary_prompt(workspace, plan_id, since=since, registry=registry)
     return ask(prompt, chosen.chosen(model), chosen, show_only=show_only)
