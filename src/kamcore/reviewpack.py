@@ -30,6 +30,10 @@ Option keys
 ``due``
     The next review of each kind of the cadence, overdue first: ``{"kind", "title",
     "every", "last", "due", "overdue", "days_overdue"}`` (dates as ``"YYYY-MM-DD"``).
+``summary``
+    A summary of the changes in a few sentences, given with the pack (``kam export
+    --summary FILE``: e.g. what ``kam plan summarize`` wrote, read by a person first), as
+    plain text; None when none was given.
 """
 
 from __future__ import annotations
@@ -46,12 +50,13 @@ if TYPE_CHECKING:
 
 #: The option keys a review pack sets (documented above).
 OPTION_KEYS = ("review_pack", "as_of", "last_review", "changes_since", "changes_since_review",
-               "change_kinds", "scores", "due")
+               "change_kinds", "scores", "due", "summary")
 
 
 def review_pack_options(workspace: Workspace, registry: Registry, plan: Plan,
-                        as_of: date | None = None) -> dict[str, Any]:
-    """The export options of a review pack of ``plan`` (see the module docstring)."""
+                        as_of: date | None = None, summary: str | None = None) -> dict[str, Any]:
+    """The export options of a review pack of ``plan`` (see the module docstring), with
+    ``summary`` as the pack's summary."""
     from .changes import (
         current_point,
         plan_changes,
@@ -101,4 +106,5 @@ def review_pack_options(workspace: Workspace, registry: Registry, plan: Plan,
             "due": item.due.isoformat(), "overdue": item.overdue,
             "days_overdue": item.days_overdue,
         } for item in due],
+        "summary": summary.strip() if summary and summary.strip() else None,
     }
