@@ -57,13 +57,7 @@ def review_pack_options(workspace: Workspace, registry: Registry, plan: Plan,
                         as_of: date | None = None, summary: str | None = None) -> dict[str, Any]:
     """The export options of a review pack of ``plan`` (see the module docstring), with
     ``summary`` as the pack's summary."""
-    from .changes import (
-        current_point,
-        plan_changes,
-        review_point,
-        revision_point,
-        state_at,
-    )
+    from .changes import current_point, last_review_point, plan_changes, state_at
     from .model import Review, ScoreCard
     from .reviews import due_reviews, plan_reviews
     from .snapshot import latest_by_rubric
@@ -71,11 +65,8 @@ def review_pack_options(workspace: Workspace, registry: Registry, plan: Plan,
     when = as_of or date.today()
     methodology = registry.methodologies.get(plan.methodology.name)
     reviews = plan_reviews(workspace.iter(Review, account_id=plan.account_id), plan.id)
-    held = [r for r in reviews if r.date <= when]
-    last = held[-1] if held else None
-    number = len(held)
-    before = (review_point(workspace, plan, last, number) if last is not None
-              else revision_point(workspace, plan, 1))
+    before = last_review_point(workspace, plan, when)
+    last, number = before.review, before.review_number
     after = attrs.evolve(current_point(plan), as_of=when)
     changes = plan_changes(state_at(workspace, plan, before), state_at(workspace, plan, after),
                            methodology)

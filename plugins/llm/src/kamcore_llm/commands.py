@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from kamcore.cli.support import actor, json_option, open_workspace, print_json
+
+if TYPE_CHECKING:
+    from .asking import Asked
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,7 +38,7 @@ def _notes(source: str) -> str:
     return read_stream(sys.stdin, "<stdin>") if source == "-" else read_input(source)
 
 
-def _print_asked(asked: Any, as_json: bool, extra: dict[str, Any]) -> None:
+def _print_asked(asked: Asked, as_json: bool, extra: dict[str, Any]) -> None:
     if as_json:
         print_json({**extra, **asked.as_dict()})
     elif asked.answer is None:

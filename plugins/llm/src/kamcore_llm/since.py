@@ -1,13 +1,12 @@
-"""The point a summary or a brief counts changes from: ``--since``, else the revision the
-plan's last review looked at, else the plan's first revision (as the review pack does)."""
+"""The point a summary or a brief counts changes from: ``--since``, else where a review pack
+counts from (the revision the plan's last review looked at, else its first revision)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from kamcore.changes import PlanPoint, resolve_point, review_point, revision_point
-from kamcore.model import Plan, Review
-from kamcore.reviews import plan_reviews
+from kamcore.changes import PlanPoint, last_review_point, resolve_point
+from kamcore.model import Plan
 from kamcore.store import Workspace
 
 
@@ -19,8 +18,4 @@ def since_point(workspace: Workspace, plan: Plan, since: str | None) -> PlanPoin
     """
     if since is not None:
         return resolve_point(workspace, plan, since, "--since")
-    reviews = plan_reviews(workspace.iter(Review, account_id=plan.account_id), plan.id)
-    held = [r for r in reviews if r.date <= date.today()]
-    if held:
-        return review_point(workspace, plan, held[-1], len(held))
-    return revision_point(workspace, plan, 1)
+    return last_review_point(workspace, plan, date.today())
