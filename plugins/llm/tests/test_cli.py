@@ -84,8 +84,10 @@ def test_the_echo_models_draft_is_refused_and_nothing_is_written(
     (("plan", "draft", PLAN, "risk", "--from", "-"),
      "no section of kt-private named 'risk'; did you mean risks?"),
     (("review", "brief", PLAN, "--model", "gpt-4o"), "is not allowed to receive customer"),
-    (("stakeholder", "extract", "helios", "--from", "-", "--apply", "--json"),
+    (("stakeholder", "extract", "helios", "--from", "notes.txt", "--apply", "--json"),
      "--apply asks about each proposal"),
+    (("stakeholder", "extract", "helios", "--from", "-", "--apply"),
+     "not with --json, --show-prompt or --from -"),
 ])
 def test_bad_input_is_a_clear_error_with_exit_2(
         workspace_path: Path, methodology_folder: Path, args: tuple[str, ...],

@@ -140,9 +140,9 @@ def extract(ctx: click.Context, account_id: str, source: str, apply: bool, model
     from .extraction import apply_proposal
     from .extraction import extract as run
 
-    if apply and (as_json or show_prompt):
-        raise click.UsageError("--apply asks about each proposal: not with --json or "
-                               "--show-prompt")
+    if apply and (as_json or show_prompt or source == "-"):
+        raise click.UsageError("--apply asks about each proposal on standard input: not with "
+                               "--json, --show-prompt or --from -")
     workspace = open_workspace(ctx)
     found = run(workspace, account_id, _notes(source), model=model, show_only=show_prompt)
     if found.asked.answer is None or as_json:
