@@ -454,7 +454,10 @@ def _review_pack(options: Mapping[str, Any]) -> dict[str, Any] | None:
         return None
     last = options.get("last_review")
     due = options.get("due")
+    summary = options.get("summary")
     return {
+        "summary": [part.strip() for part in str(summary).split("\n\n") if part.strip()]
+        if summary else [],
         "since": str(options.get("changes_since") or ""),
         "has_changes": isinstance(changes, list),
         "changes": [str(text) for text in changes] if isinstance(changes, list) else [],

@@ -131,6 +131,11 @@ def _review_pack(context: ExportContext) -> list[str]:
         out.append("")
     elif "last_review" in options:
         out += ["- **Last review**: none recorded yet", ""]
+    if options.get("summary"):
+        out += ["## Summary", ""]
+        out += [escape(line) if line.strip() else "" for line in
+                str(options["summary"]).splitlines()]
+        out.append("")
     if "changes_since_review" in options:
         since = options.get("changes_since")
         out += ["## Since the last review", ""]

@@ -52,6 +52,7 @@ from .past import (
     PlanPoint,
     PlanState,
     current_point,
+    last_review_point,
     record_at,
     resolve_point,
     review_point,
@@ -63,5 +64,5 @@ from .plan_diff import PlanDiff, compare
 from .wording import PlainChange
 
 __all__ = ["PlainChange", "PlanDiff", "PlanPoint", "PlanState", "compare", "current_point",
-           "plan_changes", "record_at", "resolve_point", "review_point", "revision_point",
-           "score_changes", "stakeholder_changes", "stakeholders_at", "state_at"]
+           "last_review_point", "plan_changes", "record_at", "resolve_point", "review_point",
+           "revision_point", "score_changes", "stakeholder_changes", "stakeholders_at", "state_at"]

@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "import": ("kamcore.cli.import_cmd", "import_", "Import records with an adapter."),
     "export": ("kamcore.cli.export_cmd", "export", "Export a plan with an exporter."),
     "schema": ("kamcore.cli.schema_cmd", "schema", "Print the JSON Schema of a record."),
+    "settings": ("kamcore.cli.settings_cmd", "settings", "Show and change workspace settings."),
 }
 
 

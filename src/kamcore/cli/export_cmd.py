@@ -31,9 +31,12 @@ OUTPUT_HINT = "'--output' / '-o'"
 @click.option("--review-pack", is_flag=True,
               help="A review pack: the plan with what changed since the last review, the "
                    "scores and the reviews due next (exporters read ExportContext.options).")
+@click.option("--summary", "summary_file", metavar="FILE",
+              help="A review pack's summary of the changes: a UTF-8 text file (e.g. what "
+                   "`kam plan summarize` wrote, read by you first).")
 @click.pass_context
 def export(ctx: click.Context, plan_id: str | None, all_plans: bool, format_name: str,
-           output: str | None, review_pack: bool) -> None:
+           output: str | None, review_pack: bool, summary_file: str | None) -> None:
     """Export a plan with an exporter, or every plan with --all.
 
     \b
@@ -44,24 +47,27 @@ def export(ctx: click.Context, plan_id: str | None, all_plans: bool, format_name
         raise click.UsageError("give a plan id or --all, not both")
     if not all_plans and not plan_id:
         raise click.UsageError("give the plan to export, or --all to export every plan")
-    if all_plans and review_pack:
-        raise click.UsageError("--review-pack exports one plan: give its id instead of --all")
+    if all_plans and (review_pack or summary_file):
+        raise click.UsageError("--review-pack and --summary export one plan: give its id instead "
+                               "of --all")
     if all_plans:
         _export_all(ctx, format_name, output)
         return
     assert plan_id is not None
-    _export_one(ctx, plan_id, format_name, output or "-", review_pack)
+    _export_one(ctx, plan_id, format_name, output or "-", review_pack, summary_file)
 
 
 def _export_one(ctx: click.Context, plan_id: str, format_name: str, output: str,
-                review_pack: bool = False) -> None:
+                review_pack: bool = False, summary_file: str | None = None) -> None:
+    from ..documents import read_input
     from ..operations import export_plan
 
     if output != "-" and Path(output).is_dir():
         raise click.BadParameter(f"{output!r} is a folder: give a file name (or use --all to "
                                  f"export every plan into a folder)", param_hint=OUTPUT_HINT)
-    content = export_plan(open_workspace(ctx), plan_id, format_name,
-                          review_pack=review_pack).content
+    summary = read_input(summary_file) if summary_file is not None else None
+    content = export_plan(open_workspace(ctx), plan_id, format_name, review_pack=review_pack,
+                          summary=summary).content
     if output == "-":
         if isinstance(content, bytes):
             sys.stdout.buffer.write(content)

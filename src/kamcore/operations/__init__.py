@@ -18,7 +18,8 @@ based on; nothing written) and :class:`~kamcore.planning.AdvanceRefused`.
 Modules: :mod:`.accounts`, :mod:`.people` (stakeholders and relationships),
 :mod:`.opportunities`, :mod:`.plans`, :mod:`.reviews`, :mod:`.scoring`, :mod:`.transfer`
 (import and export), :mod:`.signoff` (the customer's word on a joint objective), :mod:`.access`
-(users, account teams, API tokens, share links), and :mod:`.records`, the create / edit /
+(users, account teams, API tokens, share links), :mod:`.settings` (the workspace's settings,
+which plugins read), and :mod:`.records`, the create / edit /
 remove every kind shares.
 Removing a record keeps its history (:meth:`~kamcore.store.Workspace.delete`).
 """

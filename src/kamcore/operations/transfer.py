@@ -9,6 +9,7 @@ from pathlib import Path
 
 import attrs
 
+from ..errors import InvalidInputError
 from ..importing import ImportSummary
 from ..importing import import_records as write_records
 from ..model import Plan, Record
@@ -62,12 +63,15 @@ class ExportedFile:
 
 
 def export_plan(workspace: Workspace, plan_id: str, exporter: str, *, review_pack: bool = False,
-                as_of: date | None = None, registry: Registry | None = None) -> ExportedFile:
+                as_of: date | None = None, registry: Registry | None = None,
+                summary: str | None = None) -> ExportedFile:
     """Render one plan with the installed exporter ``exporter``.
 
     :param review_pack: add what changed since the last review, the scores and the reviews
         due next (:mod:`kamcore.reviewpack`).
+    :param summary: the review pack's summary of the changes (plain text).
     :raises NotFoundError: no such plan or exporter.
+    :raises InvalidInputError: a summary without ``review_pack``.
     """
     from ..exporting import export_context
 
@@ -75,10 +79,12 @@ def export_plan(workspace: Workspace, plan_id: str, exporter: str, *, review_pac
     found = plugins.exporter(exporter)
     plan = workspace.get(Plan, plan_id)
     options = None
+    if summary is not None and not review_pack:
+        raise InvalidInputError("--summary: a summary goes into a review pack (--review-pack)")
     if review_pack:
         from ..reviewpack import review_pack_options
 
-        options = review_pack_options(workspace, plugins, plan, as_of)
+        options = review_pack_options(workspace, plugins, plan, as_of, summary)
     context = export_context(workspace, plugins, plan, as_of=as_of, options=options)
     return ExportedFile(file_name(plan.id, found.suffix, set()), found.render(context))
 

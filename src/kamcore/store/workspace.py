@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
-from sqlalchemy import Connection, Engine, func, insert, inspect, select
+from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select
 from sqlalchemy.exc import DBAPIError
 
 from ..errors import NotFoundError, WorkspaceError
@@ -51,6 +51,8 @@ if TYPE_CHECKING:
 
 #: PostgreSQL advisory lock key held while creating a workspace's tables ("kamcore" in ASCII)
 _CREATE_LOCK = 0x6B616D636F7265
+#: the prefix of the ``meta`` keys that hold settings (:meth:`Workspace.settings`)
+_SETTING = "setting:"
 
 
 @attrs.frozen
@@ -474,3 +476,24 @@ class Workspace:
         """
         with self._reading() as conn:
             yield from stream_snapshots(conn, among)
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def settings(self) -> dict[str, str]:
+        """The workspace's settings (text by dotted key, e.g. ``llm.allowed_models``), kept in
+        ``meta`` under the prefix ``setting:``, by key."""
+        meta = tables.meta
+        with self._reading() as conn:
+            rows = conn.execute(select(meta.c.key, meta.c.value)
+                                .where(meta.c.key.startswith(_SETTING, autoescape=True))
+                                .order_by(meta.c.key))
+            return {key.removeprefix(_SETTING): value for key, value in rows}
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        """Set setting ``key`` to ``value``, or remove it (None)."""
+        meta = tables.meta
+        with self.transaction():
+            assert self._tx is not None
+            self._tx.execute(delete(meta).where(meta.c.key == _SETTING + key))
+            if value is not None:
+                self._tx.execute(insert(meta).values(key=_SETTING + key, value=value))
