@@ -219,7 +219,7 @@ def restore(ctx: click.Context, plan_id: str, reference: str, base_revision: int
                    "review:last, review:ID or now (default: the revision before --to).")
 @click.option("--to", "to_ref", metavar="REV|review:N",
               help="Newer point, as --from (default: now, the current revision).")
-@click.option("--raw", is_flag=True, help="Only the field-level diff of the plan record.")
+@click.option("--raw", is_flag=True, help="The field-level diff of the plan record (internal paths) instead of the words.")
 @json_option
 @click.pass_context
 def diff(ctx: click.Context, plan_id: str, from_ref: str | None, to_ref: str | None, raw: bool,
@@ -247,11 +247,10 @@ def diff(ctx: click.Context, plan_id: str, from_ref: str | None, to_ref: str | N
             click.echo(f"  {change.text}")
         if not result.changes:
             click.echo("  no changes")
-        if result.fields:
-            click.echo("field changes:")
+        return
     for field in result.fields:
         click.echo(f"  {field.describe()}")
-    if raw and not result.fields:
+    if not result.fields:
         click.echo("  no changes")
 
 
