@@ -26,7 +26,7 @@ Changes (:meth:`PlanWords.changes`)
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from .rendering import flat, label
@@ -34,6 +34,7 @@ from .shapes import format_path
 
 if TYPE_CHECKING:
     from .methodology import Methodology
+    from .model import Finding, Plan, Stakeholder
 
 __all__ = ["PlanWords", "parse_path", "singular"]
 
@@ -104,12 +105,28 @@ def _sub_schema(schema: Any, part: PathPart) -> Mapping[str, Any]:
 class PlanWords:
     """Names the places and changes of plans of one methodology (``None``: names from keys).
 
-    ``names`` gives stakeholder names by id, for items that point at a stakeholder.
+    ``names`` gives stakeholder names by id, for items that point at a stakeholder; ``data``
+    the plan record (as JSON data) whose locations are named when none is given.
     """
 
+    @classmethod
+    def of(cls, plan: Plan, methodology: Methodology | None,
+           stakeholders: Iterable[Stakeholder] = ()) -> PlanWords:
+        """The words of one plan: its methodology's titles, its account's people, its data."""
+        return cls(methodology, {s.id: s.name for s in stakeholders},
+                   plan.model_dump(mode="json"))
+
+    def where(self, finding: Finding) -> str:
+        """Where a finding is, in words: its location, else its subject's name, else ``""``."""
+        if finding.path:
+            return self.location(finding.path)
+        return self.names.get(finding.subject or "", "")
+
     def __init__(self, methodology: Methodology | None = None,
-                 names: Mapping[str, str] | None = None) -> None:
+                 names: Mapping[str, str] | None = None,
+                 data: Mapping[str, Any] | None = None) -> None:
         self.names = dict(names or {})
+        self.data = data
         self._sections: dict[str, tuple[str, Mapping[str, Any]]] = {}
         if methodology is not None:
             self._sections = {s.key: (s.title, s.schema.schema) for s in methodology.sections}
@@ -149,10 +166,11 @@ class PlanWords:
     def location(self, path: str | Sequence[PathPart] | None,
                  data: Mapping[str, Any] | None = None) -> str:
         """Where ``path`` is, in words (see the module docstring); ``data`` is the plan record
-        as JSON data (``plan.model_dump(mode="json")``), to name list items; ``""`` for no
-        path."""
+        as JSON data (``plan.model_dump(mode="json")``), to name list items (default: the
+        record this object was made for); ``""`` for no path."""
         if not path:
             return ""
+        data = self.data if data is None else data
         parts = parse_path(path) if isinstance(path, str) else tuple(path)
         words: list[str] = []
         schema: Mapping[str, Any] = {}

@@ -30,9 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..plan_words import PlanWords
 from ..plugin.contributions import ExportContext
 from ..rendering import (
     compact,
+    counted,
     flat,
     full_number,
     label,
@@ -543,6 +545,7 @@ def report_data(context: ExportContext) -> dict[str, Any]:
     summary = plan_summary(context, items)
     steps, loose_sections = _step_views(context)
     findings = sorted(context.findings, key=lambda f: f.sort_key())
+    words = PlanWords.of(plan, methodology, snapshot.stakeholders)
     cards = [_card_view(history) for history in
              cards_by_rubric(snapshot.score_cards, plan_id=plan.id).values()]
     reviews = sorted(snapshot.reviews_of(plan.id), key=lambda r: r.date, reverse=True)
@@ -554,7 +557,7 @@ def report_data(context: ExportContext) -> dict[str, Any]:
                  f"{sum(1 for s in snapshot.stakeholders if (s.support or 0) < 0)} opposed",
          "tone": ""},
         {"label": "Open pipeline", "value": compact(summary.pipeline) or "0",
-         "hint": f"{len(open_opps)} open opportunit{'y' if len(open_opps) == 1 else 'ies'}",
+         "hint": counted(len(open_opps), "open opportunity", "open opportunities"),
          "tone": ""},
         {"label": "Whitespace to win", "value": compact(summary.whitespace_open) or "0",
          "hint": "pipeline + potential cells", "tone": ""},
@@ -583,6 +586,7 @@ def report_data(context: ExportContext) -> dict[str, Any]:
         "steps": steps,
         "loose_sections": loose_sections,
         "findings": findings,
+        "finding_places": [words.where(f) for f in findings],
         "map": stakeholder_map(context, items),
         "support_legend": [(signed(k), SUPPORT_LABELS[k], v) for k, v in
                            sorted(SUPPORT_COLOURS.items(), reverse=True)],

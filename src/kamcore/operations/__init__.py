@@ -37,7 +37,7 @@ from .people import (
     remove_stakeholder,
     touch_stakeholder,
 )
-from .plans import Restored, advance, check, new_plan, restore_plan, set_section
+from .plans import Restored, advance, check, new_plan, plan_words, restore_plan, set_section
 from .reviews import record_review
 from .scoring import score_account, score_portfolio
 from .signoff import request_objective_change, sign_off_objective
@@ -62,6 +62,7 @@ __all__ = [
     "import_records",
     "import_with",
     "new_plan",
+    "plan_words",
     "record_review",
     "remove_opportunity",
     "remove_relationship",
