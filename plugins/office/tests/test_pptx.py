@@ -6,9 +6,8 @@ import io
 import zipfile
 from typing import TYPE_CHECKING
 
-from kamcore_office.deck import render_pptx
+from kamcore_office.deck import EDGE_STYLES, render_pptx
 from pptx import Presentation
-from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from kamcore.testing import HOSTILE_ACTION_TITLE, HOSTILE_NAME
 
@@ -72,7 +71,7 @@ def test_stakeholder_map_draws_people_and_relationships(office_context: OfficeCo
     assert sorted(s.name for s in people) == sorted(
         f"stakeholder: {n}" for n in ("Chris Finance", HOSTILE_NAME, "Rita Operations",
                                       "=cmd|' /C calc'!A0", "Eva Engineering"))
-    lines = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.LINE]
+    lines = [s for s in slide.shapes if s.name.split(":")[0] in EDGE_STYLES]
     assert sorted(s.name.split(":")[0] for s in lines) == ["conflicts", "influences",
                                                            "informal", "reports_to"]
     reports = next(s for s in lines if s.name.startswith("reports_to"))

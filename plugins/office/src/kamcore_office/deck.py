@@ -355,7 +355,8 @@ def _map_slide(deck: Deck, items: PlanItems) -> None:
     routes, places = map_routes(spots, radii, snapshot.relationships, sizes, gap=0.07)
     for route in routes:
         rel = route.relationship
-        _draw_line(slide, route.points(), rel.type)
+        _draw_line(slide, route.points(), rel.type,
+                   f"{rel.type}: {rel.source_id} -> {rel.target_id}")
     for someone in rated:
         x, y = spots[someone.key]
         radius = radii[someone.key]
@@ -381,8 +382,10 @@ def _map_slide(deck: Deck, items: PlanItems) -> None:
                 any(p.record is None for p in rated), unrated)
 
 
-def _draw_line(slide: Slide, points: Sequence[tuple[float, float]], kind: str) -> None:
-    """A map line through ``points`` (inches) in the style of relationship ``kind``."""
+def _draw_line(slide: Slide, points: Sequence[tuple[float, float]], kind: str,
+               name: str) -> None:
+    """A map line called ``name`` through ``points`` (inches) in the style of relationship
+    ``kind``."""
     from pptx.enum.dml import MSO_LINE_DASH_STYLE
     from pptx.oxml.ns import qn
     from pptx.util import Emu, Inches, Pt
@@ -402,7 +405,7 @@ def _draw_line(slide: Slide, points: Sequence[tuple[float, float]], kind: str) -
         ln = line.line._get_or_add_ln()
         ln.append(ln.makeelement(qn("a:tailEnd"), {"type": "triangle", "w": "med",
                                                    "len": "med"}))
-    line.name = clean(f"line: {EDGE_LABELS[kind]}")
+    line.name = clean(name)[:200]
 
 
 def _map_legend(deck: Deck, slide: Slide, placeholders: bool, plan_only: bool,
@@ -419,7 +422,8 @@ def _map_legend(deck: Deck, slide: Slide, placeholders: bool, plan_only: bool,
     deck.text(slide, x, y, 3.0, 0.25, ["LINES"], size=10, bold=True, colour=MUTED)
     for index, kind in enumerate(EDGE_STYLES):
         row = y + 0.3 + index * 0.28
-        _draw_line(slide, [(x + 0.05, row + 0.14), (x + 0.6, row + 0.14)], kind)
+        _draw_line(slide, [(x + 0.05, row + 0.14), (x + 0.6, row + 0.14)], kind,
+                   f"legend: {kind}")
         deck.text(slide, x + 0.7, row, 2.3, 0.28, [EDGE_LABELS[kind]], size=11,
                   colour=EDGE_STYLES[kind][0], anchor="middle")
     notes: list[str | tuple[str, dict[str, Any]]] = [
