@@ -104,7 +104,10 @@ def _fit_name(title: str, suffix: str) -> str:
     room = SHEET_NAME_LENGTH - len(suffix)
     if len(title) <= room:
         return title + suffix
-    cut = title[:room - 1].rsplit(" ", 1)[0] if " " in title[:room - 1] else title[:room - 1]
+    cut = title[:room - 1]
+    at_word = cut.rsplit(" ", 1)[0]
+    if len(at_word) >= room // 2:  # a word boundary not too far back
+        cut = at_word
     return cut.rstrip(" -,") + "\u2026" + suffix
 
 
