@@ -168,18 +168,24 @@ class PlanWords:
         """Where ``path`` is, in words (see the module docstring); ``data`` is the plan record
         as JSON data (``plan.model_dump(mode="json")``), to name list items (default: the
         record this object was made for); ``""`` for no path."""
+        return SEPARATOR.join(word for word, _item in self.places(path, data))
+
+    def places(self, path: str | Sequence[PathPart] | None,
+               data: Mapping[str, Any] | None = None) -> list[tuple[str, bool]]:
+        """The words of :meth:`location` one by one, each with whether it names a list item
+        (``("Growth bet 'X'", True)``) or a section or field (``("Source", False)``)."""
         if not path:
-            return ""
+            return []
         data = self.data if data is None else data
         parts = parse_path(path) if isinstance(path, str) else tuple(path)
-        words: list[str] = []
+        words: list[tuple[str, bool]] = []
         schema: Mapping[str, Any] = {}
         value: Any = data if data is not None else _MISSING
         noun = ""
         start = 0
         if parts[0] == "sections" and len(parts) > 1:
             title, schema = self._section(str(parts[1]))
-            words.append(title)
+            words.append((title, False))
             value = value.get("sections", {}).get(parts[1], _MISSING) \
                 if isinstance(value, Mapping) else _MISSING
             noun = singular(title)
@@ -191,17 +197,17 @@ class PlanWords:
                 schema = _sub_schema(schema, 0)
                 item_title = schema.get("title")
                 noun = item_title if isinstance(item_title, str) and item_title else noun
-                if len(words) > 1 and singular(words[-1]) == noun:
+                if len(words) > 1 and singular(words[-1][0]) == noun:
                     words.pop()
-                words.append(self._named_item(noun or "Item", item, index))
+                words.append((self._named_item(noun or "Item", item, index), True))
                 value = item if item is not None else _MISSING
                 continue
             schema = _sub_schema(schema, part)
             title = self.field_title(part, schema)
-            words.append(title)
+            words.append((title, False))
             noun = singular(title)
             value = value.get(part, _MISSING) if isinstance(value, Mapping) else _MISSING
-        return SEPARATOR.join(words)
+        return words
 
     @staticmethod
     def _find(value: Any, part: PathPart) -> tuple[Any, int | str]:

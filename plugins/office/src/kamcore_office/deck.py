@@ -105,7 +105,7 @@ class Deck:
         paragraph = text_frame.paragraphs[0]
         paragraph.alignment = PP_ALIGN.LEFT
         for run in paragraph.runs:
-            run.font.size = Pt(28)
+            run.font.size = Pt(fitted_size(title, 28, 12.1, 1))
             run.font.bold = True
             run.font.color.rgb = _rgb(NAVY)
         if not frame:
@@ -227,6 +227,27 @@ class Deck:
         return out.getvalue()
 
 
+def fitted_size(text: str, largest: float, width: float, lines: int,
+                smallest: float = 16) -> float:
+    """The largest font size (points, at most ``largest``, at least ``smallest``) at which
+    ``text`` fits ``lines`` lines of ``width`` inches (an average character is taken as 0.55
+    of the size wide, a word never split)."""
+    size = largest
+    while size > smallest:
+        per_line = width * 72 / (0.55 * size)
+        used, count = 0.0, 1
+        for word in text.split():
+            need = len(word) + (1 if used else 0)
+            if used + need > per_line and used:
+                count, used = count + 1, len(word)
+            else:
+                used += need
+        if count <= lines:
+            break
+        size -= 1
+    return size
+
+
 def _truncate(text: str | None, limit: int) -> str:
     text = " ".join(clean(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
@@ -251,7 +272,7 @@ def _title_slide(deck: Deck) -> None:
     title.top, title.height = Inches(1.5), Inches(1.4)
     for run in title.text_frame.paragraphs[0].runs:
         run.font.color.rgb = _rgb("FFFFFF")
-        run.font.size = Pt(36)
+        run.font.size = Pt(fitted_size(title.text_frame.text, 36, 12.0, 2, smallest=20))
     lines: list[str | tuple[str, dict[str, Any]]] = [
         (methodology.title if methodology else f"{plan.methodology.name} (not installed)",
          {"size": 20, "bold": True, "colour": "FFFFFF"}),
@@ -309,11 +330,23 @@ def _summary_slide(deck: Deck, items: PlanItems) -> None:
             (name.upper(), {"size": 10, "colour": MUTED, "bold": True}),
             (value, {"size": 28, "bold": True, "colour": colour if colour != ACCENT else INK}),
             (hint, {"size": 11, "colour": MUTED})])
-    findings = sorted(context.findings, key=lambda f: f.sort_key())[:5]
+    findings = sorted(context.findings, key=lambda f: f.sort_key())
     lines = [("TOP FINDINGS", {"size": 10, "colour": MUTED, "bold": True})]
-    lines += [(f"{f.severity.upper()}  {_truncate(f.message, 150)}",
-               {"size": 12, "colour": "A61B1B" if f.severity == "error" else INK})
-              for f in findings] or [("No findings.", {"size": 12, "colour": MUTED})]
+    room, shown = 7, 0  # lines of 11-point text the box holds below its heading
+    for finding in findings:
+        text = f"{finding.severity.upper()}  {_truncate(finding.message, 140)}"
+        need = math.ceil(len(text) / 88)  # about 88 characters a line at 11 points
+        if need > room - (1 if shown < len(findings) - 1 else 0):
+            break
+        room -= need
+        shown += 1
+        lines.append((text, {"size": 11, "colour": "A61B1B" if finding.severity == "error"
+                             else INK}))
+    if not findings:
+        lines.append(("No findings.", {"size": 11, "colour": MUTED}))
+    elif shown < len(findings):
+        lines.append((f"and {len(findings) - shown} more on the Findings slide",
+                      {"size": 11, "colour": MUTED}))
     deck.text(slide, 5.6, 4.65, 7.1, 2.2, lines)
 
 
@@ -469,10 +502,10 @@ def _whitespace_slide(deck: Deck, items: PlanItems) -> None:
                 fill_row.append(STATE_COLOURS[cell.state])
         rows.append(row)
         fills.append(fill_row)
-    width = min(2.2, 9.9 / max(1, len(lines)))
+    width = min(4.75, 9.5 / max(1, len(lines)))  # the grid spans the slide
     height = min(0.75, 4.6 / max(1, len(units) + 1))
-    deck.table(slide, 0.6, 1.4, [2.2] + [width] * len(lines), ["Business unit", *lines], rows,
-               fills=fills, size=12, row_height=height)
+    deck.table(slide, 0.6, 1.4, [12.1 - width * len(lines)] + [width] * len(lines),
+               ["Business unit", *lines], rows, fills=fills, size=12, row_height=height)
     totals = []
     for state in STATE_LABELS:
         found = [c for c in cells if c.state == state]
@@ -554,10 +587,13 @@ def _scores_slide(deck: Deck) -> None:
         deck.text(slide, 0.6, 1.5, 12, 0.5, ["No score cards for this account yet."],
                   colour=MUTED)
         return
-    for index, (name, history) in enumerate(list(cards.items())[:3]):
+    shown = list(cards.items())[:3]
+    gap = 0.2
+    w = (12.1 - gap * (len(shown) - 1)) / len(shown)  # the cards share the slide's width
+    for index, (name, history) in enumerate(shown):
         card = history[-1]
         previous = history[-2] if len(history) > 1 else None
-        x, y, w = 0.6 + index * 4.1, 1.4, 3.9
+        x, y = 0.6 + index * (w + gap), 1.4
         deck.box(slide, x, y, w, 5.35, "FFFFFF", outline=LINE)
         head: list[str | tuple[str, dict[str, Any]]] = [
             (label(name), {"size": 16, "bold": True}),
@@ -575,16 +611,18 @@ def _scores_slide(deck: Deck) -> None:
                           "A61B1B" if delta < 0 else MUTED}))
         deck.text(slide, x + 0.2, y + 0.15, w - 0.4, 2.2, head)
         top = max(5.0, *card.values.values()) if card.values else 5.0
+        name_w = min(3.5, (w - 0.4) * 0.45)
+        bar_x, bar_w = x + 0.25 + name_w, w - name_w - 0.95
         for row, (criterion, value) in enumerate(list(card.values.items())[:8]):
             cy = y + 2.55 + row * 0.34
-            deck.text(slide, x + 0.2, cy - 0.05, 1.75, 0.3, [_truncate(label(criterion), 24)],
-                      size=10)
-            deck.box(slide, x + 2.0, cy + 0.06, 1.35, 0.12, "EDF0F4")
+            deck.text(slide, x + 0.2, cy - 0.05, name_w, 0.3,
+                      [_truncate(label(criterion), int(name_w * 13))], size=10)
+            deck.box(slide, bar_x, cy + 0.06, bar_w, 0.12, "EDF0F4")
             share = max(0.0, min(1.0, value / top))
             if share > 0:
-                deck.box(slide, x + 2.0, cy + 0.06, 1.35 * share, 0.12, ACCENT)
-            deck.text(slide, x + 3.38, cy - 0.05, 0.45, 0.3, [score(value)], size=10,
-                      align="right")
+                deck.box(slide, bar_x, cy + 0.06, bar_w * share, 0.12, ACCENT)
+            deck.text(slide, bar_x + bar_w + 0.03, cy - 0.05, 0.45, 0.3, [score(value)],
+                      size=10, align="right")
 
 
 def _changes_slide(deck: Deck, items: PlanItems) -> None:
