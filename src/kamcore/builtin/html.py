@@ -162,7 +162,7 @@ def stakeholder_map(context: ExportContext, items: PlanItems) -> StakeholderMap:
                         12.0 if p.placeholder else 0.0) for p in rated}
     labels = {p.key: _short(p.name, 13 if per_cell[(p.support, p.influence)] > 1 else 24)
               for p in rated}
-    sizes = {key: (6.2 * len(text) + 6, 15.0) for key, text in labels.items()}
+    sizes = {key: (6.8 * len(text) + 6, 15.0) for key, text in labels.items()}
     routes, places = map_routes(spots, radii, snapshot.relationships, sizes, gap=6.0)
     nodes = tuple(MapNode(
         p.key, round(spots[p.key][0], 1), round(spots[p.key][1], 1), radii[p.key],

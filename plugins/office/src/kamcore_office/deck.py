@@ -384,7 +384,7 @@ def _map_slide(deck: Deck, items: PlanItems) -> None:
     radii = {p.key: 0.08 + 0.025 * (p.strength if p.strength is not None else 2) for p in rated}
     names = {p.key: _truncate(p.name, 16 if per_cell[(p.support, p.influence)] > 1 else 26)
              for p in rated}
-    sizes = {key: (min(1.5, 0.07 * len(text) + 0.12), 0.22) for key, text in names.items()}
+    sizes = {key: (min(2.0, 0.085 * len(text) + 0.2), 0.22) for key, text in names.items()}
     routes, places = map_routes(spots, radii, snapshot.relationships, sizes, gap=0.07)
     for route in routes:
         rel = route.relationship
