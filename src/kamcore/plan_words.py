@@ -12,13 +12,14 @@ Names
     stakeholder its ``stakeholder_id`` names, else its first text field, else its position.
 
 Locations (:meth:`PlanWords.location`)
-    ``sections.value_plan.initiatives[0].due`` -> ``Value plan › Initiative 'Pilot' › Due``.
+    ``sections.value_plan.initiatives[0].due`` -> ``Value plan / Initiative 'Pilot' / Due``
+    (the parts joined with :data:`SEPARATOR`, a right-pointing angle quote, shown here as /).
     A path reads as ``key.key[index]`` or ``key[id]`` (a list item with that ``id``); what
     cannot be followed in the plan is named from its key.
 
 Changes (:meth:`PlanWords.changes`)
     ``Growth bet 'Service share' added (business unit: Service; source: Investor day)``,
-    ``Value plan › Summary: 'old' -> 'new'``. Lists of objects are matched by ``id``, else by
+    ``Value plan / Summary: 'old' -> 'new'``. Lists of objects are matched by ``id``, else by
     the item's name, else by position, so reordering is not a change. Each change keeps the
     dotted path it is at (for ``--json``).
 """

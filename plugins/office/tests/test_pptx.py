@@ -7,18 +7,17 @@ import zipfile
 from typing import TYPE_CHECKING, Any
 
 import attrs
-
 from kamcore_office.deck import EDGE_STYLES, render_pptx
 from pptx import Presentation
 
 from kamcore.testing import HOSTILE_ACTION_TITLE, HOSTILE_NAME
 
 if TYPE_CHECKING:
-    from kamcore.plugin.contributions import ExportContext
     from pptx.presentation import Presentation as Deck
     from pptx.slide import Slide
 
     from conftest import OfficeContext
+    from kamcore.plugin.contributions import ExportContext
 
 
 def _deck(data: bytes) -> Deck:

@@ -3,10 +3,11 @@
 One row per value: ``plan``, ``section`` (its title), ``item`` (the list item a value belongs
 to, named as :class:`kamcore.plan_words.PlanWords` names it: ``Growth bet 'Service share'``;
 empty for a section's own fields), ``field`` (its schema title, nested fields joined with
-``›``) and ``value`` (a list of plain values on one line). Sections come in the methodology's
-order (:func:`kamcore.shapes.iter_sections`); an empty section gets one row with no field, so
-every section is listed. Cells are written by :func:`kamcore.builtin.csv_table.render_table`
-(formulas neutralised, a byte-order mark unless ``bom: False``).
+:data:`kamcore.plan_words.SEPARATOR`) and ``value`` (a list of plain values on one line).
+Sections come in the methodology's order (:func:`kamcore.shapes.iter_sections`); an empty
+section gets one row with no field, so every section is listed. Cells are written by
+:func:`kamcore.builtin.csv_table.render_table` (formulas neutralised, a byte-order mark unless
+``bom: False``).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ spreadsheet shows it as text instead of running it as a formula.
 
 The text starts with a UTF-8 byte-order mark unless the export options say ``bom: False``
 (``kam export --no-bom``): without it Excel reads the file in the machine's legacy code page and
-garbles every non-ASCII character (``＝``, ``é``, ``€``).
+garbles every non-ASCII character (the full-width equals sign, accents, the euro sign).
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ import click
 if TYPE_CHECKING:
     from ..model import Finding
     from ..operations import Actor
-    from ..plugin.registry import Registry
     from ..plan_words import PlanWords
+    from ..plugin.registry import Registry
     from ..store import Workspace
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")

@@ -222,7 +222,8 @@ def restore(ctx: click.Context, plan_id: str, reference: str, base_revision: int
                    "review:last, review:ID or now (default: the revision before --to).")
 @click.option("--to", "to_ref", metavar="REV|review:N",
               help="Newer point, as --from (default: now, the current revision).")
-@click.option("--raw", is_flag=True, help="The field-level diff of the plan record (internal paths) instead of the words.")
+@click.option("--raw", is_flag=True,
+              help="The field-level diff of the plan record (internal paths) instead of words.")
 @json_option
 @click.pass_context
 def diff(ctx: click.Context, plan_id: str, from_ref: str | None, to_ref: str | None, raw: bool,

@@ -487,8 +487,9 @@ def render_xlsx(context: ExportContext) -> bytes:
             for criterion, value in card.values.items():
                 score_rows.append([name, card.rubric.version, card.scored_at, card.total,
                                    card.band, criterion, value, criterion in card.inputs])
-    table(sheets.new("Scores", "Every score card, criterion by criterion"), ["Rubric", "Version", "Scored at", "Total", "Band",
-                                 "Criterion", "Value", "Entered by a person"], score_rows)
+    table(sheets.new("Scores", "Every score card, criterion by criterion"),
+          ["Rubric", "Version", "Scored at", "Total", "Band", "Criterion", "Value",
+           "Entered by a person"], score_rows)
     latest = latest_review(context)
     table(sheets.new("Reviews", "Reviews held, their decisions and scores"),
           ["Date", "Kind", "Attendees", "Plan revision", "Decisions", "Notes", "Scores",
