@@ -79,7 +79,10 @@ def test_lines_keep_off_dots_each_other_and_names() -> None:
                      spots["c"])
     assert any(_near(p, spots["b"], 10.0) for p in straight.points())
 
-    routes, places = map_routes(spots, radii, relationships, sizes, gap=6.0)
+    bounds = (LEFT, TOP, LEFT + 5 * WIDTH, TOP + 5 * HEIGHT)
+    caption = (LEFT + 5 * WIDTH - 200, TOP, LEFT + 5 * WIDTH, TOP + 20)
+    routes, places = map_routes(spots, radii, relationships, sizes, gap=6.0,
+                                keep_clear=[caption], bounds=bounds)
     assert len(routes) == len(relationships)
     tracks = [route.points() for route in routes]
     for route, track in zip(routes, tracks, strict=True):
@@ -98,3 +101,6 @@ def test_lines_keep_off_dots_each_other_and_names() -> None:
         crossing = [p for track in tracks for p in track
                     if box[0] <= p[0] <= box[2] and box[1] <= p[1] <= box[3]]
         assert not crossing, (key, place)
+        assert bounds[0] <= box[0] and box[2] <= bounds[2], (key, place)  # not cut off
+        assert bounds[1] <= box[1] and box[3] <= bounds[3], (key, place)
+        assert box[2] <= caption[0] or box[3] <= caption[1] or box[1] >= caption[3], key

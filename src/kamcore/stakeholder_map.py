@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 __all__ = ["MapPerson", "NamePlace", "Route", "map_layout", "map_people", "map_routes"]
 
 Point = tuple[float, float]
+#: A rectangle: left, top, right, bottom.
+Box = tuple[float, float, float, float]
 
 #: Spots of 1-4 people in one cell, as fractions of the cell's width and height.
 _SPREAD: Mapping[int, Sequence[Point]] = {
@@ -158,13 +160,13 @@ def _bezier(a: Point, c: Point, b: Point, t: float) -> Point:
             u * u * a[1] + 2 * u * t * c[1] + t * t * b[1])
 
 
-def _inside(point: Point, box: tuple[float, float, float, float]) -> bool:
+def _inside(point: Point, box: Box) -> bool:
     x, y = point
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
 def _name_box(spot: Point, radius: float, size: Point, side: str,
-              ) -> tuple[NamePlace, tuple[float, float, float, float]]:
+              ) -> tuple[NamePlace, Box]:
     (x, y), (w, h) = spot, size
     gap = radius + h * 0.15
     centre = {"below": (x, y + gap + h / 2), "above": (x, y - gap - h / 2),
@@ -176,7 +178,8 @@ def _name_box(spot: Point, radius: float, size: Point, side: str,
 
 def map_routes(spots: Mapping[str, Point], radii: Mapping[str, float],
                relationships: Iterable[Relationship], name_sizes: Mapping[str, Point],
-               gap: float) -> tuple[list[Route], dict[str, NamePlace]]:
+               gap: float, keep_clear: Sequence[Box] = (), bounds: Box | None = None,
+               ) -> tuple[list[Route], dict[str, NamePlace]]:
     """Lines for the ``relationships`` between placed people and places for their names.
 
     ``radii`` are the dots' radii, ``name_sizes`` each name's box (width, height) and ``gap``
@@ -184,7 +187,9 @@ def map_routes(spots: Mapping[str, Point], radii: Mapping[str, float],
     are placed one by one, each taking the least bend (in steps of ``2 * gap``, either side)
     that keeps it off other dots, off lines already placed and off the names as first placed
     (below the dots); then each name takes the first side of its dot (below, above, right,
-    left) that no line crosses and no other dot or name covers, else the least covered one.
+    left) that no line crosses and no other dot, name or ``keep_clear`` box (``(left, top,
+    right, bottom)``, such as captions printed on the grid) covers and that stays inside
+    ``bounds`` (the drawing's box, when given), else the least covered one.
     """
     names = {key: _name_box(spot, radii[key], name_sizes[key], "below")[1]
              for key, spot in spots.items() if key in name_sizes}
@@ -207,12 +212,12 @@ def map_routes(spots: Mapping[str, Point], radii: Mapping[str, float],
         placed.append(best[1])
         tracks.append(best[2])
     places: dict[str, NamePlace] = {}
-    boxes: list[tuple[float, float, float, float]] = []
+    boxes: list[Box] = list(keep_clear)
     every_point = [p for track in tracks for p in track]
     for key, spot in spots.items():
         if key not in name_sizes:
             continue
-        choice: tuple[float, NamePlace, tuple[float, float, float, float]] | None = None
+        choice: tuple[float, NamePlace, Box] | None = None
         for rank, side in enumerate(("below", "above", "right", "left")):
             place, box = _name_box(spot, radii[key], name_sizes[key], side)
             covered = sum(1 for p in every_point if _inside(p, box)) * 10
@@ -221,6 +226,9 @@ def map_routes(spots: Mapping[str, Point], radii: Mapping[str, float],
                      box[3] + radii[other])))
             covered += sum(15 for b in boxes if b[0] < box[2] and box[0] < b[2]
                            and b[1] < box[3] and box[1] < b[3])
+            if bounds is not None and not (bounds[0] <= box[0] and box[2] <= bounds[2]
+                                           and bounds[1] <= box[1] and box[3] <= bounds[3]):
+                covered += 1000  # cut off at the drawing's edge
             cost = covered + rank * 0.5
             if choice is None or cost < choice[0]:
                 choice = (cost, place, box)
@@ -251,7 +259,7 @@ def _towards(point: Point, target: Point, distance: float) -> Point:
 
 
 def _cost(track: Sequence[Point], rel: Relationship, spots: Mapping[str, Point],
-          radii: Mapping[str, float], names: Mapping[str, tuple[float, float, float, float]],
+          radii: Mapping[str, float], names: Mapping[str, Box],
           tracks: Sequence[Sequence[Point]], gap: float) -> float:
     """How badly a line would sit: through dots (100 each), along another line (50 each),
     across names (5 each)."""

@@ -163,7 +163,10 @@ def stakeholder_map(context: ExportContext, items: PlanItems) -> StakeholderMap:
     labels = {p.key: _short(p.name, 13 if per_cell[(p.support, p.influence)] > 1 else 24)
               for p in rated}
     sizes = {key: (6.8 * len(text) + 6, 15.0) for key, text in labels.items()}
-    routes, places = map_routes(spots, radii, snapshot.relationships, sizes, gap=6.0)
+    corners = [(left + 4.0, top + 4.0, left + 214.0, top + 22.0),  # the quadrant captions
+               (left + 5 * col_width - 234.0, top + 4.0, left + 5 * col_width - 4.0, top + 22.0)]
+    routes, places = map_routes(spots, radii, snapshot.relationships, sizes, gap=6.0,
+                                keep_clear=corners, bounds=(0, 0, width, height))
     nodes = tuple(MapNode(
         p.key, round(spots[p.key][0], 1), round(spots[p.key][1], 1), radii[p.key],
         SUPPORT_COLOURS[p.support or 0], labels[p.key], _person_tooltip(p),
@@ -539,6 +542,7 @@ def report_data(context: ExportContext) -> dict[str, Any]:
         "findings": findings,
         "finding_places": [words.where(f) for f in findings],
         "map": stakeholder_map(context, items),
+        "map_count": len(people),
         "support_legend": [(signed(k), SUPPORT_LABELS[k], v) for k, v in
                            sorted(SUPPORT_COLOURS.items(), reverse=True)],
         "stakeholders": _stakeholder_rows(snapshot.stakeholders, as_of),

@@ -385,7 +385,8 @@ def _map_slide(deck: Deck, items: PlanItems) -> None:
     names = {p.key: _truncate(p.name, 16 if per_cell[(p.support, p.influence)] > 1 else 26)
              for p in rated}
     sizes = {key: (min(2.0, 0.085 * len(text) + 0.2), 0.22) for key, text in names.items()}
-    routes, places = map_routes(spots, radii, snapshot.relationships, sizes, gap=0.07)
+    routes, places = map_routes(spots, radii, snapshot.relationships, sizes, gap=0.07,
+                                bounds=(left - 0.3, top - 0.05, 9.65, top + 5 * row_h))
     for route in routes:
         rel = route.relationship
         _draw_line(slide, route.points(), rel.type,
