@@ -243,3 +243,20 @@ def test_a_long_account_name_shrinks_the_title_to_fit(office_context: OfficeCont
     assert size < 36 and size == fitted_size(title.text_frame.text, 36, 12.0, 2, smallest=20)
     assert fitted_size("Summary", 28, 12.1, 1) == 28
     assert fitted_size("x " * 200, 28, 12.1, 1) == 16  # never below the floor
+
+
+def test_top_findings_stop_before_the_footer(office_context: OfficeContext) -> None:
+    """Issue 25, point 5: a findings block ran into the footer."""
+    from kamcore.model import Finding
+
+    long = "a finding that goes on and on about what is missing from the plan " * 3
+    findings = tuple(Finding(severity="warning", code="long", message=f"{n} {long}")
+                     for n in range(8))
+    slide = _slide(_deck(render_pptx(attrs.evolve(office_context(), findings=findings))),
+                   "Summary")
+    box = next(s for s in slide.shapes if s.has_text_frame
+               and s.text_frame.text.startswith("TOP FINDINGS"))
+    lines = box.text_frame.text.split("\n")
+    shown = [line for line in lines if line.startswith("WARNING")]
+    assert 1 <= len(shown) < 8 and lines[-1] == f"and {8 - len(shown)} more on the Findings slide"
+    assert sum(-(-len(line) // 88) for line in lines[1:]) <= 8  # fits the box above the footer
