@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -195,6 +195,11 @@ def map_routes(spots: Mapping[str, Point], radii: Mapping[str, float],
              for key, spot in spots.items() if key in name_sizes}
     placed: list[Route] = []
     tracks: list[list[Point]] = []
+    reach = max(radii.values(), default=0.0) + gap
+    dots = _Grid(reach)
+    for key, spot in spots.items():
+        dots.add(spot, key)
+    lines = _Grid(gap)
     for rel in relationships:
         if rel.source_id not in spots or rel.target_id not in spots:
             continue
@@ -203,24 +208,27 @@ def map_routes(spots: Mapping[str, Point], radii: Mapping[str, float],
             bend = step * 2 * gap
             route = _route(rel, spots, radii, bend, gap)
             track = route.points()
-            cost = _cost(track, rel, spots, radii, names, tracks, gap) + abs(bend) / gap * 0.1
+            cost = _cost(track, rel, radii, names, dots, lines, gap) + abs(bend) / gap * 0.1
             if best is None or cost < best[0]:
                 best = (cost, route, track)
             if cost < 1:
                 break
         assert best is not None
         placed.append(best[1])
+        for point in best[2][2:-2]:
+            lines.add(point, len(tracks))
         tracks.append(best[2])
     places: dict[str, NamePlace] = {}
     boxes: list[Box] = list(keep_clear)
-    every_point = [p for track in tracks for p in track]
+    extents = [_extent(track) for track in tracks]
     for key, spot in spots.items():
         if key not in name_sizes:
             continue
         choice: tuple[float, NamePlace, Box] | None = None
         for rank, side in enumerate(("below", "above", "right", "left")):
             place, box = _name_box(spot, radii[key], name_sizes[key], side)
-            covered = sum(1 for p in every_point if _inside(p, box)) * 10
+            covered = 10 * sum(1 for track, extent in zip(tracks, extents, strict=True)
+                               if _meet(extent, box) for p in track if _inside(p, box))
             covered += sum(20 for other, at in spots.items() if other != key and _inside(
                 at, (box[0] - radii[other], box[1] - radii[other], box[2] + radii[other],
                      box[3] + radii[other])))
@@ -258,24 +266,54 @@ def _towards(point: Point, target: Point, distance: float) -> Point:
     return (point[0] + dx / length * distance, point[1] + dy / length * distance)
 
 
-def _cost(track: Sequence[Point], rel: Relationship, spots: Mapping[str, Point],
-          radii: Mapping[str, float], names: Mapping[str, Box],
-          tracks: Sequence[Sequence[Point]], gap: float) -> float:
-    """How badly a line would sit: through dots (100 each), along another line (50 each),
-    across names (5 each)."""
-    cost = 0.0
-    for key, (x, y) in spots.items():
-        if key in (rel.source_id, rel.target_id):
-            continue
-        reach = radii[key] + gap
-        if any(math.hypot(px - x, py - y) < reach for px, py in track):
-            cost += 100
-    for other in tracks:
-        close = sum(1 for px, py in track[2:-2]
-                    if any(math.hypot(px - ox, py - oy) < gap for ox, oy in other))
-        if close >= 3:
-            cost += 50
-    for key, box in names.items():
-        if key not in (rel.source_id, rel.target_id) and any(_inside(p, box) for p in track):
-            cost += 5
-    return cost
+def _extent(points: Sequence[Point]) -> Box:
+    """The box around ``points``."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _meet(one: Box, other: Box) -> bool:
+    """Whether two boxes overlap."""
+    return one[0] <= other[2] and other[0] <= one[2] and one[1] <= other[3] and other[1] <= one[3]
+
+
+class _Grid:
+    """Points filed by square cells of side ``size``, to find those near a point quickly."""
+
+    def __init__(self, size: float) -> None:
+        self.size = size or 1.0
+        self.cells: dict[tuple[int, int], list[tuple[Point, object]]] = defaultdict(list)
+
+    def _cell(self, point: Point) -> tuple[int, int]:
+        return math.floor(point[0] / self.size), math.floor(point[1] / self.size)
+
+    def add(self, point: Point, tag: object) -> None:
+        self.cells[self._cell(point)].append((point, tag))
+
+    def near(self, point: Point) -> Iterator[tuple[Point, object]]:
+        """Everything filed within ``size`` of ``point`` (and a little more)."""
+        cx, cy = self._cell(point)
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                yield from self.cells.get((cx + dx, cy + dy), ())
+
+
+def _cost(track: Sequence[Point], rel: Relationship, radii: Mapping[str, float],
+          names: Mapping[str, Box], dots: _Grid, lines: _Grid, gap: float) -> float:
+    """How badly a line would sit: through dots (100 each), along another line (3 or more of
+    its points close to that line: 50 each), across names (5 each)."""
+    hit: set[object] = set()
+    for point in track:
+        for (x, y), key in dots.near(point):
+            if key not in hit and key not in (rel.source_id, rel.target_id) and \
+                    math.hypot(point[0] - x, point[1] - y) < radii[str(key)] + gap:
+                hit.add(key)
+    close: dict[object, int] = defaultdict(int)
+    for point in track[2:-2]:
+        for index in {index for (x, y), index in lines.near(point)
+                      if math.hypot(point[0] - x, point[1] - y) < gap}:
+            close[index] += 1
+    extent = _extent(track)
+    crossed = sum(1 for key, box in names.items() if key not in (rel.source_id, rel.target_id)
+                  and _meet(extent, box) and any(_inside(p, box) for p in track))
+    return 100.0 * len(hit) + 50.0 * sum(1 for n in close.values() if n >= 3) + 5.0 * crossed
