@@ -53,6 +53,12 @@ def test_csv_plan_lists_every_section_of_the_methodology_in_words(demo: Any,
     assert {r["field"]: r["value"] for r in bet}["Source"] == "Investor day 2025"
     for row in rows:  # words, not paths or JSON
         assert "sections." not in row["item"] + row["field"] and '{"' not in row["value"]
+    # a section that is itself a list: each row names its item
+    assert demo("-w", "kam-demo.db", "export", "meridian-simple_plan", "-f", "csv-plan", "-o",
+                "meridian.csv").code == 0
+    goals = [r for r in _table((tmp_path / "meridian.csv").read_bytes())
+             if r["section"] == "Customer goals"]
+    assert goals and all(r["item"].startswith("Customer goal '") for r in goals), goals
 
 
 def test_the_byte_order_mark_is_the_default_and_no_bom_leaves_it_out(demo: Any,

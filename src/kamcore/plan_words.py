@@ -198,7 +198,7 @@ class PlanWords:
                 schema = _sub_schema(schema, 0)
                 item_title = schema.get("title")
                 noun = item_title if isinstance(item_title, str) and item_title else noun
-                if len(words) > 1 and singular(words[-1][0]) == noun:
+                if words and singular(words[-1][0]) == noun:  # "Growth bets" names no more
                     words.pop()
                 words.append((self._named_item(noun or "Item", item, index), True))
                 value = item if item is not None else _MISSING

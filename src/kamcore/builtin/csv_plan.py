@@ -44,7 +44,9 @@ def plan_rows(context: ExportContext) -> Iterator[list[Any]]:
             yield [plan.id, title, "", "", ""]
             continue
         for path, value in _leaves(data, ("sections", key)):
-            places = words.places(path)[1:]  # the section's own title is in its column
+            places = words.places(path)
+            if places and not places[0][1]:  # the section's own title is in its column
+                places = places[1:]
             last_item = max((n for n, (_word, item) in enumerate(places) if item), default=-1)
             yield [plan.id, title, SEPARATOR.join(w for w, _ in places[:last_item + 1]),
                    SEPARATOR.join(w for w, _ in places[last_item + 1:]), value]
