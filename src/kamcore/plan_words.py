@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from .methodology import Methodology
     from .model import Finding, Plan, Stakeholder
 
-__all__ = ["PlanWords", "parse_path", "singular"]
+__all__ = ["SEPARATOR", "PathPart", "PlanWords", "parse_path", "singular"]
 
 #: What separates the parts of a location.
 SEPARATOR: Final = " \u203a "
@@ -110,6 +110,15 @@ class PlanWords:
     the plan record (as JSON data) whose locations are named when none is given.
     """
 
+    def __init__(self, methodology: Methodology | None = None,
+                 names: Mapping[str, str] | None = None,
+                 data: Mapping[str, Any] | None = None) -> None:
+        self.names = dict(names or {})
+        self.data = data
+        self._sections: dict[str, tuple[str, Mapping[str, Any]]] = {}
+        if methodology is not None:
+            self._sections = {s.key: (s.title, s.schema.schema) for s in methodology.sections}
+
     @classmethod
     def of(cls, plan: Plan, methodology: Methodology | None,
            stakeholders: Iterable[Stakeholder] = ()) -> PlanWords:
@@ -122,15 +131,6 @@ class PlanWords:
         if finding.path:
             return self.location(finding.path)
         return self.names.get(finding.subject or "", "")
-
-    def __init__(self, methodology: Methodology | None = None,
-                 names: Mapping[str, str] | None = None,
-                 data: Mapping[str, Any] | None = None) -> None:
-        self.names = dict(names or {})
-        self.data = data
-        self._sections: dict[str, tuple[str, Mapping[str, Any]]] = {}
-        if methodology is not None:
-            self._sections = {s.key: (s.title, s.schema.schema) for s in methodology.sections}
 
     # -- names ---------------------------------------------------------------------------------
 
