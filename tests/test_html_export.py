@@ -707,3 +707,18 @@ def test_html_and_markdown_write_support_with_a_real_minus(report_context: Expor
     assert "| 4 | \u22122 |" in hostile  # influence, support
     coo = next(line for line in markdown.splitlines() if "| COO |" in line)
     assert "| 5 | \\+2 |" in coo  # Markdown escapes the plus
+
+
+def test_findings_say_where_in_words_not_paths(report_context: ExportContext) -> None:
+    """Issue 25, point 1: findings showed ``Where: sections.value_plan.initiatives[0].due``."""
+    from kamcore.builtin.html import render_html
+    from kamcore.builtin.markdown import render_markdown
+
+    finding = Finding(severity="warning", code="action-overdue", message="late",
+                      path="sections.value_plan.initiatives[0].due")
+    context = attrs.evolve(report_context, findings=(finding,))
+    title = report_context.plan.sections["value_plan"]["initiatives"][0]["title"]
+    for text in (render_markdown(context), render_html(context)):
+        assert "sections." not in text
+        assert "Value plan \u203a Initiative" in text and "\u203a Due" in text
+    assert str(escape(title))[:20] in render_html(context)

@@ -94,7 +94,7 @@ def test_review_pack_of_a_plan_never_reviewed(planned: Any, tmp_path: Path) -> N
     assert result.code == 0, result
     assert "- **Last review**: none recorded yet" in result.out
     assert "_Changes since revision 1" in result.out
-    assert 'objective o1 "Cut warehouse costs" added' in result.out.replace("\\", "")
+    assert 'objective "Cut warehouse costs" added' in result.out.replace("\\", "")
     assert "_No score cards yet._" in result.out
 
 

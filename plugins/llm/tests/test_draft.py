@@ -87,7 +87,7 @@ def test_the_schema_sent_is_self_contained(
     assert "$ref" not in json.dumps(schema)
     assert schema["items"]["properties"]["status"]["enum"] == [
         "open", "in_progress", "done", "blocked", "cancelled"]
-    assert 'action a1 "Pricing workshop" done (was open)' in [c.text for c in done.changes]
+    assert 'action "Pricing workshop" done (was open)' in [c.text for c in done.changes]
 
 
 @pytest.mark.parametrize(("answer", "problem"), [

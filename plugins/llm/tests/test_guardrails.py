@@ -29,7 +29,7 @@ def test_the_summary_prompt_holds_the_changes_and_findings_in_words(
     prompt = summary_prompt(workspace, PLAN, registry=registry)
     assert "Account: Helios Energy (Utilities)" in prompt.text
     assert "Changes since revision 1" in prompt.text
-    assert 'action a1 "Pricing workshop" added (owner Jo, due' in prompt.text
+    assert 'action "Pricing workshop" added (owner Jo, due' in prompt.text
     assert "now overdue" in prompt.text
     assert "Budget freeze" in prompt.text
     assert "warning: Chris Finance (CFO) not contacted for 200 days" in prompt.text

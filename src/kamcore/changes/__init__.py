@@ -31,7 +31,8 @@ A *point* (:class:`PlanPoint`) is a plan revision (``3``), the revision a review
 - risks: ``risk-added``, ``risk-removed``, ``risk-changed``;
 - scores: ``score-added``, ``score-removed``, ``score-changed``;
 - the plan itself: ``step-changed``, and ``field-changed`` for anything else (a section of no
-  known shape, the period, the cadence), described field by field.
+  known shape, the period, the cadence), described item by item and field by field in the
+  titles of the section's schema (:mod:`kamcore.plan_words`).
 
 Section shapes are recognised generically (see :mod:`kamcore.shapes`), not by section name.
 

@@ -17,6 +17,7 @@ import click
 if TYPE_CHECKING:
     from ..model import Finding
     from ..operations import Actor
+    from ..plan_words import PlanWords
     from ..plugin.registry import Registry
     from ..store import Workspace
 
@@ -232,13 +233,14 @@ def write_atomically(path: Path, content: str | bytes) -> None:
             raise
 
 
-def show_findings(findings: Sequence[Finding], title: str) -> None:
-    """Print findings as a table, or a line saying there are none."""
+def show_findings(findings: Sequence[Finding], title: str, words: PlanWords) -> None:
+    """Print findings as a table, each placed in words (``words.where``; the raw path is in
+    ``--json``), or a line saying there are none."""
     if not findings:
         click.echo(f"{title}: no findings")
         return
-    print_table(title, ["severity", "code", "message", "path", "source"],
-                [[f.severity, f.code, f.message, f.path, f.source] for f in findings])
+    print_table(title, ["severity", "code", "message", "where", "source"],
+                [[f.severity, f.code, f.message, words.where(f), f.source] for f in findings])
 
 
 def findings_json(findings: Sequence[Finding]) -> list[dict[str, Any]]:

@@ -34,9 +34,13 @@ OUTPUT_HINT = "'--output' / '-o'"
 @click.option("--summary", "summary_file", metavar="FILE",
               help="A review pack's summary of the changes: a UTF-8 text file (e.g. what "
                    "`kam plan summarize` wrote, read by you first).")
+@click.option("--no-bom", is_flag=True,
+              help="CSV formats: leave out the UTF-8 byte-order mark that spreadsheet programs "
+                   "need to read non-ASCII text right (for tools that choke on it).")
 @click.pass_context
 def export(ctx: click.Context, plan_id: str | None, all_plans: bool, format_name: str,
-           output: str | None, review_pack: bool, summary_file: str | None) -> None:
+           output: str | None, review_pack: bool, summary_file: str | None,
+           no_bom: bool) -> None:
     """Export a plan with an exporter, or every plan with --all.
 
     \b
@@ -50,15 +54,17 @@ def export(ctx: click.Context, plan_id: str | None, all_plans: bool, format_name
     if all_plans and (review_pack or summary_file):
         raise click.UsageError("--review-pack and --summary export one plan: give its id instead "
                                "of --all")
+    options = {"bom": False} if no_bom else {}
     if all_plans:
-        _export_all(ctx, format_name, output)
+        _export_all(ctx, format_name, output, options)
         return
     assert plan_id is not None
-    _export_one(ctx, plan_id, format_name, output or "-", review_pack, summary_file)
+    _export_one(ctx, plan_id, format_name, output or "-", review_pack, options, summary_file)
 
 
 def _export_one(ctx: click.Context, plan_id: str, format_name: str, output: str,
-                review_pack: bool = False, summary_file: str | None = None) -> None:
+                review_pack: bool, options: dict[str, Any],
+                summary_file: str | None = None) -> None:
     from ..documents import read_input
     from ..operations import export_plan
 
@@ -67,7 +73,7 @@ def _export_one(ctx: click.Context, plan_id: str, format_name: str, output: str,
                                  f"export every plan into a folder)", param_hint=OUTPUT_HINT)
     summary = read_input(summary_file) if summary_file is not None else None
     content = export_plan(open_workspace(ctx), plan_id, format_name, review_pack=review_pack,
-                          summary=summary).content
+                          summary=summary, options=options).content
     if output == "-":
         if isinstance(content, bytes):
             sys.stdout.buffer.write(content)
@@ -78,7 +84,8 @@ def _export_one(ctx: click.Context, plan_id: str, format_name: str, output: str,
     click.echo(f"wrote {output}", err=True)
 
 
-def _export_all(ctx: click.Context, format_name: str, output: str | None) -> None:
+def _export_all(ctx: click.Context, format_name: str, output: str | None,
+                options: dict[str, Any]) -> None:
     """Render every plan first (into temporary files), then move them all into place: a plan
     that fails to render leaves the folder as it was."""
     if output is None or output == "-":
@@ -94,7 +101,7 @@ def _export_all(ctx: click.Context, format_name: str, output: str | None) -> Non
     staged: list[tuple[Path, Path]] = []
     index_name = exporter.index.name if exporter.index else None
     try:
-        count = _stage_all(workspace, format_name, folder, staged, index_name)
+        count = _stage_all(workspace, format_name, folder, staged, index_name, options)
         for temporary, final in staged:
             with writing(final):
                 os.replace(temporary, final)
@@ -111,7 +118,8 @@ def _export_all(ctx: click.Context, format_name: str, output: str | None) -> Non
 
 
 def _stage_all(workspace: Workspace, format_name: str, folder: Path,
-               staged: list[tuple[Path, Path]], index_name: str | None) -> int:
+               staged: list[tuple[Path, Path]], index_name: str | None,
+               options: dict[str, Any]) -> int:
     """Stage every file of the export (see :func:`kamcore.operations.export_portfolio`) in
     ``folder``; return how many plans were exported (the index page is not one)."""
     from ..model import Plan
@@ -122,7 +130,7 @@ def _stage_all(workspace: Workspace, format_name: str, folder: Path,
                      if sys.stderr.isatty() and total > 1 else None)
     plans = 0
     with progress if progress is not None else nullcontext():
-        for exported in export_portfolio(workspace, format_name):
+        for exported in export_portfolio(workspace, format_name, options=options):
             staged.append((stage_file(folder, exported.name, exported.content),
                            folder / exported.name))
             if exported.name != index_name:

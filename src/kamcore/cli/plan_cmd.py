@@ -124,14 +124,16 @@ def set_section(ctx: click.Context, plan_id: str, section: str, file: str,
 def check(ctx: click.Context, plan_id: str, as_of: str | None, as_json: bool) -> int:
     """Check a plan; exit 1 if any finding is an error."""
     from ..operations import check as check_plan
+    from ..operations import plan_words
 
-    record, findings = check_plan(open_workspace(ctx), plan_id,
-                                  as_of=parse_date(as_of, "--as-of"))
+    workspace = open_workspace(ctx)
+    record, findings = check_plan(workspace, plan_id, as_of=parse_date(as_of, "--as-of"))
     if as_json:
         print_json({"plan": record.id, "revision": record.revision,
                     "findings": findings_json(findings)})
     else:
-        show_findings(findings, f"plan {record.id} (revision {record.revision})")
+        show_findings(findings, f"plan {record.id} (revision {record.revision})",
+                      plan_words(workspace, plan_id))
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
@@ -144,6 +146,7 @@ def advance(ctx: click.Context, plan_id: str, to_step: str | None, as_json: bool
     """Move a plan to its next step if the current step's gate is met; exit 1 if refused."""
     from ..model import Plan
     from ..operations import advance as advance_plan
+    from ..operations import plan_words
     from ..planning import AdvanceRefused
 
     workspace = open_workspace(ctx)
@@ -157,7 +160,7 @@ def advance(ctx: click.Context, plan_id: str, to_step: str | None, as_json: bool
                         "findings": findings_json(refused.findings)})
         else:
             click.echo(f"plan {record.id} stays at step {record.step}:", err=True)
-            show_findings(refused.findings, "what blocks it")
+            show_findings(refused.findings, "what blocks it", plan_words(workspace, plan_id))
         return 1
     if as_json:
         print_json({"plan": moved.id, "advanced": True, "from": record.step, "step": moved.step,
@@ -219,7 +222,8 @@ def restore(ctx: click.Context, plan_id: str, reference: str, base_revision: int
                    "review:last, review:ID or now (default: the revision before --to).")
 @click.option("--to", "to_ref", metavar="REV|review:N",
               help="Newer point, as --from (default: now, the current revision).")
-@click.option("--raw", is_flag=True, help="Only the field-level diff of the plan record.")
+@click.option("--raw", is_flag=True,
+              help="The field-level diff of the plan record (internal paths) instead of words.")
 @json_option
 @click.pass_context
 def diff(ctx: click.Context, plan_id: str, from_ref: str | None, to_ref: str | None, raw: bool,
@@ -247,11 +251,10 @@ def diff(ctx: click.Context, plan_id: str, from_ref: str | None, to_ref: str | N
             click.echo(f"  {change.text}")
         if not result.changes:
             click.echo("  no changes")
-        if result.fields:
-            click.echo("field changes:")
+        return
     for field in result.fields:
         click.echo(f"  {field.describe()}")
-    if raw and not result.fields:
+    if not result.fields:
         click.echo("  no changes")
 
 

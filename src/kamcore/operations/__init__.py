@@ -39,7 +39,7 @@ from .people import (
     remove_stakeholder,
     touch_stakeholder,
 )
-from .plans import Restored, advance, check, new_plan, restore_plan, set_section
+from .plans import Restored, advance, check, new_plan, plan_words, restore_plan, set_section
 from .reviews import list_reviews, record_review, reviews_due
 from .scoring import score_account, score_portfolio, segment_portfolio
 from .signoff import request_objective_change, sign_off_objective
@@ -66,6 +66,7 @@ __all__ = [
     "import_with",
     "list_reviews",
     "new_plan",
+    "plan_words",
     "record_review",
     "remove_opportunity",
     "remove_relationship",

@@ -19,6 +19,7 @@ from .installed import installed
 
 if TYPE_CHECKING:
     from ..changes import PlanPoint
+    from ..plan_words import PlanWords
 
 
 def new_plan(workspace: Workspace, actor: Actor, account_id: str, methodology: str, *,
@@ -77,6 +78,20 @@ def check(workspace: Workspace, plan_id: str, *, as_of: date | None = None,
     findings = planning.check_plan(plan, methodology, workspace.snapshot(plan.account_id),
                                    plugins.host, as_of)
     return plan, findings
+
+
+def plan_words(workspace: Workspace, plan_id: str, *,
+               registry: Registry | None = None) -> PlanWords:
+    """How places in plan ``plan_id`` read (for findings and changes shown to a person): its
+    methodology's titles (names from keys when it is not installed), its account's people.
+
+    :raises NotFoundError: no such plan.
+    """
+    from ..plan_words import PlanWords
+
+    plan = workspace.get(Plan, plan_id)
+    methodology = installed(registry).methodologies.get(plan.methodology.name)
+    return PlanWords.of(plan, methodology, workspace.snapshot(plan.account_id).stakeholders)
 
 
 def at_base(plan: Plan, base_revision: int | None) -> Plan:
