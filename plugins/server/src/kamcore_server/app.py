@@ -21,7 +21,7 @@ from kamcore.operations import access
 from kamcore.plugin.host import get_plugin_host
 from kamcore.store import Workspace
 
-from . import problems
+from . import apidocs, problems
 from .api import accounts, catalog, plans, session, share
 from .pages import router as pages
 
@@ -30,7 +30,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
        "object-src 'none'")
 
-ROUTERS = (session.router, accounts.router, plans.router, catalog.router, share.router, pages)
+ROUTERS = (session.router, accounts.router, plans.router, catalog.router, share.router, pages,
+           apidocs.router)
 
 
 def create_app(target: str | os.PathLike[str] | None = None) -> FastAPI:
@@ -53,9 +54,11 @@ def create_app(target: str | os.PathLike[str] | None = None) -> FastAPI:
         description="The kamcore workspace over HTTP: accounts, plans, reviews and scores. "
                     "Writes send If-Match with the ETag they read; errors are RFC 9457 "
                     "problem details.",
-        openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None,
+        openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     problems.install(app)
+    apidocs.install(app)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: object) -> Response:
