@@ -22,7 +22,7 @@ from kamcore.plugin.host import get_plugin_host
 from kamcore.store import Workspace
 
 from . import apidocs, problems
-from .api import accounts, catalog, plans, session, share
+from .api import accounts, catalog, events, plans, session, share
 from .pages import router as pages
 
 #: Content-Security-Policy of every response: nothing from another origin, no inline script.
@@ -31,7 +31,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "object-src 'none'")
 
 ROUTERS = (session.router, accounts.router, plans.router, catalog.router, share.router, pages,
-           apidocs.router)
+           apidocs.router, events.router)
 
 
 def create_app(target: str | os.PathLike[str] | None = None) -> FastAPI:
