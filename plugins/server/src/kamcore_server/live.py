@@ -16,7 +16,9 @@ one ``change`` event per record saved, its data ``{"kind", "id", "revision", "sa
   revision)`` as the key.
 
 A stream re-checks its caller's access every :data:`RECHECK_SECONDS` (a revoked token or a
-disabled user ends it with an ``end`` event) and sends a comment as a keep-alive when quiet.
+disabled user ends it with an ``end`` event), sends a comment as a keep-alive when quiet, and
+closes after :func:`max_seconds` (the client reconnects with its last event id), so that no
+connection stays on one worker for ever.
 """
 
 from __future__ import annotations
@@ -54,6 +56,14 @@ def poll_seconds() -> float:
         return max(0.05, float(os.environ.get("KAM_EVENTS_POLL", "1")))
     except ValueError:
         return 1.0
+
+
+def max_seconds() -> float:
+    """Seconds a stream stays open: ``$KAM_EVENTS_MAX_SECONDS`` (default an hour)."""
+    try:
+        return max(0.1, float(os.environ.get("KAM_EVENTS_MAX_SECONDS", "3600")))
+    except ValueError:
+        return 3600.0
 
 
 class Feed(Protocol):
@@ -130,12 +140,14 @@ def event(event_id: str, change: Change) -> str:
 
 
 async def stream(ws: Workspace, feed: Feed, recheck: Callable[[], object]) -> AsyncIterator[str]:
-    """The event stream of ``feed`` until the client goes (the server cancels the stream) or
-    ``recheck`` refuses the caller (:class:`Denied`) or the workspace fails."""
+    """The event stream of ``feed`` until the client goes (the server cancels the stream),
+    ``recheck`` refuses the caller (:class:`Denied`), the workspace fails, or the stream has
+    been open :func:`max_seconds`."""
     yield f"retry: {RETRY_MS}\n\n"
     interval = poll_seconds()
     last_sent = checked = time.monotonic()
-    while True:
+    closes = last_sent + max_seconds()
+    while time.monotonic() < closes:
         try:
             if time.monotonic() - checked >= RECHECK_SECONDS:
                 await run_in_threadpool(recheck)
