@@ -375,11 +375,11 @@ def main() -> None:
     sizes, runs, requests = [int(s) for s in args.sizes.split(",")], args.runs, args.requests
     if args.quick:
         sizes, runs, requests = [200, 1000], 2, 80
-    started, t0 = datetime.now(UTC), time.perf_counter()
+    started, t0, host = datetime.now(UTC), time.perf_counter(), machine()
     with tempfile.TemporaryDirectory(prefix="kam-bench-server-") as folder:
         figures = run_suite(Path(folder), sizes, runs, requests)
     results = {"started": started.strftime("%Y-%m-%d %H:%M UTC"), "argv": sys.argv[1:],
-               "machine": machine(), "figures": figures, "build_s": {},
+               "machine": host, "figures": figures, "build_s": {},
                "duration_s": time.perf_counter() - t0,
                "load_end": " ".join(f"{x:.2f}" for x in os.getloadavg())}
     write_report(results, args.out)
