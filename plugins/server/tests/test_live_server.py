@@ -155,14 +155,19 @@ def test_plan_and_account_streams_tell_who_saved_what(served: Served) -> None:
         assert data == {**data, "kind": "plan", "id": "helios-sama7",
                         "revision": saved["revision"], "saved_by": "kim"}
         assert event_id == str(saved["revision"])
-        _, seen = account_events.next_change()
+        moment, seen = account_events.next_change()
         assert seen == {**seen, "kind": "plan", "id": "helios-sama7",
                         "revision": saved["revision"], "saved_by": "kim"}
+        assert moment == seen["saved_at"]
     with served.client() as http, http.stream(
             "GET", f"{PLAN}/events",
             headers={"Last-Event-ID": str(saved["revision"] - 1)}) as resumed:
         _, again = Events(resumed).next_change()
         assert again["revision"] == saved["revision"]  # missed while away: sent on reconnect
+    with served.client() as http, http.stream(
+            "GET", "/api/v1/accounts/helios/events", params={"after": moment}) as resumed:
+        _, again = Events(resumed).next_change()  # at least once: the last seconds again
+        assert (again["kind"], again["revision"]) == ("plan", saved["revision"])
 
 
 def test_streams_refuse_those_who_may_not_see(served: Served,
