@@ -4,8 +4,9 @@
 per session and copied for each test. ``people`` holds, by name, each user's write token (and
 ``ann_read``: a read-only token of ann; ``expired`` and ``revoked``: tokens that no longer work;
 ``share``: the token of a share link of ``helios-sama7`` for its customer, ``share_revoked`` a
-revoked one). ``client`` is a :class:`fastapi.testclient.TestClient` on the application serving
-the copy, ``as_(name)`` the headers of that person's token.
+revoked one, ``share_expired`` an expired one). ``client`` is a
+:class:`fastapi.testclient.TestClient` on the application serving the copy, ``as_(name)`` the
+headers of that person's token.
 
 Users: ``ada`` admin; ``ann`` member on the team of ``helios``; ``mo`` member on the team of
 ``atlas``; ``vic`` viewer. Password of each: ``password-<name>``.
@@ -51,10 +52,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str
     with Workspace.open(path, create=True) as ws:
         secrets = _populate(ws)
         secrets["expired"] = access.create_token(ws, ADMIN, "ada", expires_days=1)[1]
+        old, secrets["share_expired"] = access.create_share(ws, ADMIN, SHARED_PLAN, "Former")
     db = sqlite3.connect(path)
     with db:
         db.execute("UPDATE tokens SET expires_at = '2020-01-01T00:00:00+00:00' "
                    "WHERE expires_at IS NOT NULL")
+        db.execute("UPDATE share_links SET expires_at = '2020-01-01T00:00:00+00:00' "
+                   "WHERE id = ?", (old.id,))
     db.close()
     return path, secrets
 

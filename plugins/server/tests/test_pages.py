@@ -46,6 +46,14 @@ def test_a_wrong_password_shows_the_form_again_with_the_reason(client: TestClien
     assert "kam_session" not in response.headers.get("set-cookie", "")
 
 
+def test_an_empty_form_is_no_sign_in_attempt(client: TestClient) -> None:
+    response = client.post("/signin", data={"name": "ann", "password": ""},
+                           follow_redirects=False)
+    assert response.status_code == 422
+    assert "Give your name and your password." in response.text
+    assert 'value="ann"' in response.text
+
+
 def test_sign_in_never_sends_the_browser_to_another_site(client: TestClient) -> None:
     response = client.post("/signin", data={"name": "ann", "password": password("ann"),
                                             "next": "//evil.example/x"},

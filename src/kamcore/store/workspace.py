@@ -28,6 +28,7 @@ from ..errors import NotFoundError, WorkspaceError
 from ..model import Account, Plan, Record, Review
 from . import batch, tables
 from .batch import Write
+from .changes import Change, changed_since, revisions_after
 from .engine import (
     check_schema_version,
     display_url,
@@ -456,6 +457,20 @@ class Workspace:
                      if not info.removed]
             raise NotFoundError(f"revision of {cls.kind} {record_id}", str(revision), known)
         return cls.model_validate_json(data)
+
+    def revisions_after(self, cls: type[Record], record_id: str, revision: int, *,
+                        limit: int = 100) -> list[Change]:
+        """The revisions of a record after ``revision``, oldest first (at most ``limit``);
+        empty if there are none (or no such record)."""
+        with self._reading() as conn:
+            return revisions_after(conn, cls.kind, record_id, revision, limit)
+
+    def changed_since(self, account_id: str, since: str, *, limit: int = 500) -> list[Change]:
+        """The account and its records whose current revision was saved at or after
+        ``since`` (ISO 8601, UTC), oldest first, at most ``limit``. A record saved twice
+        since appears once, at its newest revision; a removed record does not appear."""
+        with self._reading() as conn:
+            return changed_since(conn, account_id, since, limit)
 
     def snapshot(self, account_id: str) -> AccountSnapshot:
         """The account with all its records (see :class:`AccountSnapshot`)."""

@@ -21,10 +21,11 @@ from kamcore.operations import access
 from kamcore.plugin.host import get_plugin_host
 from kamcore.store import Workspace
 
-from . import problems
+from . import apidocs, problems
 from .api import (
     accounts,
     catalog,
+    events,
     exports,
     imports,
     opportunities,
@@ -44,7 +45,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 ROUTERS = (session.router, accounts.router, plans.router, catalog.router, share.router,
            people.router, opportunities.router, reviews.router, scores.router, exports.router,
-           imports.router, *PAGES)
+           imports.router, events.router, apidocs.router, *PAGES)
 
 
 def create_app(target: str | os.PathLike[str] | None = None) -> FastAPI:
@@ -67,9 +68,11 @@ def create_app(target: str | os.PathLike[str] | None = None) -> FastAPI:
         description="The kamcore workspace over HTTP: accounts, plans, reviews and scores. "
                     "Writes send If-Match with the ETag they read; errors are RFC 9457 "
                     "problem details.",
-        openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None,
+        openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     problems.install(app)
+    apidocs.install(app)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: object) -> Response:

@@ -38,7 +38,11 @@ def signin(request: Request, name: str = Form("", max_length=200),
            next: str = Form("/", max_length=2000),
            ws: Workspace = Depends(workspace)) -> Response:
     """Check the password, start the session, go on to ``next``; else the form again with the
-    reason (401, or 429 after too many failed attempts)."""
+    reason (422 for a form without a name or a password, which is no sign-in attempt; 401, or
+    429 after too many failed attempts)."""
+    if not name.strip() or not password:
+        return render("signin.html", 422, next=local(next), name=name,
+                      error="Give your name and your password.")
     try:
         user = access.sign_in(ws, name, password, verify)
     except access.TooManyAttempts as exc:
