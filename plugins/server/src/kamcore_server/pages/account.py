@@ -171,7 +171,7 @@ def people_section(account_id: str, request: Request,
     return _people(request, who, ws, account_id)
 
 
-@router.get("/accounts/{account_id}/people/{stakeholder_id}/edit", access="read",
+@router.get("/accounts/{account_id}/people/{stakeholder_id}/edit", access="write",
             response_class=HTMLResponse)
 def edit_form(account_id: str, stakeholder_id: str, request: Request,
               who: Principal = Depends(checker("read")),
@@ -258,7 +258,7 @@ def _relationship(ws: Workspace, account_id: str, relationship_id: str) -> Relat
     return found
 
 
-@router.get("/accounts/{account_id}/relationships/{relationship_id}/edit", access="read",
+@router.get("/accounts/{account_id}/relationships/{relationship_id}/edit", access="write",
             response_class=HTMLResponse)
 def relationship_form(account_id: str, relationship_id: str, request: Request,
                       who: Principal = Depends(checker("read")),
