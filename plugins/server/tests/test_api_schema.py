@@ -41,6 +41,14 @@ def filter_query(context: Any, query: dict[str, Any] | None) -> bool:
 schema = schemathesis.from_pytest_fixture("api_schema")
 
 
+@pytest.fixture(autouse=True)
+def short_event_streams(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Event streams end after a fraction of a second: a test client waits for the end of a
+    response, and the generated cases call the stream routes too."""
+    monkeypatch.setenv("KAM_EVENTS_MAX_SECONDS", "0.3")
+    monkeypatch.setenv("KAM_EVENTS_POLL", "0.1")
+
+
 @pytest.fixture
 def api_schema(client: TestClient) -> Any:
     """The application's own OpenAPI document, served by the running application."""
