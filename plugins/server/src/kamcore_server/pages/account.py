@@ -174,7 +174,7 @@ def people_section(account_id: str, request: Request,
 @router.get("/accounts/{account_id}/people/{stakeholder_id}/edit", access="write",
             response_class=HTMLResponse)
 def edit_form(account_id: str, stakeholder_id: str, request: Request,
-              who: Principal = Depends(checker("read")),
+              who: Principal = Depends(checker("write")),
               ws: Workspace = Depends(workspace)) -> HTMLResponse:
     """The row of one person as a form (htmx swaps it in place of the row)."""
     require_account(who, account_id, write=True)
@@ -261,7 +261,7 @@ def _relationship(ws: Workspace, account_id: str, relationship_id: str) -> Relat
 @router.get("/accounts/{account_id}/relationships/{relationship_id}/edit", access="write",
             response_class=HTMLResponse)
 def relationship_form(account_id: str, relationship_id: str, request: Request,
-                      who: Principal = Depends(checker("read")),
+                      who: Principal = Depends(checker("write")),
                       ws: Workspace = Depends(workspace)) -> HTMLResponse:
     """One relationship's row as a form for its note (htmx swaps it in place of the row)."""
     require_account(who, account_id, write=True)
