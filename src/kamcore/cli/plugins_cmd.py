@@ -10,7 +10,8 @@ from ._common import json_option, print_json, print_table, registry, warn_about_
 @click.command()
 @json_option
 def plugins(as_json: bool) -> None:
-    """List the plugins, what each contributes, and any plugin that failed (with its error).
+    """List the plugins, the hooks each implements (without the ``kam_`` prefix), what each
+    contributes, and any plugin that failed (with its error).
 
     Failed plugins are skipped, not fatal: the command still exits 0
     (unless KAMCORE_STRICT_PLUGINS=1).
@@ -25,7 +26,8 @@ def plugins(as_json: bool) -> None:
     for info in listing:
         contributes = "; ".join(f"{kind}: {', '.join(names)}"
                                 for kind, names in reg.contributions_of(info.name).items())
+        hooks = ", ".join(hook.removeprefix("kam_") for hook in info.hooks)
         rows.append([info.name, info.version or ("built-in" if info.builtin else ""),
-                     info.status, contributes or ", ".join(info.hooks)])
-    print_table("plugins", ["name", "version", "status", "contributes"], rows)
+                     info.status, hooks, contributes])
+    print_table("plugins", ["name", "version", "status", "hooks", "contributes"], rows)
     warn_about_plugins(reg)
