@@ -579,3 +579,20 @@ def test_strict_mode_chains_the_plugins_exception(plugins_on_path: Path) -> None
         host.call("kam_methodologies")
     assert isinstance(caught.value.__cause__, RuntimeError)
     assert "kam_methodologies exploded" in str(caught.value.__cause__)
+
+
+def test_kam_plugins_table_shows_the_hooks_of_each_plugin(kam, plugin_env) -> None:
+    result = kam("plugins", env={**plugin_env, "KAMCORE_LOAD_PLUGINS": "good"})
+    assert result.code == 0, result
+    [row] = [line for line in result.out.splitlines() if line.startswith(" good ")
+             or "│ good " in line]
+    assert "check_plan, exporters, methodologies, signals" in row, result.out
+    assert "exporter: kt-good-text" in row
+
+
+def test_kam_export_help_lists_the_installed_formats(kam, plugin_env) -> None:
+    result = kam("export", "--help", env={**plugin_env, "KAMCORE_LOAD_PLUGINS": "good"})
+    assert result.code == 0, result
+    formats = result.out.split("Formats (--format NAME):", 1)[1]
+    assert "kt-good-text" in formats and "One line naming the plan. (.txt)" in formats
+    assert "markdown" in formats and "html" in formats

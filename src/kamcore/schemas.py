@@ -166,7 +166,7 @@ class CompiledSchema:
             elif _bad_type_name(specific):
                 found.append((path, _type_hint(error.instance)))
             else:
-                found.append((path, _short(specific.message)))
+                found.append((path, _short(_in_document_terms(specific))))
         return sorted(found, key=lambda item: [str(part) for part in item[0]])
 
 
@@ -188,6 +188,39 @@ def _unknown_fields(error: ValidationError, path: Path, listed: str,
         elif guesses:
             message += f"; did you mean {guesses[0]!r}?"
         yield (*path, key), message
+
+
+def _in_document_terms(error: ValidationError) -> str:
+    """``error``'s message with the reason first and the value in YAML terms, not as a Python
+    repr that the 200-character cut would leave without its reason (``[{'role': 'kam', ...``).
+    """
+    value, limit, kind = error.instance, error.validator_value, error.validator
+    if kind == "contains" and isinstance(value, list):
+        return f"no item of the list ({_count(value)}) matches {flow_yaml(limit)}"
+    if kind in ("minItems", "maxItems") and isinstance(value, list):
+        word = "at least" if kind == "minItems" else "at most"
+        return f"the list has {_count(value)}; {word} {limit} needed"
+    if isinstance(value, (list, dict)) and repr(value) in error.message:
+        shown = flow_yaml(value)
+        if len(shown) > 60:
+            shown = (f"the list ({_count(value)})" if isinstance(value, list)
+                     else f"the mapping with {', '.join(map(str, list(value)[:6]))}"
+                          + (", ..." if len(value) > 6 else ""))
+        return error.message.replace(repr(value), shown)
+    return error.message
+
+
+def _count(items: Sequence[Any]) -> str:
+    return "1 item" if len(items) == 1 else f"{len(items)} items"
+
+
+def flow_yaml(value: Any) -> str:
+    """``value`` as one line of YAML flow style (``{required: [counterpart]}``)."""
+    import yaml
+
+    return str(yaml.safe_dump(value, default_flow_style=True, width=10_000,
+                              allow_unicode=True, sort_keys=False)).strip().removesuffix("...")\
+        .strip()
 
 
 def _fields(schema: Any, root: Mapping[str, Any], depth: int = 0) -> set[str]:

@@ -76,6 +76,8 @@ def check_methodology(path: str) -> None:
     if errors:
         raise next(iter(errors.values()))
     methodology = next(iter(loaded.values()))
+    for warning in methodology.warnings():
+        click.echo(f"warning: {path}: {warning}", err=True)
     click.echo(f"{path}: ok: {methodology.name} {methodology.version}, "
                f"{len(methodology.steps)} steps, {len(methodology.sections)} sections")
 
