@@ -117,7 +117,8 @@ def test_a_failed_gate_gives_its_reason_in_yaml_terms(base: Any) -> None:
             objectives:
               - id: o1
                 title: Cut warehouse costs by ten percent across every site we serve today
-                customer_signoff: {name: Helen Park, title: Chief Operating Officer, date: "2026-01-15"}
+                customer_signoff:
+                  {name: Helen Park, title: Chief Operating Officer, date: "2026-01-15"}
         """)
     found = problems(text, base)
     messages = sorted(p.message for p in found)

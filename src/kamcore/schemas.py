@@ -98,7 +98,7 @@ def _check_schema(schema: Any) -> list[tuple[tuple[str | int, ...], str]]:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
         if _bad_type_name(exc):
-            return [(tuple(exc.path), _type_hint(exc.instance))]
+            return [(tuple(exc.path), _type_hint(str(exc.instance)))]
         return [(tuple(exc.path), _short(exc.message))]
     problems = []
     resolver = shape_registry().with_contents(
@@ -156,7 +156,7 @@ class CompiledSchema:
 
     def errors(self, instance: Any) -> list[tuple[tuple[str | int, ...], str]]:
         """Every way ``instance`` fails the schema, sorted by path; empty when it is valid."""
-        found = []
+        found: list[tuple[Path, str]] = []
         for error in self._validator.iter_errors(instance):
             specific = _most_specific(error)
             path: Path = tuple(specific.absolute_path)
@@ -164,7 +164,7 @@ class CompiledSchema:
             if specific.validator in _CLOSED and unexpected:
                 found.extend(_unknown_fields(specific, path, unexpected.group(1), self.schema))
             elif _bad_type_name(specific):
-                found.append((path, _type_hint(error.instance)))
+                found.append((path, _type_hint(str(specific.instance))))
             else:
                 found.append((path, _short(_in_document_terms(specific))))
         return sorted(found, key=lambda item: [str(part) for part in item[0]])

@@ -2,8 +2,9 @@
 
 ``kam_plugin_names`` chooses the external plugins under test (entry-point or distribution
 names; default: none, only the built-ins) and ``kam_strict_plugins`` whether their failures
-raise (default: they do); override them in your conftest or test class. ``kam_methodology_name`` names the
-methodology that ``kam_methodology`` and ``kam_plan`` use: override it to use them.
+raise (default: they do); override them in your conftest or test class.
+``kam_methodology_name`` names the methodology that ``kam_methodology`` and ``kam_plan``
+use: override it to use them.
 Imports happen inside the fixtures so that merely having kamcore installed costs pytest
 nothing at start-up.
 """
