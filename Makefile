@@ -7,7 +7,7 @@ PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(PLUGINS))
 STAMP := $(VENV)/.kamcore-installed
 DIST ?= dist
 
-.PHONY: install demo test lint docs bench dist clean
+.PHONY: install demo test lint docs docs-update bench dist clean
 
 install: $(STAMP)
 
@@ -33,7 +33,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --out benchmarks/results.md
 
 docs: $(STAMP)
+	$(BIN)/python docs/_hooks/hookref.py --check
 	$(BIN)/python -m mkdocs build --strict
+
+# Rewrite the generated parts of the docs pages (hook, CLI and schema references) from the code.
+docs-update: $(STAMP)
+	$(BIN)/python docs/_hooks/hookref.py
 
 # Wheels and sdists of kamcore and of every plugin in $(DIST)/, metadata checked (see
 # docs/releasing.md). Built without isolation, from the build tools of the dev extra: offline.
