@@ -586,8 +586,8 @@ def test_kam_plugins_table_shows_the_hooks_of_each_plugin(kam, plugin_env) -> No
     assert result.code == 0, result
     [row] = [line for line in result.out.splitlines() if line.startswith(" good ")
              or "│ good " in line]
-    assert "check_plan, exporters, methodologies, signals" in row, result.out
-    assert "exporter: kt-good-text" in row
+    assert ("exporter: kt-good-text; methodology: kt-good, kt-good-yaml; signal: "
+            "kt-stakeholder-count; hooks: check_plan") in row, result.out
 
 
 def test_kam_export_help_lists_the_installed_formats(kam, plugin_env) -> None:

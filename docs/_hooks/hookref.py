@@ -542,11 +542,12 @@ def without_generated(markdown: str) -> str:
     return _BLOCK.sub("", markdown)
 
 
-def stale_pages(docs: Path, *, write: bool) -> list[str]:
-    """The pages of :data:`GENERATED_PAGES` (under ``docs``) whose generated parts differ from
-    the code; with ``write``, each is rewritten."""
+def stale_pages(docs: Path, *, write: bool,
+                pages: Sequence[str] = GENERATED_PAGES) -> list[str]:
+    """The ``pages`` (under ``docs``) whose generated parts differ from the code; with
+    ``write``, each is rewritten."""
     stale = []
-    for name in GENERATED_PAGES:
+    for name in pages:
         page = docs / name
         text = page.read_text(encoding="utf-8")
         fresh = fill(text, keep_markers=True)
