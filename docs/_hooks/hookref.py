@@ -55,6 +55,8 @@ HOOKSPEC_MARKER = "<!-- hookspecs -->"
 _BLOCK = re.compile(
     r"<!-- (hookspecs|kam-cli|shapes|schema:methodology|schema:rubric) -->"
     r"(?:\n.*?<!-- /\1 -->)?", re.S)
+#: One example implementation of each hook, shown in its section and run by the docs tests.
+EXAMPLES = Path(__file__).with_name("hook_examples.py")
 #: The pages, relative to docs/, that hold generated parts.
 GENERATED_PAGES = ("hooks.md", "reference/cli.md", "reference/methodology-yaml.md",
                    "reference/rubric-yaml.md")
@@ -315,8 +317,25 @@ def _deprecations(hook: Hook) -> list[str]:
     return notes
 
 
-def render_hookspec(hook: Hook, hook_names: set[str]) -> str:
-    """One hookspec, whose docstring passes :func:`contract_problems`, as a Markdown section."""
+def examples(path: Path = EXAMPLES) -> dict[str, str]:
+    """The source of each ``kam_*`` function of the examples module (decorator included, the
+    ``type: ignore`` comments dropped), by hook name."""
+    import ast
+
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    found = {}
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("kam_"):
+            first = min([d.lineno for d in node.decorator_list] or [node.lineno])
+            body = "\n".join(lines[first - 1:node.end_lineno])
+            found[node.name] = re.sub(r"  # type: ignore\[[^\]]*\]", "", body)
+    return found
+
+
+def render_hookspec(hook: Hook, hook_names: set[str], example: str | None = None) -> str:
+    """One hookspec, whose docstring passes :func:`contract_problems`, as a Markdown section,
+    with ``example`` (an implementation's source) at its end."""
     decorator = "@hookspec(firstresult=True)" if hook.firstresult else "@hookspec"
     out = [f"### {hook.name} {{#{hook.name}}}", "", "```python", decorator,
            signature(hook), "```", ""]
@@ -337,6 +356,8 @@ def render_hookspec(hook: Hook, hook_names: set[str]) -> str:
     for paragraph in hook.prose:
         out += [_inline(paragraph, hook_names, LINKS), ""]
     out += [*_options(hook), ""]
+    if example is not None:
+        out += ["**Example** (run by kamcore's tests):", "", "```python", example, "```", ""]
     return "\n".join(out)
 
 
@@ -352,6 +373,7 @@ def render_hook_reference(module_name: str) -> str:
         raise HookDocError(f"incomplete hookspec docstrings in {module_name}:\n  "
                            + "\n  ".join(problems))
     names = {hook.name for hook in spec.hooks}
+    shown = examples() if module_name == SPEC_MODULE else {}
     out = [f"The hookspecs are declared in `{spec.name}`. From its docstring:\n"]
     out += [_inline(paragraph, names, LINKS) + "\n" for paragraph in spec.paragraphs[1:]]
     out.append("| hook | group | summary |\n| --- | --- | --- |")
@@ -364,7 +386,7 @@ def render_hook_reference(module_name: str) -> str:
         if hook.group != current:
             out.append(f"## {hook.group} hooks\n")
             current = hook.group
-        out.append(render_hookspec(hook, names))
+        out.append(render_hookspec(hook, names, shown.get(hook.name)))
     return "\n".join(out)
 
 
