@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from ..store import Workspace
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+yaml_option = click.option("--yaml", "as_yaml", is_flag=True,
+                           help="Print the document as YAML (what a house file is written in).")
 
 
 def workspace_target(ctx: click.Context) -> str:
@@ -78,6 +80,14 @@ def warn_about_plugins(reg: Registry) -> None:
 def print_json(data: Any) -> None:
     """Print ``data`` as indented JSON."""
     click.echo(json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False, default=str))
+
+
+def print_yaml(data: Any) -> None:
+    """Print ``data`` as block-style YAML, keys in their order (yaml imported here)."""
+    import yaml
+
+    click.echo(yaml.safe_dump(json.loads(json.dumps(data, default=str)), sort_keys=False,
+                              allow_unicode=True, default_flow_style=False, width=100), nl=False)
 
 
 def print_table(title: str | None, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

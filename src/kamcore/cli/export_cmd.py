@@ -18,13 +18,35 @@ if TYPE_CHECKING:
 OUTPUT_HINT = "'--output' / '-o'"
 
 
-@click.command()
+class ExportCommand(click.Command):
+    """``kam export``, whose help ends with the installed formats."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The epilog, then a "Formats" section: each exporter, what it renders and its file
+        suffix. Only ``kam_exporters`` is called (not the whole registry: no methodology is
+        loaded), so the help stays as light as the rest of ``--help``."""
+        from ..plugin.contributions import Exporter
+        from ..plugin.host import get_plugin_host
+
+        super().format_epilog(ctx, formatter)
+        named: dict[str, Exporter] = {}
+        for outcome in get_plugin_host().call_registered_first("kam_exporters"):
+            for item in outcome.value or ():
+                if isinstance(item, Exporter):
+                    named.setdefault(item.name, item)
+        exporters = sorted(named.values(), key=lambda e: e.name)
+        with formatter.section("Formats (--format NAME)"):
+            formatter.write_dl([(e.name, f"{e.description} ({e.suffix})") for e in exporters]
+                               or [("none", "no exporter is installed")])
+
+
+@click.command(cls=ExportCommand)
 @click.argument("plan_id", required=False)
 @click.option("--all", "all_plans", is_flag=True,
               help="Export every plan of the workspace into the folder given with -o: one file "
                    "per plan, and with --format html an index.html portfolio page.")
 @click.option("--format", "-f", "format_name", default="markdown", show_default=True,
-              help="Exporter name (see `kam plugins`).")
+              help="Exporter name (listed below).")
 @click.option("--output", "-o", type=click.Path(allow_dash=True), default=None,
               help="File to write ('-' for stdout, the default); with --all, the folder to "
                    "write into. Each file is written whole or not at all.")
