@@ -94,6 +94,10 @@ def test_the_examples_work_through_kam(kam, example_site: Path, tmp_path: Path) 
     scored = kam("score", "acme", "--rubric", "example-fit", "--json", env=env)
     assert scored.code == 0, scored
     assert "thin" in scored.out  # one stakeholder: 1 point, the "thin" band
+    with_llm = {**env, "KAMCORE_LOAD_PLUGINS": "example,llm"}
+    shown = kam("plan", "summarize", plan_id, "--show-prompt", env=with_llm)
+    assert shown.code == 0, shown
+    assert "Name the goal nobody owns yet." in shown.out
 
 
 def test_the_event_examples_log(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -89,6 +89,13 @@ def kam_commands():  # type: ignore[no-untyped-def]
     return [Command(count, under="account")]  # kam account count ACCOUNT_ID
 
 
+
+@hookimpl
+def kam_prompts():  # type: ignore[no-untyped-def]
+    # read by the kamcore-llm plugin: one line added to every summary of an example-plan plan
+    return [{"task": "summarize", "methodology": "example-plan",
+             "extra": "Name the goal nobody owns yet."}]
+
 @hookimpl
 def kam_check_plan(plan, methodology, snapshot):  # type: ignore[no-untyped-def]
     from kamcore.checking import finding
