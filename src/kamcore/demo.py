@@ -122,13 +122,14 @@ _DEALS: dict[str, list[tuple[Any, ...]]] = {
 }
 
 #: account-tiering inputs per account: revenue contribution, expansion potential, strategic
-#: value, relationship health, competitive risk (1-5 each).
+#: value, relationship health, competitive risk (1-5 each; 5 = a competitor actively
+#: threatening, 1 = no competitive pressure).
 TIERING_INPUTS: dict[str, tuple[int, int, int, int, int]] = {
-    "northwind": (5, 4, 4, 3, 2),
+    "northwind": (5, 4, 4, 3, 4),
     "helios": (5, 5, 4, 4, 3),
     "meridian": (3, 4, 3, 3, 3),
-    "atlas": (4, 3, 3, 2, 2),
-    "kestrel": (3, 5, 4, 4, 4),
+    "atlas": (4, 3, 3, 2, 4),
+    "kestrel": (3, 5, 4, 4, 2),
 }
 TIERING_CRITERIA = ("revenue_contribution", "expansion_potential", "strategic_value",
                     "relationship_health", "competitive_risk")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .errors import InvalidInputError
-from .model import Account, Plan, Review, ScoreCard
+from .model import Account, Finding, Plan, Review, ScoreCard
 from .plugin.registry import Registry
 from .rubric import Rubric, score_account
 from .store import Workspace
@@ -85,34 +85,80 @@ def ranked(rows: Iterator[PortfolioRow]) -> list[PortfolioRow]:
     return sorted(rows, key=lambda r: (r.total is None, -(r.total or 0), r.account_id))
 
 
+#: The usual size of a key-account programme: "typically the top 10-20% of the customer base".
+PROGRAMME_SHARE = (0.10, 0.20)
+
+
 @attrs.frozen
 class Segment:
-    """The key-account programme cut: who belongs in it, and scope inflation."""
+    """The key-account programme cut: who belongs in it, scope inflation, and findings about
+    the programme's size."""
 
     members: tuple[PortfolioRow, ...]
     inflated: tuple[PortfolioRow, ...]
     outside: tuple[PortfolioRow, ...]
     share: float
     programme_tiers: tuple[str, ...]
+    rule: str
+    findings: tuple[Finding, ...] = ()
 
 
-def segment(rows: list[PortfolioRow], share: float,
-            programme_tiers: tuple[str, ...] = ("strategic", "key")) -> Segment:
-    """The top ``share`` of scored accounts belong in the programme (at least one).
+def segment(rows: list[PortfolioRow], share: float = PROGRAMME_SHARE[1],
+            programme_tiers: tuple[str, ...] = ("strategic", "key"),
+            qualifying: frozenset[str] = frozenset()) -> Segment:
+    """Who belongs in the key-account programme.
 
-    Accounts already tiered into the programme (``programme_tiers``) but outside the top share
-    are scope inflation: the programme is carrying accounts the scores don't support.
+    With ``qualifying`` bands (the rubric's qualifying rule, e.g. ``strategic`` from 4.0), every
+    scored account in one of them is a member, however many there are; the share is then a
+    check on the programme's size: members making up less than 10% or more than ``share`` of
+    the scored accounts give a ``programme-size`` finding, never a silent cut. Without
+    qualifying bands the top ``share`` of scored accounts (rounded up, at least one) are members.
+
+    Accounts already tiered into the programme (``programme_tiers``) but not members are scope
+    inflation: the programme is carrying accounts the scores don't support.
+
+    :raises InvalidInputError: ``share`` not above 0 and at most 1.
     """
     if not 0 < share <= 1:
-        raise InvalidInputError(f"share must be between 0 and 1, not {share:g}")
-    scored = [r for r in ranked(iter(rows)) if r.total is not None]
-    size = max(1, math.ceil(len(scored) * share)) if scored else 0
-    members = tuple(scored[:size])
+        raise InvalidInputError(f"share must be above 0 and at most 1 (a fraction such as 0.2), "
+                                f"not {share:g}")
+    everyone = ranked(iter(rows))
+    scored = [r for r in everyone if r.total is not None]
+    findings: tuple[Finding, ...] = ()
+    if qualifying:
+        members = tuple(r for r in scored if r.band in qualifying)
+        rule = "band " + " or ".join(sorted(qualifying))
+        findings = _size_findings(len(members), len(scored), share)
+    else:
+        size = max(1, math.ceil(len(scored) * share)) if scored else 0
+        members = tuple(scored[:size])
+        rule = f"top {share:.0%}"
     member_ids = {r.account_id for r in members}
-    inflated = tuple(r for r in ranked(iter(rows))
+    inflated = tuple(r for r in everyone
                      if r.account_id not in member_ids and (r.tier or "") in programme_tiers)
-    outside = tuple(r for r in scored[size:] if r not in inflated)
-    return Segment(members, inflated, outside, share, programme_tiers)
+    outside = tuple(r for r in scored if r.account_id not in member_ids and r not in inflated)
+    return Segment(members, inflated, outside, share, programme_tiers, rule, findings)
+
+
+def _size_findings(members: int, scored: int, share: float) -> tuple[Finding, ...]:
+    """``programme-size`` when the qualifying accounts are outside 10%..``share`` of the
+    scored portfolio."""
+    from .checking import finding
+
+    if not scored:
+        return ()
+    low, high = min(PROGRAMME_SHARE[0], share), share
+    actual = members / scored
+    if low - 1e-9 <= actual <= high + 1e-9:
+        return ()
+    direction = "more" if actual > high else "fewer"
+    return (finding(
+        "kamcore", "programme-size",
+        f"{members} of {scored} scored accounts ({actual:.0%}) qualify for the programme: "
+        f"{direction} than the usual {low:.0%}-{high:.0%} of the customer base; "
+        + ("check the scores or fund the coverage they call for" if direction == "more"
+           else "the programme may be too small to matter"),
+    ),)
 
 
 def reviews_due(workspace: Workspace, registry: Registry, as_of: date, *,

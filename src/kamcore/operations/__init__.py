@@ -39,7 +39,7 @@ from .people import (
 )
 from .plans import Restored, advance, check, new_plan, restore_plan, set_section
 from .reviews import record_review
-from .scoring import score_account, score_portfolio
+from .scoring import score_account, score_portfolio, segment
 from .signoff import request_objective_change, sign_off_objective
 from .transfer import ExportedFile, export_plan, export_portfolio, import_records, import_with
 
@@ -70,6 +70,7 @@ __all__ = [
     "restore_plan",
     "score_account",
     "score_portfolio",
+    "segment",
     "set_section",
     "set_tier_from_rubric",
     "sign_off_objective",

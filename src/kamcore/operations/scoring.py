@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from ..errors import InvalidInputError
 from ..model import Plan, ScoreCard
 from ..plugin.registry import Registry
-from ..portfolio import PortfolioRow, ranked
+from ..portfolio import PROGRAMME_SHARE, PortfolioRow, Segment, ranked
 from ..portfolio import score_portfolio as portfolio_rows
 from ..store import Workspace
 from .actor import Actor
@@ -58,3 +58,21 @@ def score_portfolio(workspace: Workspace, actor: Actor, rubric: str, *, save: bo
             f"storing portfolio score cards needs a computed rubric; {found.name} has criteria "
             "entered by a person (score each account with its values)")
     return ranked(portfolio_rows(workspace, plugins, found, save=save, by=actor.name))
+
+
+def segment(workspace: Workspace, actor: Actor, rubric: str, *,
+            share: float = PROGRAMME_SHARE[1],
+            programme_tiers: tuple[str, ...] = ("strategic", "key"),
+            registry: Registry | None = None) -> Segment:
+    """Who belongs in the key-account programme by ``rubric``, scope inflation and findings on
+    the programme's size (see :func:`kamcore.portfolio.segment`): members are the accounts in
+    a band the rubric marks ``qualifies``; a rubric without one takes the top ``share``.
+
+    :raises InvalidInputError: ``share`` not above 0 and at most 1.
+    :raises NotFoundError: no such rubric.
+    """
+    from ..portfolio import segment as cut
+
+    found = installed(registry).rubric(rubric)
+    rows = score_portfolio(workspace, actor, rubric, registry=registry)
+    return cut(rows, share, programme_tiers, found.qualifying_bands)

@@ -12,7 +12,9 @@
                                      objective of the plan
 2. Incomplete stakeholder map (from the account's stakeholders)
    ``no-economic-buyer``             no stakeholder has the role ``economic_buyer``
-   ``few-executive-relationships``   fewer C-level stakeholders than
+   ``few-executive-relationships``   fewer active C-level relationships (as
+                                     :mod:`kamcore.coverage` defines them, the same count as
+                                     the stakeholder-coverage rubric's) than
                                      ``settings.min_executive_relationships`` (default 2)
 3. Governance not running
    ``review-overdue``                a review kind of the cadence is past due
@@ -31,6 +33,7 @@ from datetime import date
 from typing import Any
 
 from kamcore.checking import finding, has_section
+from kamcore.coverage import ACTIVE_WITHIN_DAYS, executive_relationships
 from kamcore.methodology import Methodology
 from kamcore.model import Account, Finding, Plan
 from kamcore.reviews import overdue_review_findings
@@ -106,8 +109,10 @@ def min_executive_relationships(methodology: Methodology) -> int:
     return value
 
 
-def stakeholder_findings(methodology: Methodology, snapshot: AccountSnapshot) -> list[Finding]:
-    """No economic buyer among the account's stakeholders; too few C-level relationships."""
+def stakeholder_findings(methodology: Methodology, snapshot: AccountSnapshot,
+                         as_of: date) -> list[Finding]:
+    """No economic buyer among the account's stakeholders; too few active C-level
+    relationships on ``as_of``."""
     findings = []
     account = snapshot.account
     if ECONOMIC_BUYER in methodology.roles and not any(
@@ -119,13 +124,14 @@ def stakeholder_findings(methodology: Methodology, snapshot: AccountSnapshot) ->
             subject=account.id,
         ))
     needed = min_executive_relationships(methodology)
-    executives = [s for s in snapshot.stakeholders if s.is_executive]
+    executives = executive_relationships(snapshot.stakeholders, as_of)
     if len(executives) < needed:
         names = ", ".join(s.name for s in executives) or "none"
         findings.append(finding(
             PLUGIN, "few-executive-relationships",
-            f"{len(executives)} executive relationship(s) at {account.name} (C-level "
-            f"stakeholders: {names}); {methodology.name} needs at least {needed}",
+            f"{len(executives)} active executive relationship(s) at {account.name} (C-level, "
+            f"strength 2+, contacted in the last {ACTIVE_WITHIN_DAYS} days: {names}); "
+            f"{methodology.name} needs at least {needed}",
             subject=account.id,
         ))
     return findings
@@ -150,7 +156,7 @@ def check_plan(plan: Plan, account: Account, methodology: Methodology,
         return []
     return [
         *cocreation_findings(plan, methodology),
-        *stakeholder_findings(methodology, snapshot),
+        *stakeholder_findings(methodology, snapshot, as_of),
         *overdue_review_findings(plan, methodology, snapshot.reviews_of(plan.id), as_of,
                                   source=PLUGIN, lead="governance is not running: "),
         *crm_findings(account),
