@@ -17,6 +17,7 @@ from ._base import Record, RecordId, Shape
 
 ActionStatus = Literal["open", "in_progress", "done", "blocked", "cancelled"]
 WhitespaceState = Literal["owned", "pipeline", "potential", "blocked", "competitor", "n.a."]
+ObjectiveStatus = Literal["not_started", "on_track", "at_risk", "achieved", "dropped"]
 
 #: Action states that no longer need doing.
 CLOSED_ACTION_STATES: frozenset[str] = frozenset({"done", "cancelled"})
@@ -47,8 +48,25 @@ class ChangeRequest(Shape):
     via: str | None = Field(default=None, description="How it was asked, e.g. a share link's id.")
 
 
+class Measure(Shape):
+    """A key measure of an objective: where it started, where it is and where it must get to,
+    as Salesforce's Account Plan objectives carry them."""
+
+    name: str = Field(min_length=1, description="What is measured.")
+    baseline: float | None = None
+    current: float | None = None
+    target: float | None = None
+    unit: str | None = Field(default=None, description="e.g. %, days, USD.")
+    due: date | None = None
+
+
 class Objective(Shape):
-    """An objective of the plan; a joint objective carries the customer's sign-off."""
+    """An objective of the plan; a joint objective is "signed off by both sides": the
+    customer's sign-off and ours (``seller_signoff``).
+
+    ``status`` is one of not_started / on_track / at_risk / achieved / dropped (None: not
+    recorded, as in plans written before it existed); ``measures`` say how progress is measured.
+    """
 
     id: str = Field(min_length=1)
     title: str = Field(min_length=1)
@@ -56,7 +74,11 @@ class Objective(Shape):
     measure: str | None = Field(default=None, description="How success is measured.")
     target: str | None = None
     due: date | None = None
+    status: ObjectiveStatus | None = None
+    measures: list[Measure] | None = None
     customer_signoff: Signoff | None = None
+    seller_signoff: Signoff | None = Field(
+        default=None, description="Our side's sign-off (the account team's executive sponsor).")
     change_requests: list[ChangeRequest] | None = Field(
         default=None, description="What the customer asked to change before signing off.")
 
@@ -126,4 +148,5 @@ SHAPES: dict[str, type[Shape]] = {
     "risk": Risk,
     "whitespace_cell": WhitespaceCell,
     "signoff": Signoff,
+    "measure": Measure,
 }

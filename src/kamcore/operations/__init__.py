@@ -16,7 +16,9 @@ kamcore's own errors only: :class:`~kamcore.errors.InvalidInputError` (with fiel
 based on; nothing written) and :class:`~kamcore.planning.AdvanceRefused`.
 
 Modules: :mod:`.accounts`, :mod:`.people` (stakeholders and relationships),
-:mod:`.opportunities`, :mod:`.plans`, :mod:`.reviews`, :mod:`.scoring`, :mod:`.transfer`
+:mod:`.opportunities`, :mod:`.plans`, :mod:`.reviews`, :mod:`.scoring` (scores and the
+programme segment), :mod:`.revenue` (revenue facts), :mod:`.metrics` (programme metrics),
+:mod:`.transfer`
 (import and export), :mod:`.signoff` (the customer's word on a joint objective), :mod:`.access`
 (users, account teams, API tokens, share links), and :mod:`.records`, the create / edit /
 remove every kind shares.
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 from .accounts import add_account, edit_account, set_tier_from_rubric
 from .actor import Actor
+from .metrics import programme_metrics
 from .opportunities import add_opportunity, edit_opportunity, remove_opportunity
 from .people import (
     StakeholderRemoval,
@@ -38,6 +41,7 @@ from .people import (
     touch_stakeholder,
 )
 from .plans import Restored, advance, check, new_plan, restore_plan, set_section
+from .revenue import record_revenue
 from .reviews import record_review
 from .scoring import score_account, score_portfolio, segment
 from .signoff import request_objective_change, sign_off_objective
@@ -62,6 +66,8 @@ __all__ = [
     "import_records",
     "import_with",
     "new_plan",
+    "programme_metrics",
+    "record_revenue",
     "record_review",
     "remove_opportunity",
     "remove_relationship",
