@@ -304,3 +304,33 @@ def test_sama7_initiatives_are_actions() -> None:
     findings = staleness_findings(plan, sama7, _snapshot(), AS_OF)
     assert _found(findings, "action-overdue") == {
         ("i1", "sections.value_plan.initiatives[0].due")}
+
+
+# -- the 90-day horizon --------------------------------------------------------------------------
+
+
+def test_the_next_90_days_of_concrete_actions() -> None:
+    """"The next 90 days of concrete actions tied to a multi-year revenue scenario";
+    commitments "in the next 30-90 days"."""
+    methodology = _methodology()
+    soon, later = (AS_OF + timedelta(days=d) for d in (60, 120))
+    far_only = _plan({"plan_actions": [
+        {"id": "a1", "title": "Pilot", "due": later.isoformat()},
+        {"id": "a2", "title": "Done soon", "due": soon.isoformat(), "status": "done"},
+        {"id": "a3", "title": "Someday"}]})
+    findings = staleness_findings(far_only, methodology, _snapshot(), AS_OF)
+    assert _found(findings, "no-action-in-horizon") == {("p1", None)}
+    assert _found(findings, "action-without-date") == {
+        ("a3", "sections.plan_actions[2].due")}
+    on_track = _plan({"plan_actions": [{"id": "a1", "title": "Pilot", "due": soon.isoformat()}]})
+    findings = staleness_findings(on_track, methodology, _snapshot(), AS_OF)
+    assert not _found(findings, "no-action-in-horizon")
+    # an empty action section is a plan without its next 90 days too
+    assert _found(staleness_findings(_plan(), methodology, _snapshot(), AS_OF),
+                  "no-action-in-horizon") == {("p1", None)}
+    # the horizon is a setting; 0 turns both checks off
+    wide = _methodology({"horizon_days": 150})
+    assert not _found(staleness_findings(far_only, wide, _snapshot(), AS_OF),
+                      "no-action-in-horizon")
+    off = staleness_findings(far_only, _methodology({"horizon_days": 0}), _snapshot(), AS_OF)
+    assert not {f.code for f in off} & {"no-action-in-horizon", "action-without-date"}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -137,23 +137,18 @@ def account_health(data: AccountQuarter) -> Part | None:
 
 def objective_completion(data: AccountQuarter) -> Part | None:
     """Objectives of the current plan with status ``achieved`` over those not ``dropped``."""
+    from ..shapes import shaped_items
+
     plan = data.current_plan()
-    objectives = [o for o in _objectives(plan.sections if plan else {})
-                  if o.get("status") != "dropped"]
+    if plan is None:
+        return None
+    objectives = [s.item for s in shaped_items(plan, data.methodologies[plan.methodology.name],
+                                               ("objective",))
+                  if s.item.get("status") != "dropped"]
     if not objectives:
         return None
     return Part(float(sum(1 for o in objectives if o.get("status") == "achieved")),
                 float(len(objectives)))
-
-
-def _objectives(sections: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Every mapping in a list named ``objectives`` of any section."""
-    found: list[dict[str, Any]] = []
-    for data in sections.values():
-        items = data.get("objectives") if isinstance(data, dict) else None
-        if isinstance(items, list):
-            found.extend(item for item in items if isinstance(item, dict))
-    return found
 
 
 def _closed_in_window(data: AccountQuarter, status: str) -> list[float]:
