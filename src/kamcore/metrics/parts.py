@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ..coverage import executive_relationships
+from ..qbr import QBR_RUBRIC, qbr_kind
 from ..quarters import Quarter
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from ..snapshot import AccountSnapshot
 
 #: The rubric whose cards give the account health score (scored at each QBR).
-HEALTH_RUBRIC = "qbr-health"
+HEALTH_RUBRIC = QBR_RUBRIC
 
 
 @attrs.frozen
@@ -180,13 +181,6 @@ def plan_completion(data: AccountQuarter) -> Part | None:
     if not keys:
         return None
     return Part(float(sum(1 for key in keys if plan.sections.get(key))), float(len(keys)))
-
-
-def qbr_kind(methodology: Methodology) -> str:
-    """The review kind that is the methodology's QBR: ``settings.qbr_review_kind``, else
-    ``customer``."""
-    kind = methodology.settings.get("qbr_review_kind")
-    return kind if isinstance(kind, str) and kind else "customer"
 
 
 def qbr_adherence(data: AccountQuarter) -> Part | None:

@@ -116,6 +116,16 @@ class WhitespaceCell(Shape):
     note: str | None = None
 
 
+class ScenarioYear(Shape):
+    """One year of a multi-year revenue scenario ("the next 90 days of concrete actions tied
+    to a multi-year revenue scenario"): the base case, the stretch case and what they assume."""
+
+    year: str = Field(pattern=r"^(FY)?[0-9]{4}$", description="e.g. FY2027 or 2027.")
+    base: float = Field(ge=0, description="Revenue expected in the base case.")
+    stretch: float = Field(ge=0, description="Revenue if the stretch case comes true.")
+    assumptions: list[str] | None = Field(default=None, description="What the year assumes.")
+
+
 class Plan(Record):
     """An account plan: which methodology, which step it is at, and its section data."""
 
@@ -149,4 +159,5 @@ SHAPES: dict[str, type[Shape]] = {
     "whitespace_cell": WhitespaceCell,
     "signoff": Signoff,
     "measure": Measure,
+    "scenario_year": ScenarioYear,
 }
