@@ -126,8 +126,19 @@ def test_plan_not_refreshed_within_its_cycle() -> None:
     stale = staleness_findings(_plan(saved=saved), _methodology(), _snapshot(), AS_OF)
     [finding] = [f for f in stale if f.code == "plan-not-refreshed"]
     assert finding.subject == "p1"
-    assert "last saved on 2025-12-01 (396 days ago)" in finding.message
+    assert "started on 2025-12-01 (396 days ago)" in finding.message
     assert "every 1 year and was due by 2026-12-01" in finding.message
+    assert "kam plan rollover p1 --period NEXT" in finding.message
+
+    # "Annual reviews refresh the plan from scratch": saving the plan since does not count ...
+    saved_since = _plan(saved=saved).model_copy(
+        update={"updated_at": datetime(2026, 11, 1, tzinfo=UTC)})
+    assert _found(staleness_findings(saved_since, _methodology(), _snapshot(), AS_OF),
+                  "plan-not-refreshed") == {("p1", None)}
+    # ... and a plan rolled over into the next period is never due itself
+    superseded = _plan(saved=saved).model_copy(update={"superseded_by": "p2"})
+    assert _found(staleness_findings(superseded, _methodology(), _snapshot(), AS_OF),
+                  "plan-not-refreshed") == set()
 
     # within the year: nothing
     fresh = staleness_findings(_plan(saved=datetime(2026, 2, 1, tzinfo=UTC)), _methodology(),

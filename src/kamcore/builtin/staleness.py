@@ -17,7 +17,11 @@ Findings (``source="kamcore"``; stable codes):
                                 actions")
 ``action-without-date``         warning: an open action has no due date, so it is no
                                 commitment "in the next 30-90 days" (path: its ``due``)
-``plan-not-refreshed``          warning: no plan revision saved within the refresh cycle
+``plan-not-refreshed``          warning: the plan was started (created, or rolled over from the
+                                previous period's plan) longer ago than the refresh cycle and
+                                not rolled over since: "annual reviews refresh the plan from
+                                scratch", so saving it does not count; never for a plan that
+                                was rolled over (superseded)
 ``new-economic-buyer``          warning: a stakeholder holds the economic buyer role now who
                                 did not when the last review was recorded (or, for a review
                                 that did not record them, whose record was created after it);
@@ -200,19 +204,21 @@ def refresh_cadence(plan: Plan, methodology: Methodology, settings: StalenessSet
 
 def refresh_findings(plan: Plan, methodology: Methodology, settings: StalenessSettings,
                      as_of: date) -> list[Finding]:
-    """``plan-not-refreshed`` when no revision of the plan was saved within its cycle."""
-    if plan.updated_at is None:
+    """``plan-not-refreshed`` when the plan was started (created or rolled over) longer ago
+    than its refresh cycle; a superseded plan is never due."""
+    if plan.created_at is None or plan.superseded_by is not None:
         return []
     cadence = refresh_cadence(plan, methodology, settings)
-    last = plan.updated_at.date()
+    last = plan.created_at.date()
     due = cadence.next_due(last)
     if due >= as_of:
         return []
+    started = "rolled over" if plan.rolled_over_from else "started"
     return [_finding(
         "plan-not-refreshed",
-        f"the plan was last saved on {last.isoformat()} ({(as_of - last).days} days ago): it is "
-        f"refreshed every {cadence.every} and was due by {due.isoformat()}; review it and save "
-        "the refreshed plan",
+        f"the plan was {started} on {last.isoformat()} ({(as_of - last).days} days ago): it is "
+        f"refreshed every {cadence.every} and was due by {due.isoformat()}; refresh it from "
+        f"scratch with `kam plan rollover {plan.id} --period NEXT`",
         subject=plan.id)]
 
 

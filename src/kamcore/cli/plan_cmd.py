@@ -1,4 +1,5 @@
-"""``kam plan new|list|show|set|check|advance|history|restore|diff``."""
+"""``kam plan new|list|show|set|check|advance|history|restore|diff`` (and ``rollover``, from
+:mod:`.rollover_cmd`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ._common import (
     registry,
     show_findings,
 )
+from .rollover_cmd import rollover
 
 
 @click.group()
@@ -279,3 +281,6 @@ def template(methodology_name: str, section: str, as_json: bool) -> None:
     for path, message in made.problems():
         click.echo(f"warning: the example fails the schema at {format_path(path)}: {message} "
                    "(edit it before `kam plan set`)", err=True)
+
+
+plan.add_command(rollover)

@@ -140,6 +140,10 @@ class Plan(Record):
         default_factory=dict,
         description="Per-plan review cadence overrides: kind -> '2 months', '6 weeks'...",
     )
+    rolled_over_from: RecordId | None = Field(
+        default=None, description="The previous period's plan this one was rolled over from.")
+    superseded_by: RecordId | None = Field(
+        default=None, description="The next period's plan, once this one was rolled over.")
 
     @field_validator("cadence")
     @classmethod

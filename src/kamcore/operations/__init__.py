@@ -40,7 +40,16 @@ from .people import (
     remove_stakeholder,
     touch_stakeholder,
 )
-from .plans import Restored, advance, check, new_plan, restore_plan, set_section
+from .plans import (
+    Restored,
+    RolledOver,
+    advance,
+    check,
+    new_plan,
+    restore_plan,
+    rollover_plan,
+    set_section,
+)
 from .revenue import record_revenue
 from .reviews import record_review
 from .scoring import score_account, score_portfolio, segment
@@ -51,6 +60,7 @@ __all__ = [
     "Actor",
     "ExportedFile",
     "Restored",
+    "RolledOver",
     "StakeholderRemoval",
     "add_account",
     "add_opportunity",
@@ -74,6 +84,7 @@ __all__ = [
     "remove_stakeholder",
     "request_objective_change",
     "restore_plan",
+    "rollover_plan",
     "score_account",
     "score_portfolio",
     "segment",
