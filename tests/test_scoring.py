@@ -250,3 +250,27 @@ def test_cards_scored_under_tiering_1_keep_their_version(tmp_path: Path,
     history = json.loads(capsys.readouterr().out)
     assert [(c["rubric"]["version"], c["total"], c["band"]) for c in history] == [
         ("1.0.0", 3.8, "key"), ("2.0.0", 4.0, "strategic")]
+
+
+def test_a_score_older_than_rescore_every_is_a_finding(tmp_path: Path) -> None:
+    """"Update the scoring quarterly": account-tiering's rescore_every (3 months) makes an
+    older card of a programme account a score-stale finding in the segment."""
+    from kamcore import operations
+    from kamcore.operations import Actor
+
+    registry = Registry(make_plugin_host(allowlist=frozenset()))
+    with Workspace.open(tmp_path / "kam.db", create=True) as ws:
+        for key in ("a1", "a2"):
+            operations.add_account(ws, Actor("dana"), key.upper(), account_id=key,
+                                   tier="strategic")
+            operations.score_account(ws, Actor("dana"), key, "account-tiering",
+                                     dict(zip(TIERING, (5, 5, 4, 4, 3), strict=True)),
+                                     registry=registry)
+        soon = operations.segment(ws, Actor("dana"), "account-tiering",
+                                  as_of=date.today() + timedelta(days=80), registry=registry)
+        assert not [f for f in soon.findings if f.code == "score-stale"]
+        later = operations.segment(ws, Actor("dana"), "account-tiering",
+                                   as_of=date.today() + timedelta(days=100), registry=registry)
+    stale = [f for f in later.findings if f.code == "score-stale"]
+    assert [f.subject for f in stale] == ["a1", "a2"]
+    assert "rescored every 3 months" in stale[0].message

@@ -8,8 +8,8 @@ so memory stays flat as the portfolio grows.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import attrs
@@ -35,6 +35,7 @@ class PortfolioRow:
     band: str | None
     rubric_version: str | None
     note: str = ""
+    scored_at: datetime | None = None
 
 
 def latest_card_by_account(workspace: Workspace, rubric_name: str) -> dict[str, ScoreCard]:
@@ -77,7 +78,8 @@ def score_portfolio(workspace: Workspace, registry: Registry, rubric: Rubric, *,
 def _row(account: Account, card: ScoreCard | None, note: str) -> PortfolioRow:
     return PortfolioRow(account.id, account.name, account.tier,
                         card.total if card else None, card.band if card else None,
-                        card.rubric.version if card else None, note)
+                        card.rubric.version if card else None, note,
+                        card.scored_at if card else None)
 
 
 def ranked(rows: Iterator[PortfolioRow]) -> list[PortfolioRow]:
@@ -159,6 +161,30 @@ def _size_findings(members: int, scored: int, share: float) -> tuple[Finding, ..
         + ("check the scores or fund the coverage they call for" if direction == "more"
            else "the programme may be too small to matter"),
     ),)
+
+
+def stale_score_findings(rows: Iterable[PortfolioRow], rubric: Rubric,
+                         as_of: date) -> list[Finding]:
+    """``score-stale`` for each row whose card is older than the rubric's ``rescore_every``
+    ("update the scoring quarterly"); none for a rubric without it."""
+    from .cadence import Cadence
+    from .checking import finding
+
+    if rubric.rescore_every is None:
+        return []
+    cadence = Cadence.parse("rescore", rubric.rescore_every)
+    found = []
+    for row in rows:
+        if row.scored_at is None:
+            continue
+        due = cadence.next_due(row.scored_at.date())
+        if due < as_of:
+            found.append(finding(
+                "kamcore", "score-stale",
+                f"{row.account_id}'s {rubric.name} score is from {row.scored_at:%Y-%m-%d}: "
+                f"{rubric.name} is rescored every {cadence.every} (due by {due.isoformat()}); "
+                "rescore it before relying on it", subject=row.account_id))
+    return found
 
 
 def reviews_due(workspace: Workspace, registry: Registry, as_of: date, *,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from ..errors import InvalidInputError
 from ..model import Plan, ScoreCard
@@ -63,16 +64,24 @@ def score_portfolio(workspace: Workspace, actor: Actor, rubric: str, *, save: bo
 def segment(workspace: Workspace, actor: Actor, rubric: str, *,
             share: float = PROGRAMME_SHARE[1],
             programme_tiers: tuple[str, ...] = ("strategic", "key"),
-            registry: Registry | None = None) -> Segment:
+            as_of: date | None = None, registry: Registry | None = None) -> Segment:
     """Who belongs in the key-account programme by ``rubric``, scope inflation and findings on
     the programme's size (see :func:`kamcore.portfolio.segment`): members are the accounts in
-    a band the rubric marks ``qualifies``; a rubric without one takes the top ``share``.
+    a band the rubric marks ``qualifies``; a rubric without one takes the top ``share``. The
+    cards of members and scope inflation older than the rubric's ``rescore_every`` on
+    ``as_of`` (default today) are ``score-stale`` findings.
 
     :raises InvalidInputError: ``share`` not above 0 and at most 1.
     :raises NotFoundError: no such rubric.
     """
+    import attrs
+
     from ..portfolio import segment as cut
+    from ..portfolio import stale_score_findings
 
     found = installed(registry).rubric(rubric)
     rows = score_portfolio(workspace, actor, rubric, registry=registry)
-    return cut(rows, share, programme_tiers, found.qualifying_bands)
+    result = cut(rows, share, programme_tiers, found.qualifying_bands)
+    stale = stale_score_findings((*result.members, *result.inflated), found,
+                                 as_of or date.today())
+    return attrs.evolve(result, findings=(*result.findings, *stale))
