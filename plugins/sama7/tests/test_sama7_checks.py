@@ -203,3 +203,21 @@ def test_other_methodologies_get_nothing(kam_workspace: Workspace, kam_plan: Pla
     detached = kam_account.model_copy(update={"external_ids": {}})
     assert checks.check_plan(kam_plan, detached, other, kam_workspace.snapshot("acme"),
                              start_of(kam_plan) + timedelta(days=400)) == []
+
+
+def test_a_strategic_plan_is_not_run_solo(kam_workspace: Workspace, kam_methodology: Methodology,
+                                          kam_plan: Plan, kam_account: Account, mapped: None,
+                                          check: CheckFn) -> None:
+    """The seller-side pod: "KAM, sales engineer, customer success, marketing, executive
+    sponsor", with a finding when a strategic plan is run solo."""
+    assert "plan-run-solo" not in codes(check(kam_plan))  # acme is not strategic
+    kam_workspace.save(kam_account.model_copy(update={"tier": "strategic"}))
+    [solo] = [f for f in check(kam_plan) if f.code == "plan-run-solo"]
+    assert "run by nobody named" in solo.message and "sales_engineer" in solo.message
+    plan = set_section(kam_workspace, kam_methodology, kam_plan, "account_team", {"members": [
+        {"role": "kam", "name": "Jo Seller"}, {"role": "executive_sponsor", "name": "Jo Seller"}]})
+    [solo] = [f for f in check(plan) if f.code == "plan-run-solo"]
+    assert "Jo Seller alone" in solo.message and solo.path == "sections.account_team.members"
+    plan = set_section(kam_workspace, kam_methodology, plan, "account_team", {"members": [
+        {"role": "kam", "name": "Jo Seller"}, {"role": "executive_sponsor", "name": "Pat Moss"}]})
+    assert "plan-run-solo" not in codes(check(plan))

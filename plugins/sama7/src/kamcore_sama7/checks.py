@@ -16,6 +16,10 @@
                                      :mod:`kamcore.coverage` defines them, the same count as
                                      the stakeholder-coverage rubric's) than
                                      ``settings.min_executive_relationships`` (default 2)
+   ``plan-run-solo``                 the account is ``strategic`` and the plan's account team
+                                     names at most one person: the seller-side pod is "KAM,
+                                     sales engineer, customer success, marketing, executive
+                                     sponsor"
 3. Governance not running
    ``review-overdue``                a review kind of the cadence is past due
 4. Plan detached from CRM data
@@ -137,6 +141,28 @@ def stakeholder_findings(methodology: Methodology, snapshot: AccountSnapshot,
     return findings
 
 
+#: The seller-side pod of a strategic account.
+POD_ROLES = ("kam", "sales_engineer", "customer_success", "marketing", "executive_sponsor")
+
+
+def pod_findings(plan: Plan, methodology: Methodology, account: Account) -> list[Finding]:
+    """``plan-run-solo`` when a strategic account's plan names at most one person in its
+    account team (only for methodologies with sama7's ``account_team`` section)."""
+    if account.tier != "strategic" or not has_section(methodology, "account_team"):
+        return []
+    people = {str(member.get("name")) for _, member in _items(plan, "account_team", "members")
+              if member.get("name")}
+    if len(people) > 1:
+        return []
+    return [finding(
+        PLUGIN, "plan-run-solo",
+        f"{account.name} is a strategic account but its plan is run by "
+        f"{'nobody named' if not people else next(iter(people)) + ' alone'}: name the "
+        f"seller-side pod ({', '.join(POD_ROLES)})",
+        ("sections", "account_team", "members"), subject=account.id,
+    )]
+
+
 def crm_findings(account: Account) -> list[Finding]:
     """``plan-detached-from-crm`` when the account carries no external (CRM) id."""
     if account.external_ids:
@@ -157,6 +183,7 @@ def check_plan(plan: Plan, account: Account, methodology: Methodology,
     return [
         *cocreation_findings(plan, methodology),
         *stakeholder_findings(methodology, snapshot, as_of),
+        *pod_findings(plan, methodology, account),
         *overdue_review_findings(plan, methodology, snapshot.reviews_of(plan.id), as_of,
                                   source=PLUGIN, lead="governance is not running: "),
         *crm_findings(account),
