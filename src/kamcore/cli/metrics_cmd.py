@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from ._common import json_option, open_workspace, print_json, print_table, show_findings
+
+if TYPE_CHECKING:
+    from ..metrics import ProgrammeMetrics
 
 #: The metrics shown per account in the table (all of them are in --json).
 ACCOUNT_COLUMNS = ("net_revenue_retention", "expansion_share", "executive_coverage",
@@ -30,6 +35,11 @@ def metrics(ctx: click.Context, period: str | None, account_ids: tuple[str, ...]
     if as_json:
         print_json(result.as_dict())
         return
+    show_metrics(result)
+
+
+def show_metrics(result: ProgrammeMetrics) -> None:
+    """Print the programme table, the accounts table, the scenario roll-up and the findings."""
     print_table(f"programme metrics {result.period} ({len(result.accounts)} accounts)",
                 ["metric", "value", "previous quarter", "trend", "target", "status"],
                 [[v.metric.title, v.metric.format(v.value), v.metric.format(v.previous),
@@ -43,4 +53,8 @@ def metrics(ctx: click.Context, period: str | None, account_ids: tuple[str, ...]
                      *(values[key].metric.format(values[key].value) for key in ACCOUNT_COLUMNS)])
     print_table(f"accounts {result.period}",
                 ["account", "tier", *(titles[key] for key in ACCOUNT_COLUMNS)], rows)
+    if result.scenario:
+        print_table("revenue scenario of the current plans", ["year", "base", "stretch", "plans"],
+                    [[y.year, f"{y.base:,.0f}", f"{y.stretch:,.0f}", y.plans]
+                     for y in result.scenario])
     show_findings(result.findings, "portfolio findings")

@@ -76,8 +76,10 @@ class AccountQuarter:
         return self.quarter.shifted(-4).trailing_year()
 
     def current_plan(self) -> Plan | None:
-        """The account's most recently changed plan whose methodology is installed."""
-        plans = [p for p in self.snapshot.plans if p.methodology.name in self.methodologies]
+        """The account's most recently changed plan whose methodology is installed, leaving
+        out plans rolled over into another."""
+        plans = [p for p in self.snapshot.plans
+                 if p.methodology.name in self.methodologies and p.superseded_by is None]
         return max(plans, key=lambda p: (p.updated_at is not None, p.updated_at, p.id),
                    default=None)
 

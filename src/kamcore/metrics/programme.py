@@ -1,6 +1,7 @@
 """The programme metrics of a quarter: each metric per account, rolled up over the programme
 with its value the quarter before, its trend and its target band, plus portfolio sizing
-findings. Accounts are read one snapshot at a time."""
+findings and the roll-up of the current plans' revenue scenarios. Accounts are read one
+snapshot at a time."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ import attrs
 from ..quarters import Quarter
 from .definitions import METRICS, Metric, Status
 from .parts import PARTS, AccountQuarter, Part
+from .scenario import ScenarioYear, scenario_rollup
 from .sizing import Carried, sizing_findings
 
 if TYPE_CHECKING:
     from ..methodology import Methodology
-    from ..model import Finding
+    from ..model import Finding, Plan
     from ..snapshot import AccountSnapshot
 
 Trend = Literal["up", "down", "flat", ""]
@@ -84,12 +86,14 @@ class ProgrammeMetrics:
     programme: tuple[MetricValue, ...]
     accounts: tuple[AccountMetrics, ...]
     findings: tuple[Finding, ...]
+    scenario: tuple[ScenarioYear, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form, as ``kam metrics --json`` prints it."""
         return {"period": str(self.period), "programme_tiers": list(self.programme_tiers),
                 "programme": [value.as_dict() for value in self.programme],
                 "accounts": [account.as_dict() for account in self.accounts],
+                "scenario": [year.as_dict() for year in self.scenario],
                 "findings": [f.model_dump(mode="json") for f in self.findings]}
 
 
@@ -123,6 +127,7 @@ def programme_metrics(snapshots: Iterable[AccountSnapshot], quarter: Quarter, as
     now, before = _Sums(), _Sums()
     accounts: list[AccountMetrics] = []
     carried: list[Carried] = []
+    current_plans: list[Plan] = []
     for snapshot in snapshots:
         account = snapshot.account
         inside = (account.id in account_ids if account_ids
@@ -139,9 +144,12 @@ def programme_metrics(snapshots: Iterable[AccountSnapshot], quarter: Quarter, as
             values.append(MetricValue(metric, part.value if part else None,
                                       previous.value if previous else None))
         accounts.append(AccountMetrics(account.id, account.name, account.tier, tuple(values)))
+        plan = this.current_plan()
+        if plan is not None:
+            current_plans.append(plan)
         window = this.facts(this.window)
         carried.append(Carried(account.id, account.owner,
                                sum(f.booked for f in window) if window else None))
     programme = tuple(MetricValue(m, now.value(m.key), before.value(m.key)) for m in METRICS)
     return ProgrammeMetrics(quarter, programme_tiers, programme, tuple(accounts),
-                            tuple(sizing_findings(carried)))
+                            tuple(sizing_findings(carried)), scenario_rollup(current_plans))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
 from ..errors import InvalidInputError, Problem
@@ -59,17 +59,17 @@ def record_review(workspace: Workspace, actor: Actor, plan_id: str, kind: str, h
     if workspace.find(Review, review_id) is not None:
         raise InvalidInputError(f"a {kind} review of {plan.id} on {held_on} is already recorded")
     snapshot = workspace.snapshot(plan.account_id)
-    card = _qbr_card(plan, methodology, kind, scores, snapshot, installed(registry))
+    card = _qbr_card(plan, methodology, kind, scores, snapshot, installed(registry), held_on)
     role = economic_buyer_role(methodology)
     with workspace.transaction():
-        cards = snapshot.score_cards
+        cards = latest_by_rubric(snapshot.score_cards)
         if card is not None:
-            cards = (*cards, create(workspace, actor, card))
+            cards[card.rubric.name] = create(workspace, actor, card)
         return create(workspace, actor, build(Review, {
             "id": review_id, "plan_id": plan.id, "account_id": plan.account_id,
             "review_kind": kind, "date": held_on, "attendees": list(attendees),
             "plan_revision": plan.revision,
-            "score_cards": list(latest_by_rubric(cards).values()),
+            "score_cards": [cards[name] for name in sorted(cards)],
             "decisions": list(decisions), "notes": notes,
             "economic_buyers": sorted(s.id for s in snapshot.stakeholders
                                       if role in s.roles and not s.placeholder),
@@ -78,8 +78,9 @@ def record_review(workspace: Workspace, actor: Actor, plan_id: str, kind: str, h
 
 def _qbr_card(plan: Plan, methodology: Methodology, kind: str,
               scores: Mapping[str, str | float] | None, snapshot: AccountSnapshot,
-              registry: Registry) -> ScoreCard | None:
-    """The QBR's ``qbr-health`` card (not saved yet), None for a review that is not scored."""
+              registry: Registry, held_on: date) -> ScoreCard | None:
+    """The QBR's ``qbr-health`` card (not saved yet), scored as of the day the review was held
+    (noon UTC, or now for a review held today); None for a review that is not scored."""
     from ..rubric import parse_inputs, score_account
 
     if kind != qbr_kind(methodology):
@@ -97,5 +98,8 @@ def _qbr_card(plan: Plan, methodology: Methodology, kind: str,
                         + (f" ({c.anchor_text()})" if c.anchors else ""), path=(c.key,))
                 for c in rubric.criteria])
     values = parse_inputs({key: str(value) for key, value in scores.items()})
+    when = datetime.now(UTC)
+    if held_on < when.date():
+        when = datetime.combine(held_on, time(12), tzinfo=UTC)
     return score_account(registry.rubric(QBR_RUBRIC), snapshot, values, registry.signals,
-                         plan_id=plan.id)
+                         plan_id=plan.id, scored_at=when)
