@@ -154,3 +154,29 @@ def test_due_with_a_bad_date_is_a_clear_error(sama7_plan: Path, as_of: str,
     assert run(["-w", str(sama7_plan), "review", "due", "--as-of", as_of]) == 2
     err = capsys.readouterr().err
     assert "is not a date" in err and "--as-of" in err and "Traceback" not in err
+
+
+def test_the_sam_cadence_profile(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """"Internal account review weekly; customer check-in bi-weekly; QBR quarterly; annual
+    strategic review", selectable as a cadence profile."""
+    db = str(tmp_path / "kam.db")
+    assert run(["-w", db, "init"]) == 0
+    assert run(["-w", db, "account", "add", "Acme", "--id", "acme"]) == 0
+    capsys.readouterr()
+    assert run(["-w", db, "plan", "new", "acme", "-m", "sama7", "--cadence-profile", "sam",
+                "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cadence"] == {
+        "internal": "1 week", "customer_checkin": "2 weeks", "customer": "3 months",
+        "annual": "1 year"}
+    # simple_plan's QBR is its quarterly check-in, its annual review the refresh
+    assert run(["-w", db, "plan", "new", "acme", "-m", "simple_plan", "--cadence-profile",
+                "sam", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cadence"] == {
+        "internal": "1 week", "customer_checkin": "2 weeks", "checkin": "3 months",
+        "refresh": "1 year"}
+    rows = _due(Path(db), date.today() + timedelta(days=8), capsys)
+    assert {(r["plan"], r["kind"]) for r in rows if r["overdue"]} == {
+        ("acme-sama7", "internal"), ("acme-simple_plan", "internal")}
+    assert run(["-w", db, "plan", "new", "acme", "-m", "sama7", "--id", "x",
+                "--cadence-profile", "weekly"]) == 2
+    assert "no cadence profile named 'weekly'" in capsys.readouterr().err

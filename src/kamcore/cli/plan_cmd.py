@@ -32,15 +32,18 @@ def plan() -> None:
               help="Name of an installed methodology (see `kam methodologies`).")
 @click.option("--period", help="Planning period, e.g. FY2027.")
 @click.option("--id", "plan_id", help="Plan id (default: ACCOUNT-METHODOLOGY[-PERIOD]).")
+@click.option("--cadence-profile", metavar="NAME",
+              help="Review on this profile's cadence (sam: weekly internal, bi-weekly customer "
+                   "check-in, quarterly QBR, annual review).")
 @json_option
 @click.pass_context
 def new(ctx: click.Context, account_id: str, methodology_name: str, period: str | None,
-        plan_id: str | None, as_json: bool) -> None:
+        plan_id: str | None, cadence_profile: str | None, as_json: bool) -> None:
     """Start a plan for ACCOUNT at the methodology's first step."""
     from ..operations import new_plan
 
     created = new_plan(open_workspace(ctx), actor(ctx), account_id, methodology_name,
-                       period=period, plan_id=plan_id)
+                       period=period, plan_id=plan_id, cadence_profile=cadence_profile)
     if as_json:
         print_json(created.model_dump(mode="json"))
     else:
