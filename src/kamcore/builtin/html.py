@@ -535,6 +535,25 @@ def plan_summary(context: ExportContext, items: PlanItems | None = None) -> Plan
     )
 
 
+def _metric_rows(context: ExportContext) -> tuple[str, list[dict[str, str]]]:
+    """The account's programme metrics in the quarter of ``as_of`` (:mod:`kamcore.metrics`):
+    the quarter, and per metric with data its value, the quarter before, trend and target."""
+    from ..metrics import programme_metrics
+    from ..quarters import Quarter
+
+    quarter = Quarter.of(context.as_of)
+    methodologies = {context.methodology.name: context.methodology} if context.methodology \
+        else {}
+    result = programme_metrics([context.snapshot], quarter, context.as_of, methodologies,
+                               account_ids=frozenset({context.snapshot.account.id}))
+    rows = [{"title": v.metric.title, "value": v.metric.format(v.value),
+             "previous": v.metric.format(v.previous), "trend": v.trend,
+             "target": v.metric.target.text if v.metric.target else "", "status": v.status}
+            for account in result.accounts for v in account.values
+            if v.value is not None or v.previous is not None]
+    return str(quarter), rows
+
+
 def report_data(context: ExportContext) -> dict[str, Any]:
     """The values the report template places (exposed for tests and other HTML writers)."""
     plan, snapshot, methodology = context.plan, context.snapshot, context.methodology
@@ -565,8 +584,11 @@ def report_data(context: ExportContext) -> dict[str, Any]:
          "hint": f"{summary.errors} errors, {summary.warnings} warnings, {summary.infos} info",
          "tone": "bad" if summary.errors else "warn" if summary.warnings else "good"},
     ]
+    quarter, metrics = _metric_rows(context)
     return {
         "as_of": when(as_of),
+        "quarter": quarter,
+        "metrics": metrics,
         "pack": _review_pack(context.options),
         "plan": plan,
         "account": snapshot.account,
