@@ -36,7 +36,7 @@ def _rows(sheet: openpyxl.worksheet.worksheet.Worksheet) -> list[list[object]]:
 def test_sheets(workbook: openpyxl.Workbook) -> None:
     assert workbook.sheetnames == [
         "Summary", "Stakeholders", "Relationships", "Opportunities", "Whitespace",
-        "Objectives", "Actions", "Risks", "Scores", "Reviews", "Findings",
+        "Objectives", "Actions", "Risks", "Scores", "Reviews", "Metrics", "Findings",
         "\u00a7 Joint objectives", "\u00a7 Whitespace", "\u00a7 Value plan", "\u00a7 Risks",
         "\u00a7 Notes"]
 
@@ -133,3 +133,14 @@ def test_scores_and_summary(workbook: openpyxl.Workbook) -> None:
     assert summary["Account"] == "Acme Industrial"
     assert summary["Revision"] == 2 and summary["Overdue actions"] == 1
     assert summary["Whitespace to win (pipeline + potential)"] == 650000
+
+
+def test_the_workbook_carries_the_account_metrics(workbook: openpyxl.Workbook) -> None:
+    """The XLSX export carries the programme metrics with their target bands."""
+    rows = _rows(workbook["Metrics"])
+    assert rows[0] == ["Quarter", "Metric", "Value", "Quarter before", "Unit", "Trend",
+                       "Target", "Status"]
+    by_metric = {row[1]: row for row in rows[1:]}
+    coverage = by_metric["Executive relationship coverage"]
+    assert isinstance(coverage[2], (int, float)) and coverage[6] == "2+ per account"
+    assert coverage[7] in {"on target", "below target"}

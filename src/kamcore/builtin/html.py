@@ -538,20 +538,14 @@ def plan_summary(context: ExportContext, items: PlanItems | None = None) -> Plan
 def _metric_rows(context: ExportContext) -> tuple[str, list[dict[str, str]]]:
     """The account's programme metrics in the quarter of ``as_of`` (:mod:`kamcore.metrics`):
     the quarter, and per metric with data its value, the quarter before, trend and target."""
-    from ..metrics import programme_metrics
-    from ..quarters import Quarter
+    from ..metrics import account_metrics
 
-    quarter = Quarter.of(context.as_of)
-    methodologies = {context.methodology.name: context.methodology} if context.methodology \
-        else {}
-    result = programme_metrics([context.snapshot], quarter, context.as_of, methodologies,
-                               account_ids=frozenset({context.snapshot.account.id}))
-    rows = [{"title": v.metric.title, "value": v.metric.format(v.value),
-             "previous": v.metric.format(v.previous), "trend": v.trend,
-             "target": v.metric.target.text if v.metric.target else "", "status": v.status}
-            for account in result.accounts for v in account.values
-            if v.value is not None or v.previous is not None]
-    return str(quarter), rows
+    quarter, values = account_metrics(context.snapshot, context.methodology, context.as_of)
+    return str(quarter), [
+        {"title": v.metric.title, "value": v.metric.format(v.value),
+         "previous": v.metric.format(v.previous), "trend": v.trend,
+         "target": v.metric.target.text if v.metric.target else "", "status": v.status}
+        for v in values]
 
 
 def report_data(context: ExportContext) -> dict[str, Any]:

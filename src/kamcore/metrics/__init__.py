@@ -11,7 +11,13 @@ sizing findings.
 from __future__ import annotations
 
 from .definitions import METRICS, Metric, Target
-from .programme import AccountMetrics, MetricValue, ProgrammeMetrics, programme_metrics
+from .programme import (
+    AccountMetrics,
+    MetricValue,
+    ProgrammeMetrics,
+    account_metrics,
+    programme_metrics,
+)
 
 __all__ = [
     "METRICS",
@@ -20,5 +26,6 @@ __all__ = [
     "MetricValue",
     "ProgrammeMetrics",
     "Target",
+    "account_metrics",
     "programme_metrics",
 ]

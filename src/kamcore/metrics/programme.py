@@ -153,3 +153,16 @@ def programme_metrics(snapshots: Iterable[AccountSnapshot], quarter: Quarter, as
     programme = tuple(MetricValue(m, now.value(m.key), before.value(m.key)) for m in METRICS)
     return ProgrammeMetrics(quarter, programme_tiers, programme, tuple(accounts),
                             tuple(sizing_findings(carried)), scenario_rollup(current_plans))
+
+
+def account_metrics(snapshot: AccountSnapshot, methodology: Methodology | None,
+                    as_of: date) -> tuple[Quarter, tuple[MetricValue, ...]]:
+    """One account's metrics in the quarter of ``as_of``, as exporters show them: every
+    metric with a value this quarter or the quarter before (``methodology``: the plan's, for
+    the plan-based metrics)."""
+    quarter = Quarter.of(as_of)
+    methodologies = {methodology.name: methodology} if methodology is not None else {}
+    result = programme_metrics([snapshot], quarter, as_of, methodologies,
+                               account_ids=frozenset({snapshot.account.id}))
+    return quarter, tuple(v for account in result.accounts for v in account.values
+                          if v.value is not None or v.previous is not None)
