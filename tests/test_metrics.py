@@ -19,7 +19,15 @@ from kamcore import operations
 from kamcore.cli import run
 from kamcore.errors import ConflictError, InvalidInputError, NotFoundError
 from kamcore.metrics import ProgrammeMetrics
-from kamcore.model import Opportunity, RevenueFact, Review, RubricRef, ScoreCard, Stakeholder
+from kamcore.model import (
+    Opportunity,
+    Plan,
+    RevenueFact,
+    Review,
+    RubricRef,
+    ScoreCard,
+    Stakeholder,
+)
 from kamcore.operations import Actor
 from kamcore.plugin.host import make_plugin_host
 from kamcore.plugin.registry import Registry
@@ -300,6 +308,11 @@ def test_a_workspace_from_before_revenue_facts_has_metrics(tmp_path: Path) -> No
     with Workspace.open(db) as ws:
         result: ProgrammeMetrics = operations.programme_metrics(ws, period="2026-Q4",
                                                                 as_of=AS_OF)
+        plans = list(ws.iter(Plan))
+        tiering = [c for c in ws.iter(ScoreCard) if c.rubric.name == "account-tiering"]
+    assert plans and all(p.rolled_over_from is None and p.superseded_by is None for p in plans)
+    # the old cards keep the rubric version (and meaning) they were scored under
+    assert tiering and {c.rubric.version for c in tiering} == {"1.0.0"}
     assert result.accounts
     values = {v.metric.key: v.value for v in result.programme}
     assert values["net_revenue_retention"] is None
