@@ -120,7 +120,8 @@ class ScenarioYear(Shape):
     """One year of a multi-year revenue scenario ("the next 90 days of concrete actions tied
     to a multi-year revenue scenario"): the base case, the stretch case and what they assume."""
 
-    year: str = Field(pattern=r"^(FY)?[0-9]{4}$", description="e.g. FY2027 or 2027.")
+    year: str = Field(pattern=r"^(FY)?[0-9]{4}$", description="e.g. FY2027 or 2027.",
+                      examples=["FY2027"])
     base: float = Field(ge=0, description="Revenue expected in the base case.")
     stretch: float = Field(ge=0, description="Revenue if the stretch case comes true.")
     assumptions: list[str] | None = Field(default=None, description="What the year assumes.")
