@@ -266,11 +266,13 @@ def test_a_score_older_than_rescore_every_is_a_finding(tmp_path: Path) -> None:
             operations.score_account(ws, Actor("dana"), key, "account-tiering",
                                      dict(zip(TIERING, (5, 5, 4, 4, 3), strict=True)),
                                      registry=registry)
-        soon = operations.segment(ws, Actor("dana"), "account-tiering",
-                                  as_of=date.today() + timedelta(days=80), registry=registry)
+        soon = operations.segment_portfolio(ws, "account-tiering",
+                                            as_of=date.today() + timedelta(days=80),
+                                            registry=registry)
         assert not [f for f in soon.findings if f.code == "score-stale"]
-        later = operations.segment(ws, Actor("dana"), "account-tiering",
-                                   as_of=date.today() + timedelta(days=100), registry=registry)
+        later = operations.segment_portfolio(ws, "account-tiering",
+                                             as_of=date.today() + timedelta(days=100),
+                                             registry=registry)
     stale = [f for f in later.findings if f.code == "score-stale"]
     assert [f.subject for f in stale] == ["a1", "a2"]
     assert "rescored every 3 months" in stale[0].message

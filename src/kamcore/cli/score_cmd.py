@@ -116,11 +116,11 @@ def segment(ctx: click.Context, rubric_name: str, share: float, tiers: tuple[str
     """Which accounts belong in the key-account programme (those in the rubric's qualifying
     band), which are in it today without the scores to support it (scope inflation), and
     findings on the programme's size."""
-    from ..operations import segment as cut
+    from ..operations import segment_portfolio
 
     rubric = registry().rubric(rubric_name)
-    result = cut(open_workspace(ctx), actor(ctx), rubric.name, share=share,
-                 programme_tiers=tiers)
+    result = segment_portfolio(open_workspace(ctx), rubric.name, share=share,
+                               programme_tiers=tiers)
     if as_json:
         print_json({"rubric": rubric.name, "rubric_version": rubric.version, "share": share,
                     "rule": result.rule, "members": [_row_dict(r) for r in result.members],

@@ -52,7 +52,7 @@ from .plans import (
 )
 from .revenue import record_revenue
 from .reviews import record_review
-from .scoring import score_account, score_portfolio, segment
+from .scoring import score_account, score_portfolio, segment_portfolio
 from .signoff import request_objective_change, sign_off_objective
 from .transfer import ExportedFile, export_plan, export_portfolio, import_records, import_with
 
@@ -87,7 +87,7 @@ __all__ = [
     "rollover_plan",
     "score_account",
     "score_portfolio",
-    "segment",
+    "segment_portfolio",
     "set_section",
     "set_tier_from_rubric",
     "sign_off_objective",

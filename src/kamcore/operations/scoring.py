@@ -61,27 +61,28 @@ def score_portfolio(workspace: Workspace, actor: Actor, rubric: str, *, save: bo
     return ranked(portfolio_rows(workspace, plugins, found, save=save, by=actor.name))
 
 
-def segment(workspace: Workspace, actor: Actor, rubric: str, *,
-            share: float = PROGRAMME_SHARE[1],
-            programme_tiers: tuple[str, ...] = ("strategic", "key"),
-            as_of: date | None = None, registry: Registry | None = None) -> Segment:
+def segment_portfolio(workspace: Workspace, rubric: str, *,
+                      share: float = PROGRAMME_SHARE[1],
+                      programme_tiers: tuple[str, ...] = ("strategic", "key"),
+                      as_of: date | None = None,
+                      registry: Registry | None = None) -> Segment:
     """Who belongs in the key-account programme by ``rubric``, scope inflation and findings on
-    the programme's size (see :func:`kamcore.portfolio.segment`): members are the accounts in
-    a band the rubric marks ``qualifies``; a rubric without one takes the top ``share``. The
-    cards of members and scope inflation older than the rubric's ``rescore_every`` on
-    ``as_of`` (default today) are ``score-stale`` findings.
+    the programme (see :func:`kamcore.portfolio.segment`): members are the accounts in a band
+    the rubric marks ``qualifies``; a rubric without one takes the top ``share``. The cards of
+    members and scope inflation older than the rubric's ``rescore_every`` on ``as_of``
+    (default today) are ``score-stale`` findings.
 
     :raises InvalidInputError: ``share`` not above 0 and at most 1.
     :raises NotFoundError: no such rubric.
     """
     import attrs
 
-    from ..portfolio import segment as cut
-    from ..portfolio import stale_score_findings
+    from ..portfolio import score_portfolio as rows_of
+    from ..portfolio import segment, stale_score_findings
 
-    found = installed(registry).rubric(rubric)
-    rows = score_portfolio(workspace, actor, rubric, registry=registry)
-    result = cut(rows, share, programme_tiers, found.qualifying_bands)
-    stale = stale_score_findings((*result.members, *result.inflated), found,
-                                 as_of or date.today())
-    return attrs.evolve(result, findings=(*result.findings, *stale))
+    plugins = installed(registry)
+    found = plugins.rubric(rubric)
+    cut = segment(list(rows_of(workspace, plugins, found)), share, programme_tiers,
+                  found.qualifying_bands)
+    stale = stale_score_findings((*cut.members, *cut.inflated), found, as_of or date.today())
+    return attrs.evolve(cut, findings=(*cut.findings, *stale))
