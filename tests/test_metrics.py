@@ -317,3 +317,18 @@ def test_a_workspace_from_before_revenue_facts_has_metrics(tmp_path: Path) -> No
     values = {v.metric.key: v.value for v in result.programme}
     assert values["net_revenue_retention"] is None
     assert values["executive_coverage"] is not None
+
+
+def test_revenue_facts_travel_in_the_json_bundle(tmp_path: Path, registry: Registry) -> None:
+    with Workspace.open(tmp_path / "a.db", create=True) as ws:
+        _account(ws, "acme")
+        plan = operations.new_plan(ws, DANA, "acme", "sama7", registry=registry)
+        _revenue(ws, "acme", _year(100_000, expansion=30_000))
+        bundle = operations.export_plan(ws, plan.id, "json", registry=registry).content
+    path = tmp_path / "bundle.json"
+    path.write_text(str(bundle), encoding="utf-8")
+    with Workspace.open(tmp_path / "b.db", create=True) as ws:
+        operations.import_with(ws, DANA, "json", path, registry=registry)
+        facts = list(ws.iter(RevenueFact, account_id="acme"))
+    assert [(f.period, f.expansion) for f in facts] == [
+        (f"2026-Q{n}", 30_000) for n in (1, 2, 3, 4)]
