@@ -207,7 +207,9 @@ def test_gate_refuses_advance_until_the_data_satisfies_it(planned,
     assert moved.code == 0, moved
     assert moved.json() == {"plan": PLAN, "advanced": True, "from": "analyse", "step": "act",
                             "revision": 4}
-    assert kam_run("plan", "check", PLAN, "--json").json()["findings"] == []
+    # at the step that works on actions, a plan without the next 90 days of them is told so
+    assert [f["code"] for f in kam_run("plan", "check", PLAN, "--json").json()["findings"]] == [
+        "no-action-in-horizon"]
     last = kam_run("plan", "advance", PLAN)
     assert last.code == 0 and "act -> review" in last.out
     kam_run("plan", "advance", PLAN).assert_usage_error("last step")

@@ -722,3 +722,26 @@ def test_findings_say_where_in_words_not_paths(report_context: ExportContext) ->
         assert "sections." not in text
         assert "Value plan \u203a Initiative" in text and "\u203a Due" in text
     assert str(escape(title))[:20] in render_html(context)
+
+
+def test_the_report_carries_the_account_metrics(tmp_path: Path) -> None:
+    """The HTML export carries the programme metrics of the account, with their targets."""
+    from kamcore import operations
+    from kamcore.operations import Actor
+    from kamcore.plugin.host import make_plugin_host
+    from kamcore.plugin.registry import Registry
+
+    registry = Registry(make_plugin_host(allowlist=frozenset({"sama7"})))
+    dana = Actor("dana")
+    with Workspace.open(tmp_path / "kam.db", create=True) as ws:
+        operations.add_account(ws, dana, "Acme", account_id="acme", tier="strategic")
+        plan = operations.new_plan(ws, dana, "acme", "sama7", registry=registry)
+        for period, booked, expansion in (("2025-Q4", 400_000.0, 0.0),
+                                          ("2026-Q4", 500_000.0, 150_000.0)):
+            operations.record_revenue(ws, dana, "acme", period, booked=booked,
+                                      expansion=expansion)
+        exported = operations.export_plan(ws, plan.id, "html", as_of=date(2026, 12, 31),
+                                          registry=registry)
+    html = str(exported.content)
+    assert 'id="metrics"' in html and "2026-Q4" in html
+    assert "Net revenue retention" in html and "115-130%" in html and "138%" in html

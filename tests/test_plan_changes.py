@@ -113,7 +113,11 @@ def _score(kam_run: Any, depth: int, currency: int) -> None:
 
 
 def _review(kam_run: Any, kind: str, held: date) -> None:
-    result = kam_run("review", "record", PLAN, "--kind", kind, "--date", held.isoformat())
+    """Record a review; the customer review is the QBR, scored as the last ``_score`` was."""
+    scores = ("--score", "relationship_depth=4", "--score", "pipeline_coverage=4",
+              "--score", "plan_currency=4") if kind == "customer" else ()
+    result = kam_run("review", "record", PLAN, "--kind", kind, "--date", held.isoformat(),
+                     *scores)
     assert result.code == 0, result
 
 

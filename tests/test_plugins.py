@@ -48,7 +48,7 @@ def test_kam_plugins_json_lists_builtins_and_contributions(kam, plugin_env) -> N
         assert plugins[name]["distribution"] == "kamcore"
     assert {"json", "markdown", "yaml"} <= set(
         plugins["kamcore.builtin.exporters"]["contributes"]["exporter"])
-    assert plugins["kamcore.builtin.adapters"]["contributes"]["adapter"] == ["json"]
+    assert plugins["kamcore.builtin.adapters"]["contributes"]["adapter"] == ["json", "revenue-csv"]
 
     good = plugins["good"]
     assert good["builtin"] is False

@@ -111,7 +111,8 @@ def test_options_are_documented_json_data(planned: Any, tmp_path: Path) -> None:
 
     kam_run = planned
     assert kam_run("review", "record", PLAN, "--kind", "customer", "--date",
-                   TODAY.isoformat()).code == 0
+                   TODAY.isoformat(), "--score", "relationship_depth=4", "--score",
+                   "pipeline_coverage=3", "--score", "plan_currency=5").code == 0
     with Workspace.open(tmp_path / "kam.db") as ws:
         plan = ws.get(Plan, PLAN)
         options = review_pack_options(ws, get_registry(), plan)

@@ -36,7 +36,7 @@ def _rows(sheet: openpyxl.worksheet.worksheet.Worksheet) -> list[list[object]]:
 def test_sheets(workbook: openpyxl.Workbook) -> None:
     assert workbook.sheetnames == [
         "Contents", "Summary", "Stakeholders", "Relationships", "Opportunities", "Whitespace",
-        "Objectives", "Actions", "Risks", "Scores", "Reviews", "Findings",
+        "Objectives", "Actions", "Risks", "Scores", "Reviews", "Metrics", "Findings",
         "\u00a7 Joint objectives", "\u00a7 Whitespace", "\u00a7 Value plan", "\u00a7 Risks",
         "\u00a7 Notes"]
 
@@ -177,3 +177,14 @@ def test_long_section_titles_give_readable_unique_sheet_names() -> None:
     assert _fit_name("\u00a7 Customer business understanding and more", "") == \
         "\u00a7 Customer business\u2026"
     assert len(_fit_name("\u00a7 " + "x" * 40, " (2)")) == 31
+
+
+def test_the_workbook_carries_the_account_metrics(workbook: openpyxl.Workbook) -> None:
+    """The XLSX export carries the programme metrics with their target bands."""
+    rows = _rows(workbook["Metrics"])
+    assert rows[0] == ["Quarter", "Metric", "Value", "Quarter before", "Unit", "Trend",
+                       "Target", "Status"]
+    by_metric = {row[1]: row for row in rows[1:]}
+    coverage = by_metric["Executive relationship coverage"]
+    assert isinstance(coverage[2], (int, float)) and coverage[6] == "2+ per account"
+    assert coverage[7] in {"on target", "below target"}

@@ -493,6 +493,19 @@ def plan_summary(context: ExportContext, items: PlanItems | None = None) -> Plan
     )
 
 
+def _metric_rows(context: ExportContext) -> tuple[str, list[dict[str, str]]]:
+    """The account's programme metrics in the quarter of ``as_of`` (:mod:`kamcore.metrics`):
+    the quarter, and per metric with data its value, the quarter before, trend and target."""
+    from ..metrics import account_metrics
+
+    quarter, values = account_metrics(context.snapshot, context.methodology, context.as_of)
+    return str(quarter), [
+        {"title": v.metric.title, "value": v.metric.format(v.value),
+         "previous": v.metric.format(v.previous), "trend": v.trend,
+         "target": v.metric.target.text if v.metric.target else "", "status": v.status}
+        for v in values]
+
+
 def report_data(context: ExportContext) -> dict[str, Any]:
     """The values the report template places (exposed for tests and other HTML writers)."""
     plan, snapshot, methodology = context.plan, context.snapshot, context.methodology
@@ -525,8 +538,11 @@ def report_data(context: ExportContext) -> dict[str, Any]:
          "hint": f"{summary.errors} errors, {summary.warnings} warnings, {summary.infos} info",
          "tone": "bad" if summary.errors else "warn" if summary.warnings else "good"},
     ]
+    quarter, metrics = _metric_rows(context)
     return {
         "as_of": when(as_of),
+        "quarter": quarter,
+        "metrics": metrics,
         "pack": _review_pack(context.options),
         "plan": plan,
         "account": snapshot.account,

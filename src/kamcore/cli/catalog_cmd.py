@@ -114,7 +114,9 @@ def show_rubric(name: str, as_json: bool, as_yaml: bool) -> None:
         print_yaml(dict(rubric.document))
         return
     click.echo(f"{rubric.title} ({rubric.name} {rubric.version})")
-    print_table("criteria", ["key", "title", "weight", "scale", "computed by"], [
-        [c.key, c.title, f"{c.weight:g}", f"{c.scale.min:g}..{c.scale.max:g}", c.signal or ""]
+    print_table("criteria", ["key", "title", "weight", "scale", "computed by", "anchors"], [
+        [c.key, c.title, f"{c.weight:g}", f"{c.scale.min:g}..{c.scale.max:g}", c.signal or "",
+         c.anchor_text()]
         for c in rubric.criteria])
-    print_table("bands", ["band", "total at least"], [[b.name, f"{b.min:g}"] for b in rubric.bands])
+    print_table("bands", ["band", "total at least", "qualifies"],
+                [[b.name, f"{b.min:g}", "yes" if b.qualifies else ""] for b in rubric.bands])

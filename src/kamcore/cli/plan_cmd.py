@@ -1,4 +1,5 @@
-"""``kam plan new|list|show|set|check|advance|history|restore|diff``."""
+"""``kam plan new|list|show|set|check|advance|history|restore|diff`` (and ``rollover``, from
+:mod:`.rollover_cmd`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ._common import (
     registry,
     show_findings,
 )
+from .rollover_cmd import rollover
 
 
 @click.group()
@@ -30,15 +32,18 @@ def plan() -> None:
               help="Name of an installed methodology (see `kam methodologies`).")
 @click.option("--period", help="Planning period, e.g. FY2027.")
 @click.option("--id", "plan_id", help="Plan id (default: ACCOUNT-METHODOLOGY[-PERIOD]).")
+@click.option("--cadence-profile", metavar="NAME",
+              help="Review on this profile's cadence (sam: weekly internal, bi-weekly customer "
+                   "check-in, quarterly QBR, annual review).")
 @json_option
 @click.pass_context
 def new(ctx: click.Context, account_id: str, methodology_name: str, period: str | None,
-        plan_id: str | None, as_json: bool) -> None:
+        plan_id: str | None, cadence_profile: str | None, as_json: bool) -> None:
     """Start a plan for ACCOUNT at the methodology's first step."""
     from ..operations import new_plan
 
     created = new_plan(open_workspace(ctx), actor(ctx), account_id, methodology_name,
-                       period=period, plan_id=plan_id)
+                       period=period, plan_id=plan_id, cadence_profile=cadence_profile)
     if as_json:
         print_json(created.model_dump(mode="json"))
     else:
@@ -282,3 +287,6 @@ def template(methodology_name: str, section: str, as_json: bool) -> None:
     for path, message in made.problems():
         click.echo(f"warning: the example fails the schema at {format_path(path)}: {message} "
                    "(edit it before `kam plan set`)", err=True)
+
+
+plan.add_command(rollover)

@@ -9,6 +9,7 @@ import click
 from ._common import (
     actor,
     json_option,
+    key_values,
     open_workspace,
     parse_date,
     print_json,
@@ -28,19 +29,24 @@ def review() -> None:
 @click.option("--attendee", "attendees", multiple=True, help="Repeat for each attendee.")
 @click.option("--decision", "decisions", multiple=True, help="Repeat for each decision.")
 @click.option("--notes")
+@click.option("--score", "scores", multiple=True, metavar="KEY=VALUE",
+              help="A qbr-health criterion of the QBR (relationship_depth, pipeline_coverage, "
+                   "plan_currency; 1-5); repeatable.")
 @json_option
 @click.pass_context
 def record(ctx: click.Context, plan_id: str, kind: str, held_on: str,
            attendees: tuple[str, ...], decisions: tuple[str, ...], notes: str | None,
-           as_json: bool) -> None:
+           scores: tuple[str, ...], as_json: bool) -> None:
     """Record a review of PLAN, snapshotting the plan revision, the current score cards and who
-    holds the economic buyer role (so a later leadership change is noticed)."""
+    holds the economic buyer role (so a later leadership change is noticed). The QBR (the
+    customer review, unless the methodology names another kind) is scored with qbr-health."""
     from ..operations import record_review
 
     when = parse_date(held_on, "--date")
     assert when is not None
     saved = record_review(open_workspace(ctx), actor(ctx), plan_id, kind, when,
-                          attendees=attendees, decisions=decisions, notes=notes)
+                          attendees=attendees, decisions=decisions, notes=notes,
+                          scores=key_values(scores, "--score"))
     if as_json:
         print_json(saved.model_dump(mode="json"))
     else:

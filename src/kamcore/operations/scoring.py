@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from ..errors import InvalidInputError
 from ..model import Plan, ScoreCard
 from ..plugin.registry import Registry
-from ..portfolio import PortfolioRow, Segment, ranked
+from ..portfolio import PROGRAMME_SHARE, PortfolioRow, Segment, ranked
 from ..portfolio import score_portfolio as portfolio_rows
 from ..store import Workspace
 from .actor import Actor
@@ -60,19 +61,28 @@ def score_portfolio(workspace: Workspace, actor: Actor, rubric: str, *, save: bo
     return ranked(portfolio_rows(workspace, plugins, found, save=save, by=actor.name))
 
 
-def segment_portfolio(workspace: Workspace, rubric: str, *, share: float = 0.2,
+def segment_portfolio(workspace: Workspace, rubric: str, *,
+                      share: float = PROGRAMME_SHARE[1],
                       programme_tiers: tuple[str, ...] = ("strategic", "key"),
+                      as_of: date | None = None,
                       registry: Registry | None = None) -> Segment:
-    """The key-account programme cut by ``rubric``: the top ``share`` of the scored portfolio
-    belong in it; accounts tiered into it today (``programme_tiers``) without the scores to
-    support it are scope inflation (:func:`kamcore.portfolio.segment`).
+    """Who belongs in the key-account programme by ``rubric``, scope inflation and findings on
+    the programme (see :func:`kamcore.portfolio.segment`): members are the accounts in a band
+    the rubric marks ``qualifies``; a rubric without one takes the top ``share``. The cards of
+    members and scope inflation older than the rubric's ``rescore_every`` on ``as_of``
+    (default today) are ``score-stale`` findings.
 
+    :raises InvalidInputError: ``share`` not above 0 and at most 1.
     :raises NotFoundError: no such rubric.
-    :raises InvalidInputError: ``share`` is not in (0, 1].
     """
+    import attrs
+
     from ..portfolio import score_portfolio as rows_of
-    from ..portfolio import segment
+    from ..portfolio import segment, stale_score_findings
 
     plugins = installed(registry)
-    return segment(list(rows_of(workspace, plugins, plugins.rubric(rubric))), share,
-                   programme_tiers)
+    found = plugins.rubric(rubric)
+    cut = segment(list(rows_of(workspace, plugins, found)), share, programme_tiers,
+                  found.qualifying_bands)
+    stale = stale_score_findings((*cut.members, *cut.inflated), found, as_of or date.today())
+    return attrs.evolve(cut, findings=(*cut.findings, *stale))

@@ -13,14 +13,24 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
-from ..model import Account, Opportunity, Plan, Record, Relationship, Review, ScoreCard, Stakeholder
+from ..model import (
+    Account,
+    Opportunity,
+    Plan,
+    Record,
+    Relationship,
+    RevenueFact,
+    Review,
+    ScoreCard,
+    Stakeholder,
+)
 from ..snapshot import AccountSnapshot
 from . import tables
 from .writing import R
 
 #: The kinds a snapshot gathers besides the account itself.
 _SNAPSHOT_KINDS: tuple[type[Record], ...] = (
-    Stakeholder, Relationship, Opportunity, Plan, Review, ScoreCard)
+    Stakeholder, Relationship, Opportunity, Plan, Review, ScoreCard, RevenueFact)
 
 
 def read_account(conn: Connection, account_id: str, *,
@@ -76,6 +86,7 @@ def assemble(account: Account, found: dict[str, list[str]]) -> AccountSnapshot:
         plans=tuple(parse(Plan)),
         reviews=tuple(sorted(parse(Review), key=lambda r: (r.date, r.id))),
         score_cards=tuple(sorted(parse(ScoreCard), key=lambda c: (c.scored_at, c.id))),
+        revenue=tuple(parse(RevenueFact)),
     )
 
 

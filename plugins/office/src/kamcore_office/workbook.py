@@ -2,8 +2,9 @@
 
 Sheets: Summary, Stakeholders, Relationships, Opportunities, Whitespace (the business unit x
 product line grid by state and by value, then the cells as a list), Objectives, Actions, Risks,
-Scores, Reviews, Findings, then one sheet per plan section in the methodology's order, named
-``§ <section title>``.
+Scores, Reviews, Metrics (the account's programme metrics of the report's quarter, with the
+quarter before, trend, target and status), Findings, then one sheet per plan section in the
+methodology's order, named ``§ <section title>``.
 
 Every text cell is typed as a string (``data_type = "s"``), so the workbook holds no formula,
 and a text that :func:`kamcore.exporting.formula_like` finds a spreadsheet could evaluate (a
@@ -21,6 +22,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from kamcore.exporting import formula_like
+from kamcore.metrics import account_metrics
 from kamcore.plan_words import PlanWords
 from kamcore.plugin.contributions import ExportContext
 from kamcore.rendering import flat, label, score_with_band, step_title
@@ -499,6 +501,11 @@ def render_xlsx(context: ExportContext) -> bytes:
             "; ".join(f"{c.rubric.name} {score_with_band(c.total, c.band)}"
                       for c in r.score_cards), r is latest]
            for r in sorted(snapshot.reviews_of(plan.id), key=lambda r: (r.date, r.id))])
+    quarter, metrics = account_metrics(snapshot, context.methodology, context.as_of)
+    table(sheets.new("Metrics", "Programme metrics of the account, by quarter"),
+          ["Quarter", "Metric", "Value", "Quarter before", "Unit", "Trend", "Target", "Status"],
+          [[str(quarter), v.metric.title, v.value, v.previous, v.metric.unit, v.trend,
+            v.metric.target.text if v.metric.target else None, v.status] for v in metrics])
     words = PlanWords.of(plan, context.methodology, snapshot.stakeholders)
     table(sheets.new("Findings", "What the methodology's checks say"),
           ["Severity", "Code", "Message", "Where", "Source"],

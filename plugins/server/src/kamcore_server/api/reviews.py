@@ -26,13 +26,17 @@ router = KamRouter(prefix="/api/v1", tags=["reviews"])
 
 class NewReview(BaseModel):
     """A review held: its kind (from the plan's cadence), the day, who was there, what was
-    decided."""
+    decided and, for the QBR, its health scores."""
 
     kind: str = Field(min_length=1, max_length=40, examples=["customer"])
     date: dt.date
     attendees: list[str] = Field(default_factory=list, max_length=100)
     decisions: list[str] = Field(default_factory=list, max_length=100)
     notes: str | None = Field(default=None, max_length=20000)
+    scores: dict[str, float] | None = Field(
+        default=None, max_length=20, examples=[{"relationship": 4, "value_delivered": 3}],
+        description="The QBR's qbr-health criteria and their values: required for the "
+                    "methodology's QBR (unless it is not scored), refused for other reviews.")
 
 
 @router.post("/plans/{plan_id}/reviews", access="write", status_code=201,
@@ -40,11 +44,12 @@ class NewReview(BaseModel):
 def record_review(plan_id: str, body: NewReview, who: Principal = Depends(checker("write")),
                   ws: Workspace = Depends(workspace)) -> JSONResponse:
     """Record a review of the plan, noting the plan revision reviewed, the account's latest
-    score cards and who holds the economic buyer role. Its id is ``PLAN.KIND.DATE``."""
+    score cards and who holds the economic buyer role; the QBR's scores are saved with it as
+    its ``qbr-health`` card. Its id is ``PLAN.KIND.DATE``."""
     plan_for(ws, who, plan_id, write=True)
     review = operations.record_review(ws, Actor(who.name), plan_id, body.kind, body.date,
                                       attendees=body.attendees, decisions=body.decisions,
-                                      notes=body.notes)
+                                      notes=body.notes, scores=body.scores)
     return shown(review, 201)
 
 
