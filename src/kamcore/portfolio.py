@@ -290,7 +290,8 @@ def reviews_due(workspace: Workspace, registry: Registry, as_of: date, *,
                 only_overdue: bool = False,
                 plans: Iterable[Plan] | None = None) -> list[tuple[Plan, DueReview]]:
     """Each plan's next review of each kind of its cadence, overdue ones first (then by due
-    date, plan and kind). Plans whose methodology is not installed are left out.
+    date, plan and kind). Plans whose methodology is not installed are left out, and so are
+    plans rolled over into a successor (``superseded_by``): the successor is reviewed now.
 
     :param only_overdue: keep only the reviews past due on ``as_of``.
     :param plans: the plans to look at (default: every plan, streamed).
@@ -300,7 +301,7 @@ def reviews_due(workspace: Workspace, registry: Registry, as_of: date, *,
     rows: list[tuple[Plan, DueReview]] = []
     for plan in workspace.iter(Plan) if plans is None else plans:
         methodology = registry.methodologies.get(plan.methodology.name)
-        if methodology is None:
+        if methodology is None or plan.superseded_by is not None:
             continue
         reviews = list(workspace.iter(Review, account_id=plan.account_id))
         rows.extend((plan, item) for item in due_reviews(plan, methodology, reviews, as_of)

@@ -64,17 +64,18 @@ def test_an_earlier_revision_is_restored_as_a_new_one_and_the_history_shows_it(
 
 
 def test_a_diff_runs_between_a_review_and_now(client: TestClient, as_: Headers) -> None:
+    plan = f"{PLAN}-FY2027"  # the demo's current plan (helios-sama7 was rolled over)
     held = (date.today() - timedelta(days=1)).isoformat()
-    assert client.post(f"{PLAN}/reviews", json={"kind": "internal", "date": held},
+    assert client.post(f"{plan}/reviews", json={"kind": "internal", "date": held},
                        headers=as_("ann")).status_code == 201
-    tag = client.get(PLAN, headers=as_("ann")).headers["etag"]
+    tag = client.get(plan, headers=as_("ann")).headers["etag"]
     objectives = {"objectives": [{"id": "o1", "title": "Grow uptime contracts"}]}
-    assert client.put(f"{PLAN}/sections/joint_objectives", json=objectives,
+    assert client.put(f"{plan}/sections/joint_objectives", json=objectives,
                       headers={**as_("ann"), "If-Match": tag}).status_code == 200
-    diff = client.get(f"{PLAN}/diff?from=review:last", headers=as_("ann"))
+    diff = client.get(f"{plan}/diff?from=review:last", headers=as_("ann"))
     assert diff.status_code == 200
     paths = {c["path"] for c in diff.json()["changes"]}
-    assert paths and all(p.startswith("sections.joint_objectives.") for p in paths)
+    assert paths and all(p.startswith("sections.joint_objectives.") for p in paths), paths
     assert diff.json()["from_point"]["review"] is not None
 
 

@@ -14,24 +14,36 @@ from kamcore.model import Plan, Review, ScoreCard
 from kamcore.store import Workspace
 
 Headers = Callable[[str], dict[str, str]]
-REVIEWS = "/api/v1/plans/helios-sama7/reviews"
+PLAN = "helios-sama7-FY2027"  # the demo's current plan of Helios (helios-sama7 rolled over)
+REVIEWS = f"/api/v1/plans/{PLAN}/reviews"
+QBR = {"relationship_depth": 4, "pipeline_coverage": 3, "plan_currency": 5}
 YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
 
 
 def test_a_review_is_recorded_listed_and_diffed_against(
         client: TestClient, as_: Headers, workspace_file: Path) -> None:
     assert client.get(REVIEWS, headers=as_("ann")).json() == {"items": [], "next_after": None}
-    recorded = client.post(REVIEWS, json={"kind": "customer", "date": YESTERDAY,
-                                          "attendees": ["Ingrid Vos"],
-                                          "decisions": ["pilot in Q2"]}, headers=as_("ann"))
+    body = {"kind": "customer", "date": YESTERDAY, "attendees": ["Ingrid Vos"],
+            "decisions": ["pilot in Q2"]}
+    unscored = client.post(REVIEWS, json=body, headers=as_("ann"))  # sama7's QBR is scored
+    assert unscored.status_code == 422, unscored.text
+    assert {e["path"] for e in unscored.json()["errors"]} == set(QBR)
+    recorded = client.post(REVIEWS, json={**body, "scores": QBR}, headers=as_("ann"))
     assert recorded.status_code == 201, recorded.text
     review = recorded.json()
-    assert review["id"] == f"helios-sama7.customer.{YESTERDAY}"
+    assert review["id"] == f"{PLAN}.customer.{YESTERDAY}"
     assert recorded.headers["etag"] == '"1"' and review["updated_by"] == "ann"
     with Workspace.open(workspace_file) as ws:
-        assert review["plan_revision"] == ws.get(Plan, "helios-sama7").revision
+        assert review["plan_revision"] == ws.get(Plan, PLAN).revision
         assert ws.get(Review, review["id"]).decisions == ["pilot in Q2"]
-    again = client.post(REVIEWS, json={"kind": "customer", "date": YESTERDAY},
+        qbr = [c for c in ws.get(Review, review["id"]).score_cards
+               if c.rubric.name == "qbr-health"]
+        assert len(qbr) == 1 and qbr[0].plan_id == PLAN
+        assert qbr[0].scored_at.date().isoformat() == YESTERDAY
+    not_a_qbr = client.post(REVIEWS, json={"kind": "internal", "date": YESTERDAY,
+                                           "scores": QBR}, headers=as_("ann"))
+    assert not_a_qbr.status_code == 422 and "QBR" in not_a_qbr.json()["detail"]
+    again = client.post(REVIEWS, json={"kind": "customer", "date": YESTERDAY, "scores": QBR},
                         headers=as_("ann"))
     assert again.status_code == 422 and "already recorded" in again.json()["detail"]
     unknown_kind = client.post(REVIEWS, json={"kind": "weekly", "date": YESTERDAY},
@@ -40,41 +52,43 @@ def test_a_review_is_recorded_listed_and_diffed_against(
 
     listed = client.get(REVIEWS, headers=as_("vic")).json()
     assert [(r["number"], r["id"]) for r in listed["items"]] == [(1, review["id"])]
-    diff = client.get("/api/v1/plans/helios-sama7/diff?from=review:1", headers=as_("ann"))
+    diff = client.get(f"/api/v1/plans/{PLAN}/diff?from=review:1", headers=as_("ann"))
     assert diff.status_code == 200 and diff.json()["changes"] == []
 
 
 def test_reviews_are_refused_to_other_teams_unknown_plans_and_future_dates(
         client: TestClient, as_: Headers, workspace_file: Path) -> None:
-    body = {"kind": "customer", "date": YESTERDAY}
+    body = {"kind": "customer", "date": YESTERDAY, "scores": QBR}
+    with Workspace.open(workspace_file) as ws:
+        before = ws.count(Review)
     assert client.post(REVIEWS, json=body, headers=as_("mo")).status_code == 404
     assert client.get(REVIEWS, headers=as_("mo")).status_code == 404
     assert client.post(REVIEWS, json=body, headers=as_("vic")).status_code == 403
     assert client.post("/api/v1/plans/nope/reviews", json=body,
                        headers=as_("ada")).status_code == 404
-    future = client.post(REVIEWS, json={"kind": "customer", "date": "2999-01-01"},
-                         headers=as_("ann"))
+    future = client.post(REVIEWS, json={**body, "date": "2999-01-01"}, headers=as_("ann"))
     assert future.status_code == 422 and future.json()["errors"][0]["path"] == "date"
     with Workspace.open(workspace_file) as ws:
-        assert ws.count(Review) == 0
+        assert ws.count(Review) == before
 
 
 def test_reviews_due_come_a_page_of_plans_at_a_time_and_only_the_callers(
         client: TestClient, as_: Headers) -> None:
     as_of = (date.today() + timedelta(days=400)).isoformat()
-    first = client.get(f"/api/v1/reviews/due?as_of={as_of}&limit=2", headers=as_("vic")).json()
-    assert {row["plan"] for row in first["items"]} == {"atlas-meddic", "helios-sama7"}
-    assert first["next_after"] == "helios-sama7"
+    first = client.get(f"/api/v1/reviews/due?as_of={as_of}&limit=3", headers=as_("vic")).json()
+    # the page's plans: atlas-meddic, helios-sama7 (rolled over: nothing due), its successor
+    assert {row["plan"] for row in first["items"]} == {"atlas-meddic", PLAN}
+    assert first["next_after"] == PLAN
     assert all(row["overdue"] for row in first["items"])
-    rest = client.get(f"/api/v1/reviews/due?as_of={as_of}&after=helios-sama7",
+    rest = client.get(f"/api/v1/reviews/due?as_of={as_of}&after={PLAN}",
                       headers=as_("vic")).json()
     assert {row["plan"] for row in rest["items"]} == {
         "kestrel-meddicc", "meridian-simple_plan", "northwind-medpicc"}
     assert rest["next_after"] is None
-    kinds = {row["kind"] for row in first["items"] if row["plan"] == "helios-sama7"}
+    kinds = {row["kind"] for row in first["items"] if row["plan"] == PLAN}
     assert kinds == {"internal", "customer", "annual"}
     mine = client.get(f"/api/v1/reviews/due?as_of={as_of}", headers=as_("ann")).json()
-    assert {row["plan"] for row in mine["items"]} == {"helios-sama7"}
+    assert {row["plan"] for row in mine["items"]} == {PLAN}  # not the plan rolled over
     today = client.get("/api/v1/reviews/due?overdue=true", headers=as_("ann")).json()
     assert all(row["overdue"] for row in today["items"])
 
@@ -82,6 +96,9 @@ def test_reviews_due_come_a_page_of_plans_at_a_time_and_only_the_callers(
 def test_an_account_is_scored_and_its_latest_cards_read(
         client: TestClient, as_: Headers, workspace_file: Path) -> None:
     url = "/api/v1/accounts/helios/scores"
+    with Workspace.open(workspace_file) as ws:
+        before = sum(c.rubric.name == "qbr-health"
+                     for c in ws.iter(ScoreCard, account_id="helios"))
     scored = client.post(url, json={"rubric": "qbr-health", "inputs": {
         "relationship_depth": 5, "pipeline_coverage": 4, "plan_currency": "5"}},
         headers=as_("ann"))
@@ -100,7 +117,7 @@ def test_an_account_is_scored_and_its_latest_cards_read(
     assert "relationship_depth" in off_scale.json()["detail"]
     with Workspace.open(workspace_file) as ws:
         assert sum(c.rubric.name == "qbr-health"
-                   for c in ws.iter(ScoreCard, account_id="helios")) == 1
+                   for c in ws.iter(ScoreCard, account_id="helios")) == before + 1
     assert client.post(url, json={"rubric": "nope"}, headers=as_("ann")).status_code == 404
     assert client.get(f"{url}/nope", headers=as_("ann")).status_code == 404
     assert client.get("/api/v1/accounts/nope/scores", headers=as_("ada")).status_code == 404
@@ -113,14 +130,14 @@ def test_the_ranking_comes_in_pages_and_a_member_sees_their_accounts_only(
     url = "/api/v1/rubrics/account-tiering/ranking"
     first = client.get(f"{url}?limit=2", headers=as_("vic")).json()
     assert [(r["rank"], r["account_id"]) for r in first["items"]] == [(1, "helios"),
-                                                                       (2, "kestrel")]
+                                                                       (2, "northwind")]
     rest = client.get(f"{url}?after={first['next_after']}", headers=as_("vic")).json()
-    assert [r["account_id"] for r in rest["items"]] == ["northwind", "meridian", "atlas"]
+    assert [r["account_id"] for r in rest["items"]] == ["kestrel", "atlas", "meridian"]
     assert rest["next_after"] is None
     totals = [r["total"] for r in first["items"] + rest["items"]]
     assert totals == sorted(totals, reverse=True)
     mine = client.get(url, headers=as_("mo")).json()["items"]
-    assert [(r["rank"], r["account_id"]) for r in mine] == [(5, "atlas")]
+    assert [(r["rank"], r["account_id"]) for r in mine] == [(4, "atlas")]
     assert client.get(f"{url}?after=nowhere", headers=as_("vic")).status_code == 422
     assert client.get("/api/v1/rubrics/nope/ranking", headers=as_("vic")).status_code == 404
 
@@ -129,9 +146,9 @@ def test_the_segment_names_the_programme_and_its_scope_inflation(
         client: TestClient, as_: Headers) -> None:
     cut = client.get("/api/v1/rubrics/account-tiering/segment?share=0.4",
                      headers=as_("vic")).json()
-    assert [r["account_id"] for r in cut["members"]] == ["helios", "kestrel"]
-    assert {r["account_id"] for r in cut["scope_inflation"]} == {"northwind", "meridian",
-                                                                 "atlas"}
+    # members: the accounts in the rubric's qualifying band (strategic, 4.0 and up)
+    assert [r["account_id"] for r in cut["members"]] == ["helios", "northwind"]
+    assert {r["account_id"] for r in cut["scope_inflation"]} == {"meridian", "atlas"}
     only_key = client.get("/api/v1/rubrics/account-tiering/segment?share=0.4"
                           "&programme_tier=key", headers=as_("mo")).json()
     assert only_key["members"] == []

@@ -243,14 +243,17 @@ def write_atomically(path: Path, content: str | bytes) -> None:
             raise
 
 
-def show_findings(findings: Sequence[Finding], title: str, words: PlanWords) -> None:
-    """Print findings as a table, each placed in words (``words.where``; the raw path is in
-    ``--json``), or a line saying there are none."""
+def show_findings(findings: Sequence[Finding], title: str,
+                  words: PlanWords | None = None) -> None:
+    """Print findings as a table, or a line saying there are none. A plan's findings are
+    placed in its ``words`` (``words.where``; the raw path is in ``--json``); findings on no
+    plan (a portfolio's, a programme's) show their path as it is."""
     if not findings:
         click.echo(f"{title}: no findings")
         return
     print_table(title, ["severity", "code", "message", "where", "source"],
-                [[f.severity, f.code, f.message, words.where(f), f.source] for f in findings])
+                [[f.severity, f.code, f.message, words.where(f) if words else f.path or "",
+                  f.source] for f in findings])
 
 
 def findings_json(findings: Sequence[Finding]) -> list[dict[str, Any]]:
