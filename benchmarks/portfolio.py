@@ -53,10 +53,13 @@ def records(accounts: int, stakeholders: int = 20, opportunities: int = 5) -> It
                        {"id": "g1", "title": "Grow the installed base"}]})
 
 
-def build(path: Path, accounts: int, stakeholders: int = 20, opportunities: int = 5) -> None:
-    """Write the portfolio in one transaction (replacing any workspace at ``path``)."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+def build(path: Path | str, accounts: int, stakeholders: int = 20,
+          opportunities: int = 5) -> None:
+    """Write the portfolio in one transaction (replacing any SQLite file at ``path``; a
+    database URL names an empty one)."""
+    if isinstance(path, Path):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
     host = make_plugin_host(allowlist=frozenset(), strict=True)
     with Workspace.open(path, create=True, listener=HookEvents(host)) as ws, ws.transaction():
         chunk: list[Record] = []

@@ -18,6 +18,10 @@ its workspace size                           the database sqlite-utils leaves   
 peak RSS of that bundle import               the same of the CSV import                   2x
 HTML export of 1,000 plans                  bare Jinja2 render of the same context       2x
 peak RSS of ``kam score --all``, 10k / 1k   --                                           1.5x
+``kam serve``: p95 of a plan read, a page   a bare Starlette route serving the same JSON  3x
+of the account list, a section save (8      (``benchmarks/server.py``; SQLite, and
+clients; SQLite and PostgreSQL)             PostgreSQL when configured)
+``kam serve`` account list p95, 10k / 1k    --                                           1.5x
 ==========================================  ===========================================  ======
 
 Each figure is the median of ``--runs`` runs with min and max; measure and floor runs are
@@ -703,7 +707,8 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--import-runs", type=int, default=5)
     parser.add_argument("--sizes", default="1000,10000")
-    parser.add_argument("--only", default="startup,portfolio,import,peer,bundle,html,memory",
+    parser.add_argument("--only",
+                        default="startup,portfolio,import,peer,bundle,html,memory,server",
                         help="comma-separated subset of the benchmarks")
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     parser.add_argument("--from-json", type=Path, default=None,
@@ -757,6 +762,12 @@ def main() -> None:
         if "memory" in only and {1_000, 10_000} <= set(dbs):
             print("memory ...", flush=True)
             results["figures"].append(bench_memory(dbs, args.runs_large))
+        if "server" in only:
+            from server import run_suite
+
+            print("kam serve under load ...", flush=True)
+            results["figures"] += run_suite(folder, [int(s) for s in args.sizes.split(",")],
+                                            args.runs_large, 400)
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)

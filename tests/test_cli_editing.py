@@ -176,6 +176,25 @@ def test_relationship_add_list_rm(acme: Kam, tmp_path: Path) -> None:
     assert gone["removed"]["type"] == "dotted_line"
 
 
+def test_relationship_set_changes_its_kind_or_note_never_into_a_cycle(acme: Kam,
+                                                                      tmp_path: Path) -> None:
+    db = tmp_path / "kam.db"
+    line = "acme.helen-park.dotted_line.raj-mehta"
+    assert acme("relationship", "add", "acme.helen-park", "acme.raj-mehta", "--kind",
+                "dotted_line").code == 0
+    _refused(acme, db, "relationship", "set", line, "--kind", "reports_to",
+             needles=("cycle: acme.helen-park -> acme.raj-mehta -> acme.helen-park",))
+    saved = acme("relationship", "set", line, "--kind", "influences", "--note", "budget",
+                 "--base-revision", "1", "--json")
+    assert saved.code == 0, saved
+    assert (saved.json()["type"], saved.json()["note"], saved.json()["revision"]) == (
+        "influences", "budget", 2)
+    stale = acme("relationship", "set", line, "--note", "late", "--base-revision", "1")
+    assert stale.code == 1 and "based on revision 1 refused" in stale.err
+    cleared = acme("relationship", "set", line, "--clear", "note", "--json").json()
+    assert cleared["note"] is None and cleared["revision"] == 3
+
+
 # -- opportunities ----------------------------------------------------------------------------
 
 

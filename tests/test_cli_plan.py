@@ -207,7 +207,9 @@ def test_gate_refuses_advance_until_the_data_satisfies_it(planned,
     assert moved.code == 0, moved
     assert moved.json() == {"plan": PLAN, "advanced": True, "from": "analyse", "step": "act",
                             "revision": 4}
-    assert kam_run("plan", "check", PLAN, "--json").json()["findings"] == []
+    # at the step that works on actions, a plan without the next 90 days of them is told so
+    assert [f["code"] for f in kam_run("plan", "check", PLAN, "--json").json()["findings"]] == [
+        "no-action-in-horizon"]
     last = kam_run("plan", "advance", PLAN)
     assert last.code == 0 and "act -> review" in last.out
     kam_run("plan", "advance", PLAN).assert_usage_error("last step")
@@ -235,7 +237,11 @@ def test_history_and_diff(planned, files: dict[str, Path]) -> None:
     assert latest["changes"] == [{"path": "step", "op": "changed", "old": "analyse",
                                   "new": "act"}]
     text = kam_run("plan", "diff", PLAN, "--from", "1")
-    assert "sections.objectives: added" in text.out and 'step: "analyse" -> "act"' in text.out
+    assert 'step "Analyse the account" -> "Act on the plan"' in text.out
+    assert 'objective "Cut warehouse costs" added, signed off by Helen Park' in text.out
+    assert "sections." not in text.out and '{"' not in text.out  # words, not paths or JSON
+    raw = kam_run("plan", "diff", PLAN, "--from", "1", "--raw")
+    assert "sections.objectives: added" in raw.out and 'step: "analyse" -> "act"' in raw.out
     assert "revision" not in {c["path"] for c in kam_run("plan", "diff", PLAN, "--from", "1",
                                                         "--json").json()["changes"]}
     old = kam_run("plan", "show", PLAN, "--revision", "2", "--json").json()

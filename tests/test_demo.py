@@ -34,10 +34,17 @@ def test_demo_with_the_installed_plugins_runs_twice(kam, kam_run, tmp_path: Path
         written = sorted(p.name for p in out.glob("*.md"))
         assert len(written) == 5
         assert {name.split("-")[0] for name in written} == set(sample_account_ids())
-        assert {name.split("-", 1)[1].removesuffix(".md") for name in written} <= {
+        # ACCOUNT-METHODOLOGY, or ACCOUNT-METHODOLOGY-PERIOD for the plan rolled over
+        assert {name.split("-")[1].removesuffix(".md") for name in written} <= {
             m["name"] for m in installed}
-        assert _kinds(db)["plan"] == 5
+        assert _kinds(db)["plan"] == 5 + ("sama7" in {m["name"] for m in installed})
         assert "5 plans written as Markdown" in second.out
+        # the demo shows the programme metrics, a scenario, a rollover and scored QBRs
+        assert "programme metrics" in second.out and "Net revenue retention" in second.out
+        assert "revenue scenario of the current plans" in second.out
+        if "sama7" in {m["name"] for m in installed}:
+            assert "rolled helios-sama7 over into helios-sama7-FY" in second.out
+        assert counts["revenue"] == 40 and _kinds(db)["review"] > 0
     else:
         assert not out.exists() or not list(out.glob("*.md"))
         assert "no methodology is installed" in second.err

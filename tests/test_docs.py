@@ -104,8 +104,14 @@ def _plain(markup: str) -> str:
     return " ".join(text.split())
 
 
+def _written(page: Path) -> str:
+    """The page as its author wrote it: without the parts generated from the code (those are
+    checked against the code by test_the_generated_parts_of_the_pages_are_current)."""
+    return hookref.without_generated(page.read_text(encoding="utf-8"))
+
+
 def _code_blocks(page: Path, language: str) -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+    return re.findall(rf"```{language}\n(.*?)```", _written(page), re.S)
 
 
 # -- the build --------------------------------------------------------------------------------
@@ -135,8 +141,41 @@ def test_site_builds_strictly_with_every_page(site: Path) -> None:
 
 def test_no_marker_is_left_unreplaced(site: Path) -> None:
     for page in site.rglob("*.html"):
-        assert "<!-- hookspecs -->" not in page.read_text(encoding="utf-8"), page
-        assert "<!-- kam-cli -->" not in page.read_text(encoding="utf-8"), page
+        text = page.read_text(encoding="utf-8")
+        for marker in ("hookspecs", "kam-cli", "shapes", "schema:methodology"):
+            assert f"<!-- {marker} -->" not in text and f"<!-- /{marker} -->" not in text, page
+
+
+# -- the generated parts, checked in --------------------------------------------------------
+
+
+def test_the_generated_parts_of_the_pages_are_current() -> None:
+    """The references read in the repository match the code (``make docs-update`` rewrites
+    them), with every installed plugin loaded, as the site is built."""
+    env = {k: v for k, v in os.environ.items() if k != "KAMCORE_LOAD_PLUGINS"}
+    proc = subprocess.run([sys.executable, str(HOOKREF_PATH), "--check"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for name in hookref.GENERATED_PAGES:
+        text = (DOCS / name).read_text(encoding="utf-8")
+        assert re.search(r"<!-- (\S+) -->\n.+<!-- /\1 -->", text, re.S), name
+    hooks = (DOCS / "hooks.md").read_text(encoding="utf-8")
+    for name in HOOKS:  # every hook's section, kam_commands included, is in the page itself
+        assert f"### {name} {{#{name}}}" in hooks, name
+
+
+def test_a_stale_page_is_found_and_rewritten(tmp_path: Path) -> None:
+    """(The hook reference only: in this process, the CLI reference would list the commands
+    of whichever plugins an earlier test left the process-wide host with.)"""
+    page = tmp_path / "hooks.md"
+    current = (DOCS / "hooks.md").read_text(encoding="utf-8")
+    page.write_text(current.replace("### kam_check_plan {#kam_check_plan}", "### old"),
+                    encoding="utf-8")
+    only = ("hooks.md",)
+    assert hookref.stale_pages(tmp_path, write=False, pages=only) == ["hooks.md"]
+    assert hookref.stale_pages(tmp_path, write=True, pages=only) == ["hooks.md"]
+    assert page.read_text(encoding="utf-8") == current
+    assert hookref.stale_pages(tmp_path, write=False, pages=only) == []
 
 
 # -- the hook reference -----------------------------------------------------------------------
@@ -553,7 +592,7 @@ def _resolve(line: str) -> _Invocation:
 
 def _invocations() -> list[tuple[str, _Invocation]]:
     return [(str(page.relative_to(DOCS)), _resolve(line))
-            for page in PAGES for line in _kam_lines(page.read_text(encoding="utf-8"))]
+            for page in PAGES for line in _kam_lines(_written(page))]
 
 
 def test_pages_show_kam_commands() -> None:

@@ -707,3 +707,41 @@ def test_html_and_markdown_write_support_with_a_real_minus(report_context: Expor
     assert "| 4 | \u22122 |" in hostile  # influence, support
     coo = next(line for line in markdown.splitlines() if "| COO |" in line)
     assert "| 5 | \\+2 |" in coo  # Markdown escapes the plus
+
+
+def test_findings_say_where_in_words_not_paths(report_context: ExportContext) -> None:
+    """Issue 25, point 1: findings showed ``Where: sections.value_plan.initiatives[0].due``."""
+    from kamcore.builtin.html import render_html
+    from kamcore.builtin.markdown import render_markdown
+
+    finding = Finding(severity="warning", code="action-overdue", message="late",
+                      path="sections.value_plan.initiatives[0].due")
+    context = attrs.evolve(report_context, findings=(finding,))
+    title = report_context.plan.sections["value_plan"]["initiatives"][0]["title"]
+    for text in (render_markdown(context), render_html(context)):
+        assert "sections." not in text
+        assert "Value plan \u203a Initiative" in text and "\u203a Due" in text
+    assert str(escape(title))[:20] in render_html(context)
+
+
+def test_the_report_carries_the_account_metrics(tmp_path: Path) -> None:
+    """The HTML export carries the programme metrics of the account, with their targets."""
+    from kamcore import operations
+    from kamcore.operations import Actor
+    from kamcore.plugin.host import make_plugin_host
+    from kamcore.plugin.registry import Registry
+
+    registry = Registry(make_plugin_host(allowlist=frozenset({"sama7"})))
+    dana = Actor("dana")
+    with Workspace.open(tmp_path / "kam.db", create=True) as ws:
+        operations.add_account(ws, dana, "Acme", account_id="acme", tier="strategic")
+        plan = operations.new_plan(ws, dana, "acme", "sama7", registry=registry)
+        for period, booked, expansion in (("2025-Q4", 400_000.0, 0.0),
+                                          ("2026-Q4", 500_000.0, 150_000.0)):
+            operations.record_revenue(ws, dana, "acme", period, booked=booked,
+                                      expansion=expansion)
+        exported = operations.export_plan(ws, plan.id, "html", as_of=date(2026, 12, 31),
+                                          registry=registry)
+    html = str(exported.content)
+    assert 'id="metrics"' in html and "2026-Q4" in html
+    assert "Net revenue retention" in html and "115-130%" in html and "138%" in html

@@ -16,7 +16,7 @@ import pytest
 
 from kamcore import hookimpl, operations
 from kamcore.errors import ConflictError, InvalidInputError, NotFoundError
-from kamcore.model import Account, Plan, Stakeholder
+from kamcore.model import Account, Plan, ScoreCard, Stakeholder
 from kamcore.operations import Actor
 from kamcore.planning import AdvanceRefused
 from kamcore.plugin.host import make_plugin_host
@@ -213,6 +213,18 @@ def test_a_plan_from_start_to_its_next_step(ws: Workspace, registry: Registry,
         (1, "dana"), (2, "dana"), (3, "lee")]
 
 
+def test_a_stale_plan_change_is_a_conflict_before_its_gate_or_schema_is_judged(
+        ws: Workspace, registry: Registry, acme: Account) -> None:
+    plan = operations.new_plan(ws, DANA, "acme-corp", "kt-gated", registry=registry)
+    operations.set_section(ws, DANA, plan.id, "objectives", [], registry=registry)
+    with pytest.raises(ConflictError, match="changed by dana"):  # not AdvanceRefused
+        operations.advance(ws, Actor("lee"), plan.id, base_revision=1, registry=registry)
+    with pytest.raises(ConflictError):  # not InvalidInputError
+        operations.set_section(ws, Actor("lee"), plan.id, "objectives", "not a list",
+                               base_revision=1, registry=registry)
+    assert ws.get(Plan, plan.id).revision == 2
+
+
 def test_plan_refusals(ws: Workspace, db: Path, registry: Registry, acme: Account) -> None:
     with pytest.raises(NotFoundError, match="no methodology named 'nope'"):
         operations.new_plan(ws, DANA, "acme-corp", "nope", registry=registry)
@@ -265,10 +277,14 @@ def test_record_review_notes_the_revision_cards_and_economic_buyers(
                                       {**inputs, "strategic_value": "5"}, registry=registry)
     assert latest.total > first.total
     review = operations.record_review(ws, DANA, plan.id, "customer", date(2026, 3, 2),
-                                      attendees=["Helen Park"], registry=registry)
+                                      attendees=["Helen Park"], registry=registry, scores={
+                                          "relationship_depth": 3, "pipeline_coverage": "4",
+                                          "plan_currency": 5})
     assert review.id == f"{plan.id}.customer.2026-03-02"
     assert review.plan_revision == 1
-    assert [card.id for card in review.score_cards] == [latest.id]
+    qbr = next(c for c in ws.iter(ScoreCard) if c.rubric.name == "qbr-health")
+    assert qbr.plan_id == plan.id and qbr.values["pipeline_coverage"] == 4
+    assert [card.id for card in review.score_cards] == [latest.id, qbr.id]
     assert review.economic_buyers == ["acme-corp.helen-park"]
 
 

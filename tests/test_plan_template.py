@@ -81,7 +81,7 @@ def test_comments_name_required_fields_enum_values_and_descriptions(kam_registry
         "required · text · not empty · The metric the customer uses.")
     assert comment_above(text, "by: '2027-03-31'") == "optional · date YYYY-MM-DD"
     assert text.startswith("# Customer business understanding: section customer_business of "
-                           "sama7 1.0.0.\n# The customer's three-year strategy")
+                           "sama7 1.1.0.\n# The customer's three-year strategy")
 
 
 def test_shapes_through_ref_and_allof_and_a_tightened_section(kam_registry: Any) -> None:

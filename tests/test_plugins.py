@@ -48,7 +48,7 @@ def test_kam_plugins_json_lists_builtins_and_contributions(kam, plugin_env) -> N
         assert plugins[name]["distribution"] == "kamcore"
     assert {"json", "markdown", "yaml"} <= set(
         plugins["kamcore.builtin.exporters"]["contributes"]["exporter"])
-    assert plugins["kamcore.builtin.adapters"]["contributes"]["adapter"] == ["json"]
+    assert plugins["kamcore.builtin.adapters"]["contributes"]["adapter"] == ["json", "revenue-csv"]
 
     good = plugins["good"]
     assert good["builtin"] is False
@@ -534,3 +534,65 @@ def test_sys_exit_outside_any_plugin_is_an_internal_error_not_a_quiet_exit(
     assert result.code == 3, result
     assert "called sys.exit(0)" in result.err
     assert not (tmp_path / "out.md").exists()
+
+
+# -- KAMCORE_DEBUG: the traceback of every plugin failure -----------------------------------
+
+
+def test_debug_prints_the_traceback_of_a_raising_check(kam, plugin_env, tmp_path: Path,
+                                                      core_host) -> None:
+    from kamcore import Account, HookEvents, Workspace
+    from kamcore.model import MethodologyRef, Plan
+
+    with Workspace.open(tmp_path / "kam.db", create=True,
+                        listener=HookEvents(core_host)) as workspace:
+        workspace.save(Account(id="acme", name="Acme"))
+        workspace.save(Plan(id="p1", account_id="acme", step="discover",
+                            methodology=MethodologyRef(name="kt-good", version="1.2.0")))
+    env = {**plugin_env, "KAMCORE_LOAD_PLUGINS": "good,raising"}
+    quiet = kam("plan", "check", "p1", env=env)
+    assert "Traceback" not in quiet.err, quiet
+    result = kam("plan", "check", "p1", env={**env, "KAMCORE_DEBUG": "1"})
+    assert result.code == 1, result
+    assert "kamcore: plugin 'raising': kam_check_plan raised RuntimeError" in result.err, result
+    assert "Traceback (most recent call last)" in result.err, result
+    # the traceback reaches into the plugin's own file, at the line that raised
+    assert "kamcore_test_raising/__init__.py" in result.err, result
+    assert 'raise RuntimeError(f"raising plugin: cannot check {plan.id}")' in result.err, result
+
+
+def test_debug_prints_the_traceback_of_an_import_failure(kam, plugin_env) -> None:
+    result = kam("plugins", env={**plugin_env, "KAMCORE_LOAD_PLUGINS": "broken",
+                                 "KAMCORE_DEBUG": "1"})
+    assert result.code == 0, result
+    assert "kamcore: plugin 'broken': import failed: ImportError" in result.err, result
+    assert "Traceback (most recent call last)" in result.err, result
+    assert "kamcore_test_broken/__init__.py" in result.err, result
+
+
+def test_strict_mode_chains_the_plugins_exception(plugins_on_path: Path) -> None:
+    from kamcore.errors import PluginError
+    from kamcore.plugin.host import make_plugin_host
+
+    host = make_plugin_host(allowlist=frozenset({"raising"}), strict=True)
+    with pytest.raises(PluginError, match="kam_methodologies raised RuntimeError") as caught:
+        host.call("kam_methodologies")
+    assert isinstance(caught.value.__cause__, RuntimeError)
+    assert "kam_methodologies exploded" in str(caught.value.__cause__)
+
+
+def test_kam_plugins_table_shows_the_hooks_of_each_plugin(kam, plugin_env) -> None:
+    result = kam("plugins", env={**plugin_env, "KAMCORE_LOAD_PLUGINS": "good"})
+    assert result.code == 0, result
+    [row] = [line for line in result.out.splitlines() if line.startswith(" good ")
+             or "│ good " in line]
+    assert ("exporter: kt-good-text; methodology: kt-good, kt-good-yaml; signal: "
+            "kt-stakeholder-count; hooks: check_plan") in row, result.out
+
+
+def test_kam_export_help_lists_the_installed_formats(kam, plugin_env) -> None:
+    result = kam("export", "--help", env={**plugin_env, "KAMCORE_LOAD_PLUGINS": "good"})
+    assert result.code == 0, result
+    formats = result.out.split("Formats (--format NAME):", 1)[1]
+    assert "kt-good-text" in formats and "One line naming the plan. (.txt)" in formats
+    assert "markdown" in formats and "html" in formats

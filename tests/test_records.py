@@ -21,6 +21,7 @@ from kamcore.model import (
     Opportunity,
     Plan,
     Relationship,
+    RevenueFact,
     Review,
     Risk,
     RubricRef,
@@ -69,6 +70,9 @@ EXAMPLES: dict[str, Any] = {
                      review_kind="customer", date=date(2026, 4, 1), attendees=["Dana", "Helen"],
                      plan_revision=4, score_cards=[_card()], decisions=["go"], notes="fine"),
     "scorecard": _card(),
+    "revenue": RevenueFact(id="acme.2026-Q4", account_id="acme", period="2026-Q4",
+                           booked=300000.0, expansion=90000.0, churn=10000.0, wallet=1e6,
+                           competitor_entered=True, currency="EUR", source="finance.csv"),
 }
 
 

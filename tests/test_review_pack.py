@@ -94,7 +94,7 @@ def test_review_pack_of_a_plan_never_reviewed(planned: Any, tmp_path: Path) -> N
     assert result.code == 0, result
     assert "- **Last review**: none recorded yet" in result.out
     assert "_Changes since revision 1" in result.out
-    assert 'objective o1 "Cut warehouse costs" added' in result.out.replace("\\", "")
+    assert 'objective "Cut warehouse costs" added' in result.out.replace("\\", "")
     assert "_No score cards yet._" in result.out
 
 
@@ -111,7 +111,8 @@ def test_options_are_documented_json_data(planned: Any, tmp_path: Path) -> None:
 
     kam_run = planned
     assert kam_run("review", "record", PLAN, "--kind", "customer", "--date",
-                   TODAY.isoformat()).code == 0
+                   TODAY.isoformat(), "--score", "relationship_depth=4", "--score",
+                   "pipeline_coverage=3", "--score", "plan_currency=5").code == 0
     with Workspace.open(tmp_path / "kam.db") as ws:
         plan = ws.get(Plan, PLAN)
         options = review_pack_options(ws, get_registry(), plan)
@@ -128,10 +129,37 @@ def test_options_are_documented_json_data(planned: Any, tmp_path: Path) -> None:
 
 def test_review_pack_refuses_all(planned: Any) -> None:
     planned("export", "--all", "--review-pack", "-o", "out").assert_usage_error(
-        "--review-pack exports one plan")
+        "--review-pack and --summary export one plan")
 
 
 def test_other_formats_accept_the_review_pack(planned: Any) -> None:
     result = planned("export", PLAN, "--format", "json", "--review-pack")
     assert result.code == 0, result
     assert json.loads(result.out)["plan"]["id"] == PLAN
+
+
+def test_a_summary_given_with_the_pack_is_rendered_escaped(planned: Any,
+                                                          tmp_path: Path) -> None:
+    summary = tmp_path / "summary.txt"
+    summary.write_text("Helios signed *both* objectives.\n\n<script>alert(1)</script> is "
+                       "still open.\n", encoding="utf-8")
+    markdown = planned("export", PLAN, "--review-pack", "--summary", str(summary))
+    assert markdown.code == 0, markdown
+    section = markdown.out.split("## Summary\n\n", 1)[1].split("\n## ", 1)[0]
+    assert section.startswith("Helios signed \\*both\\* objectives.\n\n")
+    assert "<script>" not in markdown.out
+    html = planned("export", PLAN, "--review-pack", "--summary", str(summary), "-f", "html")
+    assert html.code == 0, html
+    assert '<p class="value">Helios signed *both* objectives.</p>' in html.out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; is still open." in html.out
+    assert "<script>alert" not in html.out
+    assert "## Summary" not in planned("export", PLAN, "--review-pack").out
+
+
+def test_a_summary_needs_a_review_pack(planned: Any, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.txt"
+    summary.write_text("Words.\n", encoding="utf-8")
+    alone = planned("export", PLAN, "--summary", str(summary))
+    assert alone.code == 2 and "--summary: a summary goes into a review pack" in alone.err
+    missing = planned("export", PLAN, "--review-pack", "--summary", "nowhere.txt")
+    assert missing.code == 2 and "nowhere.txt: no such file" in missing.err

@@ -9,8 +9,12 @@ from pathlib import Path
 import pytest
 
 from kamcore.cli import run
-from kamcore.model import Plan, Review
+from kamcore.model import Plan, Review, ScoreCard
 from kamcore.store import Workspace
+
+#: A qbr-health score for a QBR (the customer review).
+QBR_SCORES = ("--score", "relationship_depth=4", "--score", "pipeline_coverage=3", "--score",
+              "plan_currency=5")
 
 
 @pytest.fixture
@@ -52,16 +56,48 @@ def test_due_lists_exactly_the_overdue_kinds(sama7_plan: Path,
 
 
 def test_review_snapshots_plan_revision_and_score_cards(sama7_plan: Path) -> None:
-    assert run(["-w", str(sama7_plan), "score", "acme", "-r", "qbr-health",
-                "--set", "relationship_depth=3", "--set", "pipeline_coverage=4",
-                "--set", "plan_currency=2"]) == 0
+    assert run(["-w", str(sama7_plan), "score", "acme", "-r", "account-tiering",
+                "--set", "revenue_contribution=3", "--set", "expansion_potential=4",
+                "--set", "strategic_value=2", "--set", "relationship_health=3",
+                "--set", "competitive_risk=3"]) == 0
     assert run(["-w", str(sama7_plan), "review", "record", "p1", "--kind", "customer",
-                "--date", date.today().isoformat(), "--decision", "expand pilot"]) == 0
+                "--date", date.today().isoformat(), "--decision", "expand pilot",
+                *QBR_SCORES]) == 0
     with Workspace.open(sama7_plan) as ws:
         review = next(ws.iter(Review))
         assert review.plan_revision == ws.get(Plan, "p1").revision
-        assert [c.rubric.name for c in review.score_cards] == ["qbr-health"]
+        assert [c.rubric.name for c in review.score_cards] == ["account-tiering", "qbr-health"]
         assert review.decisions == ["expand pilot"]
+
+
+def test_a_qbr_is_scored(sama7_plan: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One listed mistake is "QBRs without a scoring mechanism": the customer review records
+    a qbr-health score (relationship depth, opportunity pipeline coverage, plan currency, each
+    1-5), stored with the review or not at all."""
+    today = date.today().isoformat()
+    capsys.readouterr()
+    assert run(["-w", str(sama7_plan), "review", "record", "p1", "--kind", "customer",
+                "--date", today]) == 2
+    err = capsys.readouterr().err
+    assert "the customer review is the QBR of sama7: score it with qbr-health" in err
+    assert "at pipeline_coverage: needs a value (1..5)" in err
+    assert run(["-w", str(sama7_plan), "review", "record", "p1", "--kind", "customer",
+                "--date", today, "--score", "relationship_depth=9", "--score",
+                "pipeline_coverage=3", "--score", "plan_currency=5"]) == 2
+    assert "at relationship_depth: 9 is off the scale 1..5" in capsys.readouterr().err
+    assert run(["-w", str(sama7_plan), "review", "record", "p1", "--kind", "internal",
+                "--date", today, "--score", "plan_currency=5"]) == 2
+    assert "scores go with the QBR (customer review)" in capsys.readouterr().err
+    with Workspace.open(sama7_plan) as ws:
+        assert ws.count(Review) == 0 and ws.count(ScoreCard) == 0  # nothing half-written
+    assert run(["-w", str(sama7_plan), "review", "record", "p1", "--kind", "customer",
+                "--date", today, *QBR_SCORES]) == 0
+    with Workspace.open(sama7_plan) as ws:
+        [card] = ws.iter(ScoreCard)
+        [review] = ws.iter(Review)
+    assert (card.rubric.name, card.plan_id, card.total) == ("qbr-health", "p1",
+                                                           pytest.approx(4.0))
+    assert [c.id for c in review.score_cards] == [card.id]
 
 
 @pytest.mark.parametrize("args, message", [
@@ -102,7 +138,7 @@ def test_review_list_numbers_reviews_by_date(sama7_plan: Path,
     assert run(["-w", str(sama7_plan), "review", "record", "p1", "--kind", "internal",
                 "--date", today.isoformat()]) == 0
     assert run(["-w", str(sama7_plan), "review", "record", "p1", "--kind", "customer",
-                "--date", (today - timedelta(days=10)).isoformat()]) == 0
+                "--date", (today - timedelta(days=10)).isoformat(), *QBR_SCORES]) == 0
     capsys.readouterr()
     assert run(["-w", str(sama7_plan), "review", "list", "p1", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
@@ -118,3 +154,29 @@ def test_due_with_a_bad_date_is_a_clear_error(sama7_plan: Path, as_of: str,
     assert run(["-w", str(sama7_plan), "review", "due", "--as-of", as_of]) == 2
     err = capsys.readouterr().err
     assert "is not a date" in err and "--as-of" in err and "Traceback" not in err
+
+
+def test_the_sam_cadence_profile(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """"Internal account review weekly; customer check-in bi-weekly; QBR quarterly; annual
+    strategic review", selectable as a cadence profile."""
+    db = str(tmp_path / "kam.db")
+    assert run(["-w", db, "init"]) == 0
+    assert run(["-w", db, "account", "add", "Acme", "--id", "acme"]) == 0
+    capsys.readouterr()
+    assert run(["-w", db, "plan", "new", "acme", "-m", "sama7", "--cadence-profile", "sam",
+                "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cadence"] == {
+        "internal": "1 week", "customer_checkin": "2 weeks", "customer": "3 months",
+        "annual": "1 year"}
+    # simple_plan's QBR is its quarterly check-in, its annual review the refresh
+    assert run(["-w", db, "plan", "new", "acme", "-m", "simple_plan", "--cadence-profile",
+                "sam", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cadence"] == {
+        "internal": "1 week", "customer_checkin": "2 weeks", "checkin": "3 months",
+        "refresh": "1 year"}
+    rows = _due(Path(db), date.today() + timedelta(days=8), capsys)
+    assert {(r["plan"], r["kind"]) for r in rows if r["overdue"]} == {
+        ("acme-sama7", "internal"), ("acme-simple_plan", "internal")}
+    assert run(["-w", db, "plan", "new", "acme", "-m", "sama7", "--id", "x",
+                "--cadence-profile", "weekly"]) == 2
+    assert "no cadence profile named 'weekly'" in capsys.readouterr().err

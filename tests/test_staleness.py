@@ -126,8 +126,19 @@ def test_plan_not_refreshed_within_its_cycle() -> None:
     stale = staleness_findings(_plan(saved=saved), _methodology(), _snapshot(), AS_OF)
     [finding] = [f for f in stale if f.code == "plan-not-refreshed"]
     assert finding.subject == "p1"
-    assert "last saved on 2025-12-01 (396 days ago)" in finding.message
+    assert "started on 2025-12-01 (396 days ago)" in finding.message
     assert "every 1 year and was due by 2026-12-01" in finding.message
+    assert "kam plan rollover p1 --period NEXT" in finding.message
+
+    # "Annual reviews refresh the plan from scratch": saving the plan since does not count ...
+    saved_since = _plan(saved=saved).model_copy(
+        update={"updated_at": datetime(2026, 11, 1, tzinfo=UTC)})
+    assert _found(staleness_findings(saved_since, _methodology(), _snapshot(), AS_OF),
+                  "plan-not-refreshed") == {("p1", None)}
+    # ... and a plan rolled over into the next period is never due itself
+    superseded = _plan(saved=saved).model_copy(update={"superseded_by": "p2"})
+    assert _found(staleness_findings(superseded, _methodology(), _snapshot(), AS_OF),
+                  "plan-not-refreshed") == set()
 
     # within the year: nothing
     fresh = staleness_findings(_plan(saved=datetime(2026, 2, 1, tzinfo=UTC)), _methodology(),
@@ -304,3 +315,33 @@ def test_sama7_initiatives_are_actions() -> None:
     findings = staleness_findings(plan, sama7, _snapshot(), AS_OF)
     assert _found(findings, "action-overdue") == {
         ("i1", "sections.value_plan.initiatives[0].due")}
+
+
+# -- the 90-day horizon --------------------------------------------------------------------------
+
+
+def test_the_next_90_days_of_concrete_actions() -> None:
+    """"The next 90 days of concrete actions tied to a multi-year revenue scenario";
+    commitments "in the next 30-90 days"."""
+    methodology = _methodology()
+    soon, later = (AS_OF + timedelta(days=d) for d in (60, 120))
+    far_only = _plan({"plan_actions": [
+        {"id": "a1", "title": "Pilot", "due": later.isoformat()},
+        {"id": "a2", "title": "Done soon", "due": soon.isoformat(), "status": "done"},
+        {"id": "a3", "title": "Someday"}]})
+    findings = staleness_findings(far_only, methodology, _snapshot(), AS_OF)
+    assert _found(findings, "no-action-in-horizon") == {("p1", None)}
+    assert _found(findings, "action-without-date") == {
+        ("a3", "sections.plan_actions[2].due")}
+    on_track = _plan({"plan_actions": [{"id": "a1", "title": "Pilot", "due": soon.isoformat()}]})
+    findings = staleness_findings(on_track, methodology, _snapshot(), AS_OF)
+    assert not _found(findings, "no-action-in-horizon")
+    # an empty action section is a plan without its next 90 days too
+    assert _found(staleness_findings(_plan(), methodology, _snapshot(), AS_OF),
+                  "no-action-in-horizon") == {("p1", None)}
+    # the horizon is a setting; 0 turns both checks off
+    wide = _methodology({"horizon_days": 150})
+    assert not _found(staleness_findings(far_only, wide, _snapshot(), AS_OF),
+                      "no-action-in-horizon")
+    off = staleness_findings(far_only, _methodology({"horizon_days": 0}), _snapshot(), AS_OF)
+    assert not {f.code for f in off} & {"no-action-in-horizon", "action-without-date"}

@@ -28,17 +28,17 @@ def kam_methodology_name() -> str:
     return "kt-gated"
 
 
-def test_hosts_are_lenient_unless_told(kam_plugin_host: PluginHost) -> None:
-    assert kam_plugin_host.strict is False
+def test_hosts_are_strict_unless_told(kam_plugin_host: PluginHost) -> None:
+    assert kam_plugin_host.strict is True
 
 
-class TestStrict:
+class TestLenient:
     @pytest.fixture
     def kam_strict_plugins(self) -> bool:
-        return True
+        return False
 
-    def test_the_host_is_strict(self, kam_plugin_host: PluginHost) -> None:
-        assert kam_plugin_host.strict is True
+    def test_the_host_is_lenient(self, kam_plugin_host: PluginHost) -> None:
+        assert kam_plugin_host.strict is False
 
 
 def test_account_and_plan(kam_workspace: Workspace, kam_account: Account,
@@ -76,3 +76,31 @@ def test_kam_methodology_name_must_be_overridden(tmp_path: Path) -> None:
                           timeout=120)
     assert proc.returncode == 1, proc.stdout
     assert "override the kam_methodology_name fixture" in proc.stdout, proc.stdout
+
+
+def test_a_raising_plugin_fails_the_authors_test_with_its_traceback(
+        tmp_path: Path, test_plugins: Path, kam_env) -> None:  # type: ignore[no-untyped-def]
+    """The kit's fixtures are strict by default: a hook that raises fails the test where it
+    happens, and pytest shows the plugin's own traceback (not a ``plugin-failed`` finding)."""
+    (tmp_path / "test_author.py").write_text(textwrap.dedent("""\
+        import pytest
+
+        @pytest.fixture
+        def kam_plugin_names():
+            return {"good", "raising"}
+
+        @pytest.fixture
+        def kam_methodology_name():
+            return "kt-good"
+
+        def test_check(kam_plan, kam_check):
+            assert kam_check(kam_plan) is not None
+        """), encoding="utf-8")
+    env = kam_env({"PYTHONPATH": str(test_plugins), "KAMCORE_LOAD_PLUGINS": None})
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "test_author.py"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "kamcore_test_raising/__init__.py" in proc.stdout, proc.stdout
+    assert "RuntimeError: raising plugin:" in proc.stdout, proc.stdout
+    assert "PluginError" in proc.stdout and "KAMCORE_STRICT_PLUGINS=1" in proc.stdout

@@ -89,6 +89,18 @@ def test_save_appends_revisions(ws: Workspace, backend: Backend) -> None:
         ws.history(Account, "nobody")
 
 
+def test_reading_a_stream_inside_a_transaction_leaves_its_writes_alone(
+        ws: Workspace, backend: Backend) -> None:
+    # a streamed read once switched the transaction's connection to server-side cursors, and
+    # PostgreSQL then refused the next INSERT (kam stakeholder add --reports-to failed there)
+    with ws.transaction():
+        ws.save(Account(id="acme", name="Acme"))
+        assert [a.id for a in ws.iter(Account)] == ["acme"]
+        assert [s.account.id for s in ws.snapshots()] == ["acme"]
+        ws.save(Account(id="beta", name="Beta"))
+    assert [a.id for a in ws.iter(Account)] == ["acme", "beta"]
+
+
 def test_stale_save_from_a_second_handle_conflicts(ws: Workspace, backend: Backend,
                                                    core_host: Any) -> None:
     ws.save(Account(id="acme", name="Acme"))

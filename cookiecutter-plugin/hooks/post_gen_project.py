@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-PROVIDES = "{{ cookiecutter.provides }}"
+KINDS = "{{ cookiecutter.__kinds }}".split(",")
 PACKAGE = Path("src") / "{{ cookiecutter.package_name }}"
 
 FILES = {
@@ -10,10 +10,11 @@ FILES = {
     "rubric": [PACKAGE / "rubric.yaml", PACKAGE / "signals.py"],
     "exporter": [PACKAGE / "exporter.py"],
     "adapter": [PACKAGE / "adapter.py", PACKAGE / "sample" / "accounts.csv"],
+    "check": [PACKAGE / "checks.py", Path("tests") / "test_checks.py"],
 }
 
 for kind, paths in FILES.items():
-    if kind != PROVIDES:
+    if kind not in KINDS:
         for path in paths:
             path.unlink()
 sample = PACKAGE / "sample"

@@ -1,6 +1,12 @@
-"""MkDocs hook: the parts of the docs that are generated from the code.
+"""The parts of the docs generated from the code: in the Markdown pages and in the site.
 
-Listed under ``hooks:`` in ``mkdocs.yml``. On ``on_page_markdown`` it replaces these markers:
+Each generated part sits in its page between an opening and a closing marker
+(``<!-- hookspecs -->`` ... ``<!-- /hookspecs -->``), so the pages read in the repository show
+it too. ``python docs/_hooks/hookref.py`` (``make docs-update``) rewrites what is between the
+markers of :data:`GENERATED_PAGES` from the code; ``--check`` only says which pages are stale
+(``tests/test_docs.py`` runs it, as llm runs cog). As an MkDocs hook (listed under ``hooks:``
+in ``mkdocs.yml``), ``on_page_markdown`` renders the same parts afresh into the site, markers
+removed. The markers:
 
 ``<!-- hookspecs -->``
     The hook reference: how kamcore calls hook implementations (:data:`CALLING`), then a
@@ -32,6 +38,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import griffe
@@ -43,9 +50,16 @@ SPEC_MODULE = "kamcore.plugin.spec"
 PROJECT_NAME = "kamcore"
 
 HOOKSPEC_MARKER = "<!-- hookspecs -->"
-CLI_MARKER = "<!-- kam-cli -->"
-SHAPES_MARKER = "<!-- shapes -->"
-SCHEMA_MARKER = re.compile(r"<!-- schema:(methodology|rubric) -->")
+#: A generated part: its opening marker, then (in a page as checked in) what was generated and
+#: the closing marker; a lone opening marker is filled too.
+_BLOCK = re.compile(
+    r"<!-- (hookspecs|kam-cli|shapes|schema:methodology|schema:rubric) -->"
+    r"(?:\n.*?<!-- /\1 -->)?", re.S)
+#: One example implementation of each hook, shown in its section and run by the docs tests.
+EXAMPLES = Path(__file__).with_name("hook_examples.py")
+#: The pages, relative to docs/, that hold generated parts.
+GENERATED_PAGES = ("hooks.md", "reference/cli.md", "reference/methodology-yaml.md",
+                   "reference/rubric-yaml.md")
 
 _ROLE = re.compile(r":(?:class|func|meth|mod|data|attr|exc|obj):`~?([^`]+)`")
 _ADDED = re.compile(r"Added in (\d+\.\d+(?:\.\d+)*)")
@@ -303,8 +317,25 @@ def _deprecations(hook: Hook) -> list[str]:
     return notes
 
 
-def render_hookspec(hook: Hook, hook_names: set[str]) -> str:
-    """One hookspec, whose docstring passes :func:`contract_problems`, as a Markdown section."""
+def examples(path: Path = EXAMPLES) -> dict[str, str]:
+    """The source of each ``kam_*`` function of the examples module (decorator included, the
+    ``type: ignore`` comments dropped), by hook name."""
+    import ast
+
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    found = {}
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("kam_"):
+            first = min([d.lineno for d in node.decorator_list] or [node.lineno])
+            body = "\n".join(lines[first - 1:node.end_lineno])
+            found[node.name] = re.sub(r"  # type: ignore\[[^\]]*\]", "", body)
+    return found
+
+
+def render_hookspec(hook: Hook, hook_names: set[str], example: str | None = None) -> str:
+    """One hookspec, whose docstring passes :func:`contract_problems`, as a Markdown section,
+    with ``example`` (an implementation's source) at its end."""
     decorator = "@hookspec(firstresult=True)" if hook.firstresult else "@hookspec"
     out = [f"### {hook.name} {{#{hook.name}}}", "", "```python", decorator,
            signature(hook), "```", ""]
@@ -325,6 +356,8 @@ def render_hookspec(hook: Hook, hook_names: set[str]) -> str:
     for paragraph in hook.prose:
         out += [_inline(paragraph, hook_names, LINKS), ""]
     out += [*_options(hook), ""]
+    if example is not None:
+        out += ["**Example** (run by kamcore's tests):", "", "```python", example, "```", ""]
     return "\n".join(out)
 
 
@@ -340,6 +373,7 @@ def render_hook_reference(module_name: str) -> str:
         raise HookDocError(f"incomplete hookspec docstrings in {module_name}:\n  "
                            + "\n  ".join(problems))
     names = {hook.name for hook in spec.hooks}
+    shown = examples() if module_name == SPEC_MODULE else {}
     out = [f"The hookspecs are declared in `{spec.name}`. From its docstring:\n"]
     out += [_inline(paragraph, names, LINKS) + "\n" for paragraph in spec.paragraphs[1:]]
     out.append("| hook | group | summary |\n| --- | --- | --- |")
@@ -352,7 +386,7 @@ def render_hook_reference(module_name: str) -> str:
         if hook.group != current:
             out.append(f"## {hook.group} hooks\n")
             current = hook.group
-        out.append(render_hookspec(hook, names))
+        out.append(render_hookspec(hook, names, shown.get(hook.name)))
     return "\n".join(out)
 
 
@@ -499,17 +533,82 @@ def render_shapes() -> str:
 # -- the MkDocs event -------------------------------------------------------------------------
 
 
-def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    """Replace the markers with the generated reference (errors fail the build)."""
-    if HOOKSPEC_MARKER in markdown:
-        try:
-            markdown = markdown.replace(HOOKSPEC_MARKER, render_hook_reference(SPEC_MODULE))
-        except HookDocError as exc:
-            from mkdocs.exceptions import PluginError
+def render_part(name: str) -> str:
+    """The generated part ``name`` (a marker's name: ``hookspecs``, ``kam-cli``, ``shapes``,
+    ``schema:methodology``, ``schema:rubric``).
 
-            raise PluginError(f"{page.file.src_uri}: {exc}") from exc
-    if CLI_MARKER in markdown:
-        markdown = markdown.replace(CLI_MARKER, render_cli_reference())
-    if SHAPES_MARKER in markdown:
-        markdown = markdown.replace(SHAPES_MARKER, render_shapes())
-    return SCHEMA_MARKER.sub(lambda match: render_schema(match.group(1)), markdown)
+    :raises HookDocError: a hookspec's docstring does not state its contract.
+    """
+    if name == "hookspecs":
+        return render_hook_reference(SPEC_MODULE)
+    if name == "kam-cli":
+        return render_cli_reference()
+    if name == "shapes":
+        return render_shapes()
+    return render_schema(name.removeprefix("schema:"))
+
+
+def fill(markdown: str, *, keep_markers: bool) -> str:
+    """``markdown`` with every generated part rendered afresh: between its markers when
+    ``keep_markers`` (the page as checked in), in their place otherwise (the site)."""
+    def part(match: re.Match[str]) -> str:
+        name = match.group(1)
+        body = render_part(name).strip("\n")
+        return f"<!-- {name} -->\n{body}\n<!-- /{name} -->" if keep_markers else body
+
+    return _BLOCK.sub(part, markdown)
+
+
+def without_generated(markdown: str) -> str:
+    """``markdown`` without its generated parts (markers included): what its author wrote."""
+    return _BLOCK.sub("", markdown)
+
+
+def stale_pages(docs: Path, *, write: bool,
+                pages: Sequence[str] = GENERATED_PAGES) -> list[str]:
+    """The ``pages`` (under ``docs``) whose generated parts differ from the code; with
+    ``write``, each is rewritten."""
+    stale = []
+    for name in pages:
+        page = docs / name
+        text = page.read_text(encoding="utf-8")
+        fresh = fill(text, keep_markers=True)
+        if fresh != text:
+            stale.append(name)
+            if write:
+                page.write_text(fresh, encoding="utf-8")
+    return stale
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``hookref.py [--check]``: rewrite the generated parts of the pages, or with ``--check``
+    list the stale pages and exit 1. Every installed plugin is loaded (``KAMCORE_LOAD_PLUGINS``
+    is ignored), so the CLI reference lists the commands plugins add as the site does."""
+    import os
+    import sys
+
+    os.environ.pop("KAMCORE_LOAD_PLUGINS", None)
+    args = list(sys.argv[1:] if argv is None else argv)
+    check = args == ["--check"]
+    stale = stale_pages(Path(__file__).resolve().parents[1], write=not check)
+    for name in stale:
+        print(f"docs/{name}: " + ("generated parts are stale; run `make docs-update`"
+                                  if check else "regenerated"))
+    return 1 if check and stale else 0
+
+
+# -- the MkDocs event -------------------------------------------------------------------------
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """Render the generated parts into the page (errors fail the build)."""
+    try:
+        return fill(markdown, keep_markers=False)
+    except HookDocError as exc:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(f"{page.file.src_uri}: {exc}") from exc
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from .model import Account, Opportunity, Record, Relationship, Stakeholder
+from .model import Account, Opportunity, Record, Relationship, RevenueFact, Stakeholder
+from .quarters import Quarter
 
 # (id, name, industry, revenue, owner, tier, business units, salesforce id)
 _ACCOUNTS: list[tuple[str, str, str, float, str, str, list[str], str | None]] = [
@@ -122,16 +123,38 @@ _DEALS: dict[str, list[tuple[Any, ...]]] = {
 }
 
 #: account-tiering inputs per account: revenue contribution, expansion potential, strategic
-#: value, relationship health, competitive risk (1-5 each).
+#: value, relationship health, competitive risk (1-5 each; 5 = a competitor actively
+#: threatening, 1 = no competitive pressure).
 TIERING_INPUTS: dict[str, tuple[int, int, int, int, int]] = {
-    "northwind": (5, 4, 4, 3, 2),
+    "northwind": (5, 4, 4, 3, 4),
     "helios": (5, 5, 4, 4, 3),
     "meridian": (3, 4, 3, 3, 3),
-    "atlas": (4, 3, 3, 2, 2),
-    "kestrel": (3, 5, 4, 4, 4),
+    "atlas": (4, 3, 3, 2, 4),
+    "kestrel": (3, 5, 4, 4, 2),
 }
 TIERING_CRITERIA = ("revenue_contribution", "expansion_potential", "strategic_value",
                     "relationship_health", "competitive_risk")
+
+#: Revenue per account over the last eight quarters: quarterly booked revenue eight quarters
+#: ago, growth per quarter, expansion share of booked, churn share of booked, wallet as a
+#: multiple of booked, and how many quarters ago a competitor entered (None: never).
+REVENUE: dict[str, tuple[float, float, float, float, float, int | None]] = {
+    "northwind": (900_000, 0.04, 0.35, 0.02, 4.0, None),
+    "helios": (1_600_000, 0.05, 0.38, 0.01, 3.0, None),
+    "meridian": (500_000, 0.02, 0.25, 0.04, 5.0, 1),
+    "atlas": (700_000, -0.01, 0.10, 0.06, 6.0, None),
+    "kestrel": (20_000, 0.08, 0.50, 0.00, 10.0, None),
+}
+#: The QBR scores (relationship depth, pipeline coverage, plan currency) of the quarter
+#: before and of this quarter, per account.
+QBR_SCORES: dict[str, tuple[tuple[int, int, int], tuple[int, int, int]]] = {
+    "northwind": ((3, 3, 3), (4, 3, 4)),
+    "helios": ((4, 4, 3), (4, 4, 4)),
+    "meridian": ((3, 3, 4), (3, 2, 3)),
+    "atlas": ((2, 3, 2), (3, 3, 3)),
+    "kestrel": ((3, 4, 3), (4, 4, 3)),
+}
+QBR_CRITERIA = ("relationship_depth", "pipeline_coverage", "plan_currency")
 
 _ROLE_NAMES = {"Economic Buyer": "economic_buyer", "Executive Sponsor": "executive_sponsor",
                "Technical Buyer": "technical_buyer"}
@@ -163,6 +186,21 @@ def sample_records(today: date) -> Iterator[Record]:
                 product_line=product, business_unit=unit,
                 contact_roles={f"{key}.{p}": _ROLE_NAMES.get(r, r) for p, r in roles.items()},
             )
+        yield from sample_revenue(key, today)
+
+
+def sample_revenue(account_id: str, today: date) -> Iterator[RevenueFact]:
+    """The account's revenue facts for the eight quarters up to the one ``today`` is in."""
+    start, growth, expansion, churn, wallet, competitor = REVENUE[account_id]
+    now = Quarter.of(today)
+    for back in range(7, -1, -1):
+        booked = round(start * (1 + growth) ** (7 - back), -3)
+        yield RevenueFact(
+            id=f"{account_id}.{now.shifted(-back)}", account_id=account_id,
+            period=str(now.shifted(-back)), booked=booked,
+            expansion=round(booked * expansion, -3), churn=round(booked * churn, -3),
+            wallet=booked * wallet, competitor_entered=back == competitor, currency="USD",
+            source="kam demo")
 
 
 def sample_account_ids() -> list[str]:

@@ -83,10 +83,12 @@ class NotFoundError(KamError):
     :param available: the names listed (all of them, or the first few of many).
     :param candidates: the names to suggest from, when there are more than ``available``
         lists (default: ``available``).
+    :param reason: why ``name`` is missing when that is known (it exists but failed to load):
+        said instead of the suggestions.
     """
 
     def __init__(self, kind: str, name: str, available: Iterable[str] = (),
-                 candidates: Iterable[str] | None = None) -> None:
+                 candidates: Iterable[str] | None = None, *, reason: str | None = None) -> None:
         self.kind = kind
         self.name = name
         self.available = sorted(available)
@@ -94,6 +96,9 @@ class NotFoundError(KamError):
         self.suggestions = close_matches(name, pool)
         guess = f"did you mean {_either(self.suggestions)}? " if self.suggestions else ""
         known = ", ".join(self.available) if self.available else "none"
+        if reason is not None:
+            super().__init__(f"no {kind} named {name!r}: {reason}\n(available: {known})")
+            return
         super().__init__(f"no {kind} named {name!r}; {guess}available: {known}")
 
 

@@ -32,7 +32,8 @@ def _context(registry: Registry, plan: Plan, snapshot: AccountSnapshot, as_of: d
 
 
 def export_contexts(workspace: Workspace, registry: Registry, *,
-                    as_of: date | None = None) -> Iterator[ExportContext]:
+                    as_of: date | None = None,
+                    options: Mapping[str, Any] | None = None) -> Iterator[ExportContext]:
     """The :func:`export_context` of every plan, account by account (plans in id order within
     an account), reading the workspace in one streamed pass (:meth:`Workspace.snapshots`); a
     plan whose account does not exist comes last, read on its own."""
@@ -40,10 +41,11 @@ def export_contexts(workspace: Workspace, registry: Registry, *,
     for snapshot in workspace.snapshots():
         for plan in snapshot.plans:
             seen.add(plan.id)
-            yield _context(registry, plan, snapshot, as_of, None)
+            yield _context(registry, plan, snapshot, as_of, options)
     for plan_id in workspace.ids(Plan):
         if plan_id not in seen:
-            yield export_context(workspace, registry, workspace.get(Plan, plan_id), as_of=as_of)
+            yield export_context(workspace, registry, workspace.get(Plan, plan_id), as_of=as_of,
+                                 options=options)
 
 
 def render_plan(workspace: Workspace, registry: Registry, plan: Plan, format_name: str, *,

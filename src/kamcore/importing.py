@@ -158,6 +158,14 @@ class ImportSummary:
                                   for o in ("created", "updated", "unchanged")}}
                 for kind in kinds]
 
+    def as_dict(self) -> dict[str, Any]:
+        """The summary as plain data (``kam import --json``, the API): whether it was a dry
+        run, a row per kind, the totals, the records overwritten and the notes on the input
+        (how each file was read, what was skipped)."""
+        return {"dry_run": self.dry_run, "kinds": self.rows(),
+                **{o: self.total(o) for o in ("created", "updated", "unchanged")},
+                "overwritten": [c.as_dict() for c in self.overwritten], "notes": self.notes}
+
 
 # -- progress ---------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ the methodology explicitly, so they work with any registry.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -40,8 +40,12 @@ def _slug(text: str) -> str:
 
 def new_plan(workspace: Workspace, methodology: Methodology, account_id: str, *,
              period: str | None = None, plan_id: str | None = None,
-             by: str | None = None) -> Plan:
-    """Create a plan for an existing account, at the methodology's first step."""
+             by: str | None = None, sections: Mapping[str, Any] | None = None,
+             cadence: Mapping[str, str] | None = None,
+             rolled_over_from: str | None = None) -> Plan:
+    """Create a plan for an existing account, at the methodology's first step, with
+    ``sections`` (already validated), ``cadence`` overrides and the plan it was
+    ``rolled_over_from``, if any."""
     workspace.get(Account, account_id)
     default_id = "-".join(part for part in (account_id, methodology.name, period) if part)
     plan = Plan(
@@ -50,6 +54,9 @@ def new_plan(workspace: Workspace, methodology: Methodology, account_id: str, *,
         methodology=MethodologyRef(name=methodology.name, version=methodology.version),
         period=period,
         step=methodology.first_step.key,
+        sections=dict(sections or {}),
+        cadence=dict(cadence or {}),
+        rolled_over_from=rolled_over_from,
     )
     return workspace.save(plan, base_revision=0, by=by)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Collection, Iterator
-from datetime import date
+from collections.abc import Callable, Collection, Iterable, Iterator
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import attrs
@@ -42,6 +42,7 @@ class PortfolioRow:
     band: str | None
     rubric_version: str | None
     note: str = ""
+    scored_at: datetime | None = None
 
 
 def latest_card_by_account(workspace: Workspace, rubric_name: str) -> dict[str, ScoreCard]:
@@ -85,11 +86,25 @@ def score_portfolio(workspace: Workspace, registry: Registry, rubric: Rubric, *,
                   _installed(registry), cache.fingerprint(), date.today())
 
     def compute(snapshot: AccountSnapshot) -> str:
-        return json.dumps(attrs.asdict(_scored(rubric, snapshot, registry)[0]))
+        return _row_json(_scored(rubric, snapshot, registry)[0])
 
     for _account_id, data in kept_results(workspace, f"portfolio-row/{rubric.name}", salted,
                                           compute, ignoring=(ScoreCard.kind,)):
-        yield PortfolioRow(**json.loads(data))
+        yield _row_from_json(data)
+
+
+def _row_json(row: PortfolioRow) -> str:
+    """``row`` as JSON text, its time in ISO 8601 (the form a kept row is stored in)."""
+    return json.dumps(attrs.asdict(row, value_serializer=lambda _cls, _field, value:
+                                   value.isoformat() if isinstance(value, datetime) else value))
+
+
+def _row_from_json(data: str) -> PortfolioRow:
+    """The row :func:`_row_json` wrote."""
+    fields = json.loads(data)
+    if fields.get("scored_at") is not None:
+        fields["scored_at"] = datetime.fromisoformat(fields["scored_at"])
+    return PortfolioRow(**fields)
 
 
 def _scored(rubric: Rubric, snapshot: AccountSnapshot,
@@ -162,7 +177,8 @@ def _installed(registry: Registry) -> list[tuple[str, str | None, str]]:
 def _row(account: Account, card: ScoreCard | None, note: str) -> PortfolioRow:
     return PortfolioRow(account.id, account.name, account.tier,
                         card.total if card else None, card.band if card else None,
-                        card.rubric.version if card else None, note)
+                        card.rubric.version if card else None, note,
+                        card.scored_at if card else None)
 
 
 def ranked(rows: Iterator[PortfolioRow]) -> list[PortfolioRow]:
@@ -170,47 +186,119 @@ def ranked(rows: Iterator[PortfolioRow]) -> list[PortfolioRow]:
     return sorted(rows, key=lambda r: (r.total is None, -(r.total or 0), r.account_id))
 
 
+#: The usual size of a key-account programme: "typically the top 10-20% of the customer base".
+PROGRAMME_SHARE = (0.10, 0.20)
+
+
 @attrs.frozen
 class Segment:
-    """The key-account programme cut: who belongs in it, and scope inflation."""
+    """The key-account programme cut: who belongs in it, scope inflation, and findings about
+    the programme's size."""
 
     members: tuple[PortfolioRow, ...]
     inflated: tuple[PortfolioRow, ...]
     outside: tuple[PortfolioRow, ...]
     share: float
     programme_tiers: tuple[str, ...]
+    rule: str
+    findings: tuple[Finding, ...] = ()
 
 
-def segment(rows: list[PortfolioRow], share: float,
-            programme_tiers: tuple[str, ...] = ("strategic", "key")) -> Segment:
-    """The top ``share`` of scored accounts belong in the programme (at least one).
+def segment(rows: list[PortfolioRow], share: float = PROGRAMME_SHARE[1],
+            programme_tiers: tuple[str, ...] = ("strategic", "key"),
+            qualifying: frozenset[str] = frozenset()) -> Segment:
+    """Who belongs in the key-account programme.
 
-    Accounts already tiered into the programme (``programme_tiers``) but outside the top share
-    are scope inflation: the programme is carrying accounts the scores don't support.
+    With ``qualifying`` bands (the rubric's qualifying rule, e.g. ``strategic`` from 4.0), every
+    scored account in one of them is a member, however many there are; the share is then a
+    check on the programme's size: members making up less than 10% or more than ``share`` of
+    the scored accounts give a ``programme-size`` finding, never a silent cut. Without
+    qualifying bands the top ``share`` of scored accounts (rounded up, at least one) are members.
+
+    Accounts already tiered into the programme (``programme_tiers``) but not members are scope
+    inflation: the programme is carrying accounts the scores don't support.
+
+    :raises InvalidInputError: ``share`` not above 0 and at most 1.
     """
     if not 0 < share <= 1:
-        raise InvalidInputError(f"share must be between 0 and 1, not {share:g}")
-    scored = [r for r in ranked(iter(rows)) if r.total is not None]
-    size = max(1, math.ceil(len(scored) * share)) if scored else 0
-    members = tuple(scored[:size])
+        raise InvalidInputError(f"share must be above 0 and at most 1 (a fraction such as 0.2), "
+                                f"not {share:g}")
+    everyone = ranked(iter(rows))
+    scored = [r for r in everyone if r.total is not None]
+    findings: tuple[Finding, ...] = ()
+    if qualifying:
+        members = tuple(r for r in scored if r.band in qualifying)
+        rule = "band " + " or ".join(sorted(qualifying))
+        findings = _size_findings(len(members), len(scored), share)
+    else:
+        size = max(1, math.ceil(len(scored) * share)) if scored else 0
+        members = tuple(scored[:size])
+        rule = f"top {share:.0%}"
     member_ids = {r.account_id for r in members}
-    inflated = tuple(r for r in ranked(iter(rows))
+    inflated = tuple(r for r in everyone
                      if r.account_id not in member_ids and (r.tier or "") in programme_tiers)
-    outside = tuple(r for r in scored[size:] if r not in inflated)
-    return Segment(members, inflated, outside, share, programme_tiers)
+    outside = tuple(r for r in scored if r.account_id not in member_ids and r not in inflated)
+    return Segment(members, inflated, outside, share, programme_tiers, rule, findings)
+
+
+def _size_findings(members: int, scored: int, share: float) -> tuple[Finding, ...]:
+    """``programme-size`` when the qualifying accounts are outside 10%..``share`` of the
+    scored portfolio."""
+    from .checking import finding
+
+    if not scored:
+        return ()
+    low, high = min(PROGRAMME_SHARE[0], share), share
+    actual = members / scored
+    if low - 1e-9 <= actual <= high + 1e-9:
+        return ()
+    direction = "more" if actual > high else "fewer"
+    return (finding(
+        "kamcore", "programme-size",
+        f"{members} of {scored} scored accounts ({actual:.0%}) qualify for the programme: "
+        f"{direction} than the usual {low:.0%}-{high:.0%} of the customer base; "
+        + ("check the scores or fund the coverage they call for" if direction == "more"
+           else "the programme may be too small to matter"),
+    ),)
+
+
+def stale_score_findings(rows: Iterable[PortfolioRow], rubric: Rubric,
+                         as_of: date) -> list[Finding]:
+    """``score-stale`` for each row whose card is older than the rubric's ``rescore_every``
+    ("update the scoring quarterly"); none for a rubric without it."""
+    from .cadence import Cadence
+    from .checking import finding
+
+    if rubric.rescore_every is None:
+        return []
+    cadence = Cadence.parse("rescore", rubric.rescore_every)
+    found = []
+    for row in rows:
+        if row.scored_at is None:
+            continue
+        due = cadence.next_due(row.scored_at.date())
+        if due < as_of:
+            found.append(finding(
+                "kamcore", "score-stale",
+                f"{row.account_id}'s {rubric.name} score is from {row.scored_at:%Y-%m-%d}: "
+                f"{rubric.name} is rescored every {cadence.every} (due by {due.isoformat()}); "
+                "rescore it before relying on it", subject=row.account_id))
+    return found
 
 
 def reviews_due(workspace: Workspace, registry: Registry, as_of: date, *,
-                only_overdue: bool = False) -> list[tuple[Plan, DueReview]]:
+                only_overdue: bool = False,
+                plans: Iterable[Plan] | None = None) -> list[tuple[Plan, DueReview]]:
     """Each plan's next review of each kind of its cadence, overdue ones first (then by due
     date, plan and kind). Plans whose methodology is not installed are left out.
 
     :param only_overdue: keep only the reviews past due on ``as_of``.
+    :param plans: the plans to look at (default: every plan, streamed).
     """
     from .reviews import due_reviews
 
     rows: list[tuple[Plan, DueReview]] = []
-    for plan in workspace.iter(Plan):
+    for plan in workspace.iter(Plan) if plans is None else plans:
         methodology = registry.methodologies.get(plan.methodology.name)
         if methodology is None:
             continue

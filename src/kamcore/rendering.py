@@ -104,6 +104,12 @@ def label(key: Any) -> str:
     return text[:1].upper() + text[1:]
 
 
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """A count with its noun in the right number: ``1 opportunity``, ``3 opportunities``
+    (``many`` defaults to ``one`` + ``s``)."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
 def person(stakeholder: Stakeholder) -> str:
     """A stakeholder's name as every table and map shows it: a placeholder, standing for a
     person not known yet, as ``CFO: unknown``."""

@@ -30,6 +30,10 @@ Option keys
 ``due``
     The next review of each kind of the cadence, overdue first: ``{"kind", "title",
     "every", "last", "due", "overdue", "days_overdue"}`` (dates as ``"YYYY-MM-DD"``).
+``summary``
+    A summary of the changes in a few sentences, given with the pack (``kam export
+    --summary FILE``: e.g. what ``kam plan summarize`` wrote, read by a person first), as
+    plain text; None when none was given.
 """
 
 from __future__ import annotations
@@ -46,19 +50,14 @@ if TYPE_CHECKING:
 
 #: The option keys a review pack sets (documented above).
 OPTION_KEYS = ("review_pack", "as_of", "last_review", "changes_since", "changes_since_review",
-               "change_kinds", "scores", "due")
+               "change_kinds", "scores", "due", "summary")
 
 
 def review_pack_options(workspace: Workspace, registry: Registry, plan: Plan,
-                        as_of: date | None = None) -> dict[str, Any]:
-    """The export options of a review pack of ``plan`` (see the module docstring)."""
-    from .changes import (
-        current_point,
-        plan_changes,
-        review_point,
-        revision_point,
-        state_at,
-    )
+                        as_of: date | None = None, summary: str | None = None) -> dict[str, Any]:
+    """The export options of a review pack of ``plan`` (see the module docstring), with
+    ``summary`` as the pack's summary."""
+    from .changes import current_point, last_review_point, plan_changes, state_at
     from .model import Review, ScoreCard
     from .reviews import due_reviews, plan_reviews
     from .snapshot import latest_by_rubric
@@ -66,11 +65,8 @@ def review_pack_options(workspace: Workspace, registry: Registry, plan: Plan,
     when = as_of or date.today()
     methodology = registry.methodologies.get(plan.methodology.name)
     reviews = plan_reviews(workspace.iter(Review, account_id=plan.account_id), plan.id)
-    held = [r for r in reviews if r.date <= when]
-    last = held[-1] if held else None
-    number = len(held)
-    before = (review_point(workspace, plan, last, number) if last is not None
-              else revision_point(workspace, plan, 1))
+    before = last_review_point(workspace, plan, when)
+    last, number = before.review, before.review_number
     after = attrs.evolve(current_point(plan), as_of=when)
     changes = plan_changes(state_at(workspace, plan, before), state_at(workspace, plan, after),
                            methodology)
@@ -101,4 +97,5 @@ def review_pack_options(workspace: Workspace, registry: Registry, plan: Plan,
             "due": item.due.isoformat(), "overdue": item.overdue,
             "days_overdue": item.days_overdue,
         } for item in due],
+        "summary": summary.strip() if summary and summary.strip() else None,
     }

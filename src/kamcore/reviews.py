@@ -40,6 +40,12 @@ class DueReview:
         """Days past the due date (0 when not overdue)."""
         return max(0, (self.as_of - self.due).days)
 
+    def as_dict(self, plan: Plan) -> dict[str, object]:
+        """This due review of ``plan`` as plain data (``kam review due --json``, the API)."""
+        return {"plan": plan.id, "account": plan.account_id, "kind": self.kind,
+                "every": self.cadence.every, "last": self.last, "due": self.due,
+                "overdue": self.overdue, "days_overdue": self.days_overdue}
+
 
 def plan_start(plan: Plan, fallback: date) -> date:
     """The day the plan was created (``fallback`` for a plan never saved)."""

@@ -12,15 +12,26 @@ import attrs
 from .dates import as_utc
 
 if TYPE_CHECKING:
-    from .model import Account, Opportunity, Plan, Relationship, Review, ScoreCard, Stakeholder
+    from .model import (
+        Account,
+        Opportunity,
+        Plan,
+        Relationship,
+        RevenueFact,
+        Review,
+        ScoreCard,
+        Stakeholder,
+    )
 
 
 @attrs.frozen
 class AccountSnapshot:
-    """The account and its stakeholders, relationships, opportunities, plans, reviews and cards.
+    """The account and its stakeholders, relationships, opportunities, plans, reviews, cards and
+    revenue facts.
 
     Checks, signals and exporters receive one of these so they never query the workspace
-    themselves. Lists are in id order; reviews and score cards oldest first.
+    themselves. Lists are in id order (revenue facts: by quarter); reviews and score cards
+    oldest first.
     """
 
     account: Account
@@ -30,6 +41,7 @@ class AccountSnapshot:
     plans: tuple[Plan, ...] = ()
     reviews: tuple[Review, ...] = ()
     score_cards: tuple[ScoreCard, ...] = ()
+    revenue: tuple[RevenueFact, ...] = ()
 
     def stakeholder(self, stakeholder_id: str) -> Stakeholder | None:
         """The stakeholder with this id, if the account has it."""

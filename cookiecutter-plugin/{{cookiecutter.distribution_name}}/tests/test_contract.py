@@ -1,31 +1,55 @@
 """This plugin against kamcore's contract suite (and its own behaviour)."""
+{%- set kinds = cookiecutter.__kinds.split(",") %}
 
 from __future__ import annotations
-{% if cookiecutter.provides == "adapter" %}
+{% if "adapter" in kinds %}
 from importlib.resources import files
 from pathlib import Path
 {% endif %}
 import pytest
 
-from kamcore.testing import {% if cookiecutter.provides == "methodology" %}MethodologyContract{% elif cookiecutter.provides == "rubric" %}RubricContract{% elif cookiecutter.provides == "exporter" %}ExporterContract{% else %}AdapterContract{% endif %}
+from kamcore.testing import (
+{%- if "adapter" in kinds %}
+    AdapterContract,
+{%- endif %}
+{%- if "exporter" in kinds %}
+    ExporterContract,
+{%- endif %}
+{%- if "methodology" in kinds %}
+    MethodologyContract,
+{%- endif %}
+    PluginContract,
+{%- if "rubric" in kinds %}
+    RubricContract,
+{%- endif %}
+)
 
 
 @pytest.fixture
 def kam_plugin_names() -> set[str]:
-    return {"{{ cookiecutter.plugin_name }}"}
-{% if cookiecutter.provides == "methodology" %}
+    return {"{{ cookiecutter.__entry_point }}"}
+
+
+class TestPlugin(PluginContract):
+    """The plugin loads, registers every hook it implements, and nothing it does fails."""
+{%- if "methodology" in kinds %}
+
 
 class TestMethodology(MethodologyContract):
     @pytest.fixture
     def methodology_name(self) -> str:
         return "{{ cookiecutter.contribution_name }}"
-{% elif cookiecutter.provides == "rubric" %}
+{%- endif %}
+{%- if "rubric" in kinds %}
+
 
 class TestRubric(RubricContract):
     @pytest.fixture
     def rubric_name(self) -> str:
         return "{{ cookiecutter.contribution_name }}"
-{% elif cookiecutter.provides == "exporter" %}
+{%- endif %}
+{%- if "exporter" in kinds %}
+
 
 class TestExporter(ExporterContract):
     renders_markup = False
@@ -37,7 +61,9 @@ class TestExporter(ExporterContract):
     def test_formulas_are_neutralised(self, rendered: str | bytes) -> None:
         assert "\n=HYPERLINK" not in str(rendered)
         assert "'=HYPERLINK" in str(rendered)
-{% else %}
+{%- endif %}
+{%- if "adapter" in kinds %}
+
 
 class TestAdapter(AdapterContract):
     @pytest.fixture
@@ -47,4 +73,4 @@ class TestAdapter(AdapterContract):
     @pytest.fixture
     def adapter_sample_path(self) -> Path:
         return Path(str(files("{{ cookiecutter.package_name }}") / "sample" / "accounts.csv"))
-{% endif %}
+{%- endif %}

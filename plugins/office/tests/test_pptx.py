@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from kamcore_office.deck import render_pptx
+import attrs
+from kamcore_office.deck import EDGE_STYLES, render_pptx
 from pptx import Presentation
-from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from kamcore.testing import HOSTILE_ACTION_TITLE, HOSTILE_NAME
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from pptx.slide import Slide
 
     from conftest import OfficeContext
+    from kamcore.plugin.contributions import ExportContext
 
 
 def _deck(data: bytes) -> Deck:
@@ -72,7 +73,7 @@ def test_stakeholder_map_draws_people_and_relationships(office_context: OfficeCo
     assert sorted(s.name for s in people) == sorted(
         f"stakeholder: {n}" for n in ("Chris Finance", HOSTILE_NAME, "Rita Operations",
                                       "=cmd|' /C calc'!A0", "Eva Engineering"))
-    lines = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.LINE]
+    lines = [s for s in slide.shapes if s.name.split(":")[0] in EDGE_STYLES]
     assert sorted(s.name.split(":")[0] for s in lines) == ["conflicts", "influences",
                                                            "informal", "reports_to"]
     reports = next(s for s in lines if s.name.startswith("reports_to"))
@@ -172,3 +173,90 @@ def test_review_pack_options_add_the_plan_changes(office_context: OfficeContext)
     assert "Since review:1 (customer review on 2026-02-01, plan revision 1)" in texts
     assert all(f"\u2022 action x{n}: added" in texts for n in range(20))
     assert "What changed in the plan" not in _titles(_deck(render_pptx(context)))
+
+
+def _fresh(context: ExportContext, sections: dict[str, Any], **account: Any) -> ExportContext:
+    """``context`` as for a new plan of a new account: no stakeholder records, no relationship,
+    only ``sections``."""
+    snapshot = attrs.evolve(context.snapshot, stakeholders=(), relationships=(),
+                            account=context.snapshot.account.model_copy(update=account))
+    return attrs.evolve(context, plan=context.plan.model_copy(update={"sections": sections}),
+                        snapshot=snapshot, findings=())
+
+
+def test_the_map_shows_the_plans_own_entries_and_counts_them(
+        office_context: OfficeContext) -> None:
+    """Issue 25, point 3: a new plan with two map entries showed an empty grid and 0."""
+    context = _fresh(office_context(), {"notes": {"stakeholder_map": [
+        {"name": "Cora Coach", "role": "coach", "influence": 2, "support": 1},
+        {"name": "Ben Blocker", "role": "blocker", "influence": 4, "support": -1}]}})
+    deck = _deck(render_pptx(context))
+    slide = _slide(deck, "Stakeholder map")
+    drawn = sorted(s.name for s in slide.shapes if s.name.startswith("stakeholder: "))
+    assert drawn == ["stakeholder: Ben Blocker", "stakeholder: Cora Coach"]
+    blocker = next(s for s in slide.shapes if s.name == "stakeholder: Ben Blocker")
+    assert str(blocker.fill.fore_color.rgb) == "EF8A62"  # support -1
+    summary = "\n".join(_texts(_slide(deck, "Summary")))
+    assert "STAKEHOLDERS\n2\n1 supportive" in summary
+
+
+def test_an_empty_map_says_so(office_context: OfficeContext) -> None:
+    slide = _slide(_deck(render_pptx(_fresh(office_context(), {}))), "Stakeholder map")
+    assert not [s for s in slide.shapes if s.name.startswith("stakeholder: ")]
+    assert any(t.startswith("No one on the map yet") for t in _texts(slide))
+
+
+def test_the_legend_draws_each_line_as_the_map_does(office_context: OfficeContext) -> None:
+    slide = _slide(_deck(render_pptx(office_context())), "Stakeholder map")
+    for kind, (colour, _width, dash, arrow) in EDGE_STYLES.items():
+        sample = next(s for s in slide.shapes if s.name == f"legend: {kind}")
+        drawn = next((s for s in slide.shapes if s.name.startswith(f"{kind}:")), None)
+        assert str(sample.line.color.rgb) == colour
+        assert (sample.line.dash_style is None) == (dash is None), kind
+        if drawn is not None:
+            assert sample.line.dash_style == drawn.line.dash_style, kind
+        assert (b"tailEnd" in sample.line._get_or_add_ln().xml.encode()) == arrow, kind
+
+
+def test_plurals_and_layouts_adapt(office_context: OfficeContext) -> None:
+    """Issue 25, point 5: "1 opportunities", a lone score card in a third of the slide, the
+    whitespace grid in half of it."""
+    from pptx.util import Inches
+
+    deck = _deck(render_pptx(office_context()))
+    summary = "\n".join(_texts(_slide(deck, "Summary")))
+    assert "1 opportunity\n" in summary + "\n" and "opportunities" not in summary
+    scores = _slide(deck, "Scores")
+    card = max((s for s in scores.shapes if s.shape_type == 1), key=lambda s: s.width)
+    assert card.width > Inches(11)  # one card: the slide's width
+    grid = next(s for s in _slide(deck, "Whitespace").shapes if s.has_table)
+    assert grid.width > Inches(11.5)
+
+
+def test_a_long_account_name_shrinks_the_title_to_fit(office_context: OfficeContext) -> None:
+    from kamcore_office.deck import fitted_size
+
+    name = "Consolidated Northern Hemisphere Industrial Holdings and Subsidiaries Group plc"
+    deck = _deck(render_pptx(_fresh(office_context(), {}, name=name)))
+    title = deck.slides[0].shapes.title
+    size = title.text_frame.paragraphs[0].runs[0].font.size.pt
+    assert size < 36 and size == fitted_size(title.text_frame.text, 36, 12.0, 2, smallest=20)
+    assert fitted_size("Summary", 28, 12.1, 1) == 28
+    assert fitted_size("x " * 200, 28, 12.1, 1) == 16  # never below the floor
+
+
+def test_top_findings_stop_before_the_footer(office_context: OfficeContext) -> None:
+    """Issue 25, point 5: a findings block ran into the footer."""
+    from kamcore.model import Finding
+
+    long = "a finding that goes on and on about what is missing from the plan " * 3
+    findings = tuple(Finding(severity="warning", code="long", message=f"{n} {long}")
+                     for n in range(8))
+    slide = _slide(_deck(render_pptx(attrs.evolve(office_context(), findings=findings))),
+                   "Summary")
+    box = next(s for s in slide.shapes if s.has_text_frame
+               and s.text_frame.text.startswith("TOP FINDINGS"))
+    lines = box.text_frame.text.split("\n")
+    shown = [line for line in lines if line.startswith("WARNING")]
+    assert 1 <= len(shown) < 8 and lines[-1] == f"and {8 - len(shown)} more on the Findings slide"
+    assert sum(-(-len(line) // 88) for line in lines[1:]) <= 8  # fits the box above the footer

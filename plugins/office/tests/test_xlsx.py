@@ -35,8 +35,8 @@ def _rows(sheet: openpyxl.worksheet.worksheet.Worksheet) -> list[list[object]]:
 
 def test_sheets(workbook: openpyxl.Workbook) -> None:
     assert workbook.sheetnames == [
-        "Summary", "Stakeholders", "Relationships", "Opportunities", "Whitespace",
-        "Objectives", "Actions", "Risks", "Scores", "Reviews", "Findings",
+        "Contents", "Summary", "Stakeholders", "Relationships", "Opportunities", "Whitespace",
+        "Objectives", "Actions", "Risks", "Scores", "Reviews", "Metrics", "Findings",
         "\u00a7 Joint objectives", "\u00a7 Whitespace", "\u00a7 Value plan", "\u00a7 Risks",
         "\u00a7 Notes"]
 
@@ -133,3 +133,58 @@ def test_scores_and_summary(workbook: openpyxl.Workbook) -> None:
     assert summary["Account"] == "Acme Industrial"
     assert summary["Revision"] == 2 and summary["Overdue actions"] == 1
     assert summary["Whitespace to win (pipeline + potential)"] == 650000
+
+
+def test_contents_link_to_every_other_sheet(workbook: openpyxl.Workbook) -> None:
+    contents = workbook["Contents"]
+    links = {cell.value: cell.hyperlink.location for row in contents.iter_rows()
+             for cell in row if cell.hyperlink is not None}
+    assert set(links) == set(workbook.sheetnames[1:])
+    assert links["\u00a7 Value plan"] == "'\u00a7 Value plan'!A1"
+
+
+def test_every_sheet_prints_landscape_one_page_wide_in_one_font(
+        workbook: openpyxl.Workbook) -> None:
+    """Issue 25: sheets printed split by columns, headers in a serif beside sans-serif data."""
+    for sheet in workbook.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape", sheet.title
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert sheet.print_area, sheet.title
+        fonts = {cell.font.name for row in sheet.iter_rows() for cell in row
+                 if cell.value is not None}
+        assert fonts == {"Arial"}, (sheet.title, fonts)
+    for name in ("Stakeholders", "Actions", "Findings"):
+        assert workbook[name].print_title_rows == "$1:$1"  # the header row on every page
+
+
+def test_money_in_the_accounts_currency_and_values_under_their_headers(
+        workbook: openpyxl.Workbook) -> None:
+    summary = {row[0].value: row[1] for row in workbook["Summary"].iter_rows() if row[0].value}
+    assert summary["Open pipeline"].number_format == '"$"#,##0'  # the opportunities' USD
+    amount = workbook["Opportunities"]["E2"]
+    assert amount.value == 500_000 and amount.number_format == '"$"#,##0'
+    assert amount.alignment.horizontal == "right" and amount.alignment.indent == 1
+    assert workbook["Opportunities"]["E1"].alignment.horizontal == "right"  # with its header
+    due = workbook["Actions"]["F2"]
+    assert isinstance(due.value, date) and due.alignment.horizontal == "left"
+
+
+def test_long_section_titles_give_readable_unique_sheet_names() -> None:
+    from kamcore_office.workbook import _fit_name
+
+    assert _fit_name("\u00a7 Customer business understanding and more", "") == \
+        "\u00a7 Customer business\u2026"
+    assert len(_fit_name("\u00a7 " + "x" * 40, " (2)")) == 31
+
+
+def test_the_workbook_carries_the_account_metrics(workbook: openpyxl.Workbook) -> None:
+    """The XLSX export carries the programme metrics with their target bands."""
+    rows = _rows(workbook["Metrics"])
+    assert rows[0] == ["Quarter", "Metric", "Value", "Quarter before", "Unit", "Trend",
+                       "Target", "Status"]
+    by_metric = {row[1]: row for row in rows[1:]}
+    coverage = by_metric["Executive relationship coverage"]
+    assert isinstance(coverage[2], (int, float)) and coverage[6] == "2+ per account"
+    assert coverage[7] in {"on target", "below target"}

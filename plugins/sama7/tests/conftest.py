@@ -59,6 +59,11 @@ GOOD: dict[str, Any] = {
         {"lesson": "Sign-off came late: involve the CFO in step 2", "category": "change"},
     ]},
 }
+GOOD["swot"] = {"strengths": ["Platform in every plant"], "threats": ["Incumbent renews"]}
+GOOD["revenue_scenario"] = {"currency": "USD", "years": [
+    {"year": "FY2027", "base": 1_000_000, "stretch": 1_400_000, "assumptions": ["pilot converts"]},
+    {"year": "FY2028", "base": 1_200_000, "stretch": 2_000_000}]}
+GOOD["executive_summary"] = {"summary": "We co-own the APAC onboarding programme."}
 GOOD["value_gap"] = GOOD["value_research"]
 
 Walk = Callable[[Plan, Methodology, str], Plan]

@@ -13,6 +13,7 @@ from kamcore.documents import Document
 from kamcore.methodology import Methodology, build_methodology
 from kamcore.model import Account, Finding, Plan, Review, Stakeholder
 from kamcore.planning import new_plan, set_section
+from kamcore.plugin.registry import Registry
 from kamcore.store import Workspace
 
 Walk = Callable[[Plan, Methodology, str], Plan]
@@ -29,10 +30,14 @@ def start_of(plan: Plan) -> date:
     return plan.created_at.date()
 
 
-def people(ws: Workspace, *stakeholders: tuple[str, str | None, set[str]]) -> None:
+def people(ws: Workspace, *stakeholders: tuple[str, str | None, set[str]],
+           days_ago: int = 10, strength: int = 3) -> None:
+    """Save stakeholders of acme we last contacted ``days_ago`` days ago, at ``strength``."""
     for ident, seniority, roles in stakeholders:
         ws.save(Stakeholder(id=ident, account_id="acme", name=ident.upper(),
-                            seniority=seniority, roles=frozenset(roles)),
+                            seniority=seniority, roles=frozenset(roles),
+                            relationship_strength=strength,
+                            last_contact=date.today() - timedelta(days=days_ago)),
                 base_revision=0)
 
 
@@ -98,10 +103,31 @@ def test_stakeholder_map_needs_economic_buyer_and_two_executives(
     people(kam_workspace, ("cfo", "c_level", {"economic_buyer"}))
     [few] = check(kam_plan)
     assert few.code == "few-executive-relationships" and few.subject == "acme"
-    assert few.message.startswith("1 executive relationship(s)") and "CFO" in few.message
+    assert few.message.startswith("1 active executive relationship(s)") and "CFO" in few.message
 
     people(kam_workspace, ("ceo", "c_level", set()))
     assert check(kam_plan) == []
+
+
+@pytest.mark.parametrize(("days_ago", "strength"), [(200, 3), (10, 1)])
+def test_executive_coverage_counts_active_relationships_only(
+        kam_workspace: Workspace, kam_plan: Plan, kam_registry: Registry, check: CheckFn,
+        days_ago: int, strength: int) -> None:
+    """"Executive relationship coverage: number of C-level relationships per strategic
+    account: 2+ per account" -- one definition (an active relationship with a C-level
+    stakeholder), the same count as the stakeholder-coverage rubric's."""
+    people(kam_workspace, ("cfo", "c_level", {"economic_buyer"}))
+    # a blocker last contacted 200 days ago, or a C-level we hardly know, is no relationship
+    people(kam_workspace, ("ciso", "c_level", {"blocker"}), days_ago=days_ago, strength=strength)
+    [few] = check(kam_plan)
+    assert few.code == "few-executive-relationships"
+    assert few.message.startswith("1 active executive relationship(s)")
+    assert "CISO" not in few.message
+    signal = kam_registry.signals["executive_relationships"]
+    assert signal.compute(kam_workspace.snapshot("acme")) == 1
+    people(kam_workspace, ("ceo", "c_level", set()))
+    assert check(kam_plan) == []
+    assert signal.compute(kam_workspace.snapshot("acme")) == 2
 
 
 def test_executive_threshold_comes_from_settings(kam_workspace: Workspace,
@@ -112,14 +138,14 @@ def test_executive_threshold_comes_from_settings(kam_workspace: Workspace,
     relaxed = build_methodology(Document({
         "name": "sama7-smb", "version": "1.0", "title": "SMB", "extends": "sama7",
         "settings": {"min_executive_relationships": 1}}, "smb.yaml"), kam_methodology)
-    strict = checks.stakeholder_findings(kam_methodology, snapshot)
+    strict = checks.stakeholder_findings(kam_methodology, snapshot, date.today())
     assert strict[0].code == "few-executive-relationships"
-    assert checks.stakeholder_findings(relaxed, snapshot) == []
+    assert checks.stakeholder_findings(relaxed, snapshot, date.today()) == []
     broken = build_methodology(Document({
         "name": "sama7-bad", "version": "1.0", "title": "Bad", "extends": "sama7",
         "settings": {"min_executive_relationships": "two"}}, "bad.yaml"), kam_methodology)
     with pytest.raises(ValueError, match="min_executive_relationships"):
-        checks.stakeholder_findings(broken, snapshot)
+        checks.stakeholder_findings(broken, snapshot, date.today())
 
 
 def test_governance_reviews_overdue(kam_workspace: Workspace, kam_plan: Plan, mapped: None,
@@ -139,7 +165,9 @@ def test_governance_reviews_overdue(kam_workspace: Workspace, kam_plan: Plan, ma
     assert check(kam_plan, internal_due + timedelta(days=1)) == []
 
     customer_due = Cadence.parse("customer", "3 months").next_due(start)
-    late_ones = check(kam_plan, customer_due + timedelta(days=1))
+    # three months on, the contacts of the stakeholder map are no longer active relationships
+    late_ones = [f for f in check(kam_plan, customer_due + timedelta(days=1))
+                 if f.code == "review-overdue"]
     assert sorted(f.message.split(" overdue")[0] for f in late_ones) == [
         "governance is not running: Monthly internal account review",
         "governance is not running: Quarterly business review with the customer"]
@@ -175,3 +203,21 @@ def test_other_methodologies_get_nothing(kam_workspace: Workspace, kam_plan: Pla
     detached = kam_account.model_copy(update={"external_ids": {}})
     assert checks.check_plan(kam_plan, detached, other, kam_workspace.snapshot("acme"),
                              start_of(kam_plan) + timedelta(days=400)) == []
+
+
+def test_a_strategic_plan_is_not_run_solo(kam_workspace: Workspace, kam_methodology: Methodology,
+                                          kam_plan: Plan, kam_account: Account, mapped: None,
+                                          check: CheckFn) -> None:
+    """The seller-side pod: "KAM, sales engineer, customer success, marketing, executive
+    sponsor", with a finding when a strategic plan is run solo."""
+    assert "plan-run-solo" not in codes(check(kam_plan))  # acme is not strategic
+    kam_workspace.save(kam_account.model_copy(update={"tier": "strategic"}))
+    [solo] = [f for f in check(kam_plan) if f.code == "plan-run-solo"]
+    assert "run by nobody named" in solo.message and "sales_engineer" in solo.message
+    plan = set_section(kam_workspace, kam_methodology, kam_plan, "account_team", {"members": [
+        {"role": "kam", "name": "Jo Seller"}, {"role": "executive_sponsor", "name": "Jo Seller"}]})
+    [solo] = [f for f in check(plan) if f.code == "plan-run-solo"]
+    assert "Jo Seller alone" in solo.message and solo.path == "sections.account_team.members"
+    plan = set_section(kam_workspace, kam_methodology, plan, "account_team", {"members": [
+        {"role": "kam", "name": "Jo Seller"}, {"role": "executive_sponsor", "name": "Pat Moss"}]})
+    assert "plan-run-solo" not in codes(check(plan))

@@ -41,16 +41,18 @@ def test_plugin_is_loaded_without_errors(kam_plugin_host: PluginHost,
     assert (info.status, info.errors, info.builtin) == ("loaded", [], False)
     assert info.distribution == "kamcore-sama7"
     assert info.hooks == ["kam_check_plan", "kam_methodologies"]
-    assert kam_registry.contributions_of("sama7") == {"methodology": ["sama7", "sama7-lite"]}
+    assert kam_registry.contributions_of("sama7") == {
+        "methodology": ["sama7", "sama7-lite", "sama7-programme"]}
 
 
 def test_sama7_loads_with_seven_steps(kam_methodology: Methodology) -> None:
     assert (kam_methodology.name, kam_methodology.version, kam_methodology.lineage) == (
-        "sama7", "1.0.0", ("sama7",))
+        "sama7", "1.1.0", ("sama7",))
     assert [step.key for step in kam_methodology.steps] == SAMA7_STEPS
     assert [section.key for section in kam_methodology.sections] == [
         "customer_business", "value_research", "account_team", "joint_objectives",
-        "value_plan", "governance", "improvement"]
+        "value_plan", "governance", "swot", "revenue_scenario", "executive_summary",
+        "improvement"]
     assert {(c.kind, c.every) for c in kam_methodology.cadence} == {
         ("internal", "1 month"), ("customer", "3 months"), ("annual", "1 year")}
     assert {"economic_buyer", "champion", "coach", "blocker", "technical_buyer",
@@ -70,7 +72,7 @@ def test_sama7_lite_is_derived_and_keeps_the_signoff_gate(kam_methodology: Metho
         "value_co_creation", "governance_and_review_cadence"]
     assert [section.key for section in lite.sections] == [
         "customer_business", "value_gap", "account_team", "joint_objectives", "value_plan",
-        "governance"]
+        "governance", "swot", "revenue_scenario", "executive_summary"]
     assert lite.step("value_gap_and_team").sections == ("value_gap", "account_team")
     assert {(c.kind, c.every) for c in lite.cadence} == {
         ("internal", "6 weeks"), ("customer", "3 months"), ("annual", "1 year")}
@@ -217,3 +219,32 @@ def test_bad_section_data_is_refused_with_its_path(
         set_section(kam_workspace, kam_methodology, kam_plan, key, copy.deepcopy(data))
     assert path in [problem.path for problem in refused.value.problems]
     assert kam_workspace.get(Plan, kam_plan.id).revision == kam_plan.revision
+
+
+def test_sama7_names_a_swot_an_executive_summary_and_a_revenue_scenario(
+        kam_methodology: Methodology) -> None:
+    """"An executive summary ..., a SWOT or current-position view, joint objectives ..." and
+    "the next 90 days of concrete actions tied to a multi-year revenue scenario"."""
+    assert kam_methodology.step("customer_value_research").sections == ("value_research", "swot")
+    assert "revenue_scenario" in kam_methodology.step("value_co_creation").sections
+    assert "executive_summary" in kam_methodology.step("governance_and_review_cadence").sections
+    scenario = kam_methodology.section("revenue_scenario")
+    assert scenario.schema.errors({"years": [{"year": "FY2027", "base": 1, "stretch": 2}]}) == []
+    assert scenario.schema.errors({"years": [{"year": "next", "base": -1, "stretch": 2}]})
+    assert kam_methodology.section("executive_summary").schema.errors({}) != []
+
+
+def test_sama7_programme_is_the_other_seven_step_listing(kam_registry: Registry) -> None:
+    """"Account selection and prioritization, understanding the customer's business, joint
+    value creation, stakeholder alignment, account plan development, execution and
+    measurement, and program governance" -- a variant derived from sama7 with extends:."""
+    programme = kam_registry.methodology("sama7-programme")
+    assert programme.lineage == ("sama7-programme", "sama7")
+    assert [step.title for step in programme.steps] == [
+        "Account selection and prioritization", "Understanding the customer's business",
+        "Joint value creation", "Stakeholder alignment", "Account plan development",
+        "Execution and measurement", "Program governance"]
+    # the sign-off gate and the sections come with it
+    assert programme.step("account_plan_development").gate is not None
+    assert programme.step("program_governance").sections == ("governance", "improvement")
+

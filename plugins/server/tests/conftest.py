@@ -4,15 +4,21 @@
 per session and copied for each test. ``people`` holds, by name, each user's write token (and
 ``ann_read``: a read-only token of ann; ``expired`` and ``revoked``: tokens that no longer work;
 ``share``: the token of a share link of ``helios-sama7`` for its customer, ``share_revoked`` a
-revoked one). ``client`` is a :class:`fastapi.testclient.TestClient` on the application serving
-the copy, ``as_(name)`` the headers of that person's token.
+revoked one, ``share_expired`` an expired one). ``client`` is a
+:class:`fastapi.testclient.TestClient` on the application serving the copy, ``as_(name)`` the
+headers of that person's token.
 
 Users: ``ada`` admin; ``ann`` member on the team of ``helios``; ``mo`` member on the team of
 ``atlas``; ``vic`` viewer. Password of each: ``password-<name>``.
+
+``pg_served`` is the same portfolio and users (not the expired token) in a schema of its own on
+the PostgreSQL server of ``$KAM_TEST_POSTGRES_URL`` (skipped without it): its URL, a client of
+the application serving it, and the secrets.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -43,27 +49,64 @@ def password(name: str) -> str:
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """The demo workspace with users, tokens and share links, and the secrets by name."""
     path = tmp_path_factory.mktemp("served") / "kam.db"
-    secrets: dict[str, str] = {}
     with Workspace.open(path, create=True) as ws:
-        build_sample(ws, ADMIN, date.today())
-        for name, role in USERS.items():
-            access.add_user(ws, ADMIN, name, role, password_hash=hash_password(password(name)))
-            secrets[name] = access.create_token(ws, ADMIN, name)[1]
-        for name, account in TEAMS.items():
-            access.add_team_member(ws, ADMIN, account, name)
-        secrets["ann_read"] = access.create_token(ws, ADMIN, "ann", scope="read")[1]
+        secrets = _populate(ws)
         secrets["expired"] = access.create_token(ws, ADMIN, "ada", expires_days=1)[1]
-        revoked, secrets["revoked"] = access.create_token(ws, ADMIN, "ada")
-        access.revoke_token(ws, ADMIN, revoked.id)
-        secrets["share"] = access.create_share(ws, ADMIN, SHARED_PLAN, "Chris Finance")[1]
-        gone, secrets["share_revoked"] = access.create_share(ws, ADMIN, SHARED_PLAN, "Old Contact")
-        access.revoke_share(ws, ADMIN, gone.id)
+        old, secrets["share_expired"] = access.create_share(ws, ADMIN, SHARED_PLAN, "Former")
     db = sqlite3.connect(path)
     with db:
         db.execute("UPDATE tokens SET expires_at = '2020-01-01T00:00:00+00:00' "
                    "WHERE expires_at IS NOT NULL")
+        db.execute("UPDATE share_links SET expires_at = '2020-01-01T00:00:00+00:00' "
+                   "WHERE id = ?", (old.id,))
     db.close()
     return path, secrets
+
+
+def _populate(ws: Workspace) -> dict[str, str]:
+    """The demo portfolio, the users, their teams, tokens and share links; the secrets."""
+    secrets: dict[str, str] = {}
+    build_sample(ws, ADMIN, date.today())
+    for name, role in USERS.items():
+        access.add_user(ws, ADMIN, name, role, password_hash=hash_password(password(name)))
+        secrets[name] = access.create_token(ws, ADMIN, name)[1]
+    for name, account in TEAMS.items():
+        access.add_team_member(ws, ADMIN, account, name)
+    secrets["ann_read"] = access.create_token(ws, ADMIN, "ann", scope="read")[1]
+    revoked, secrets["revoked"] = access.create_token(ws, ADMIN, "ada")
+    access.revoke_token(ws, ADMIN, revoked.id)
+    secrets["share"] = access.create_share(ws, ADMIN, SHARED_PLAN, "Chris Finance")[1]
+    gone, secrets["share_revoked"] = access.create_share(ws, ADMIN, SHARED_PLAN, "Old Contact")
+    access.revoke_share(ws, ADMIN, gone.id)
+    return secrets
+
+
+@pytest.fixture
+def pg_served() -> Iterator[tuple[str, TestClient, dict[str, str]]]:
+    """The served portfolio in a new schema on the test PostgreSQL server (dropped after)."""
+    from sqlalchemy import create_engine, make_url, text
+    from sqlalchemy.pool import NullPool
+
+    server = os.environ.get("KAM_TEST_POSTGRES_URL")
+    if not server:
+        pytest.skip("$KAM_TEST_POSTGRES_URL is not set: no PostgreSQL server to test against")
+    url = make_url(server.replace("postgresql://", "postgresql+psycopg://", 1))
+    schema = f"kamserver_{os.getpid()}_{os.urandom(3).hex()}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    target = url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False)
+    try:
+        with Workspace.open(target, create=True) as ws:
+            secrets = _populate(ws)
+        with TestClient(create_app(target), base_url="http://localhost",
+                        raise_server_exceptions=False) as test_client:
+            yield target, test_client, secrets
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture

@@ -29,7 +29,8 @@ def test_the_server_imports_only_the_workspace_from_the_store() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("kamcore.store"):
                 assert node.module == "kamcore.store", (name, node.module)
-                assert {alias.name for alias in node.names} <= {"Workspace"}, name
+                # the workspace, and the value its change reads return (for the event streams)
+                assert {alias.name for alias in node.names} <= {"Workspace", "Change"}, name
             if isinstance(node, ast.Import):
                 assert not any(a.name.startswith("kamcore.store") for a in node.names), name
 

@@ -34,7 +34,8 @@ def test_the_customer_sees_only_customer_facing_parts(
     assert shared.status_code == 200 and shared.headers["etag"]
     body = shared.json()
     assert body["recipient"] == "Chris Finance"
-    assert [s["key"] for s in body["sections"]] == ["joint_objectives", "value_plan"]
+    assert [s["key"] for s in body["sections"]] == ["joint_objectives", "value_plan",
+                                                     "executive_summary"]
     page = client.get(f"/share/{people['share']}")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "Launch uptime-based service contracts" in page.text

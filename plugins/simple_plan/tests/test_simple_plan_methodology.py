@@ -30,14 +30,17 @@ def test_plugin_is_loaded_without_errors(kam_plugin_host: PluginHost) -> None:
 def test_methodology_comes_from_the_entry_point(kam_registry: Registry,
                                                 kam_methodology: Methodology) -> None:
     assert kam_registry.provider("methodology", "simple_plan") == "simple_plan"
-    assert kam_methodology.version == "1.0.0"
+    assert kam_methodology.version == "1.1.0"
     assert kam_methodology.lineage == ("simple_plan",)
     assert [step.key for step in kam_methodology.steps] == [
         "understand", "map", "plan_actions", "review"]
     assert [section.key for section in kam_methodology.sections] == [
-        "goals", "stakeholder_map", "whitespace", "risks", "actions"]
+        "goals", "stakeholder_map", "whitespace", "risks", "actions", "revenue_scenario"]
     assert {(c.kind, c.every) for c in kam_methodology.cadence} == {
         ("checkin", "3 months"), ("refresh", "1 year")}
+    # "the next 90 days of concrete actions tied to a multi-year revenue scenario"
+    assert kam_methodology.step("plan_actions").sections == ("actions", "revenue_scenario")
+    assert kam_methodology.settings["qbr_review_kind"] == "checkin"
     assert kam_methodology.source.endswith("simple_plan.yaml")
 
 

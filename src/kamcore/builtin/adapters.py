@@ -1,4 +1,5 @@
-"""Built-in adapter ``json``: reads back a kamcore JSON bundle written by ``kam export``."""
+"""Built-in adapters: ``json`` reads back a kamcore JSON bundle written by ``kam export``;
+``revenue-csv`` reads revenue facts (:mod:`kamcore.builtin.revenue_csv`)."""
 
 from __future__ import annotations
 
@@ -31,5 +32,9 @@ def _read_bundle(path: Path) -> Iterator[Record]:
 
 @hookimpl
 def kam_adapters() -> list[Adapter]:
+    from .revenue_csv import read_revenue
+
     return [Adapter("json", "A kamcore JSON (or YAML) bundle written by `kam export`.",
-                    _read_bundle)]
+                    _read_bundle),
+            Adapter("revenue-csv", "Revenue facts per account and quarter (account_id, period, "
+                    "booked, expansion, churn, ...) from a CSV file.", read_revenue)]

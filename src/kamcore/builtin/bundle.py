@@ -31,6 +31,7 @@ from ..model import (
     Plan,
     Record,
     Relationship,
+    RevenueFact,
     Review,
     ScoreCard,
     Stakeholder,
@@ -53,6 +54,7 @@ LISTS: dict[str, type[Record]] = {
     "opportunities": Opportunity,
     "reviews": Review,
     "score_cards": ScoreCard,
+    "revenue": RevenueFact,
 }
 
 
@@ -73,6 +75,7 @@ def bundle_of(context: ExportContext) -> dict[str, Any]:
         "opportunities": [_plain(r) for r in snapshot.opportunities],
         "reviews": [_plain(r) for r in snapshot.reviews_of(context.plan.id)],
         "score_cards": [_plain(r) for r in snapshot.score_cards],
+        "revenue": [_plain(r) for r in snapshot.revenue],
     }
 
 

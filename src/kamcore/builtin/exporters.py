@@ -1,5 +1,6 @@
 """Built-in exporters: ``json`` (the kamcore bundle), ``yaml``, ``markdown``, ``html`` (a
-self-contained review report) and ``csv`` (the plan's actions)."""
+self-contained review report), ``csv`` (the plan's actions) and ``csv-plan`` (every section as
+one long table)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,12 @@ def _render_csv(context: ExportContext) -> str:
     return render_csv(context)
 
 
+def _render_csv_plan(context: ExportContext) -> str:
+    from .csv_plan import render_csv_plan
+
+    return render_csv_plan(context)
+
+
 @hookimpl
 def kam_exporters() -> list[Exporter]:
     return [
@@ -66,6 +73,9 @@ def kam_exporters() -> list[Exporter]:
                          "stakeholder map, whitespace heatmap, objectives, actions, scores, "
                          "findings and the plan step by step.", ".html", _render_html,
                  index=PortfolioIndex("index.html", _summarise_html, _render_html_index)),
-        Exporter("csv", "The plan's actions as CSV, formulas neutralised.", ".csv",
-                 _render_csv),
+        Exporter("csv", "The plan's actions as CSV (UTF-8 with a byte-order mark), formulas "
+                        "neutralised.", ".csv", _render_csv),
+        Exporter("csv-plan", "Every section of the plan as one long CSV table: section, item, "
+                             "field, value (UTF-8 with a byte-order mark, formulas "
+                             "neutralised).", ".csv", _render_csv_plan),
     ]

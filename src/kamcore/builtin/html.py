@@ -22,17 +22,18 @@ templates only place values. Jinja2 is imported inside functions so that loading
 from __future__ import annotations
 
 import functools
-import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..plan_words import PlanWords
 from ..plugin.contributions import ExportContext
 from ..rendering import (
     compact,
+    counted,
     flat,
     full_number,
     label,
@@ -44,6 +45,7 @@ from ..rendering import (
 )
 from ..shapes import PlanItems, find_items, iter_sections
 from ..snapshot import cards_by_rubric
+from ..stakeholder_map import MapPerson, map_layout, map_people, map_routes
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -92,7 +94,9 @@ class MapNode:
     label: str
     tooltip: str
     assessed_in_plan: bool
-    placeholder: bool = False
+    placeholder: bool
+    label_x: float
+    label_y: float
 
 
 @attrs.frozen
@@ -134,55 +138,12 @@ class StakeholderMap:
         return self.top + 2 * self.row_height
 
 
-_OFFSETS: dict[int, list[tuple[float, float]]] = {
-    1: [(0, 0)],
-    2: [(-36, 0), (36, 0)],
-    3: [(-38, -18), (38, -18), (0, 22)],
-    4: [(-38, -22), (38, -22), (-38, 22), (38, 22)],
-}
-
-
-def _offsets(count: int) -> list[tuple[float, float]]:
-    if count in _OFFSETS:
-        return _OFFSETS[count]
-    columns = 3
-    rows = math.ceil(count / columns)
-    return [((i % columns - 1) * 46, (i // columns - (rows - 1) / 2) * 30) for i in range(count)]
-
-
-def _tooltip(*parts: str | None) -> str:
-    return " \u00b7 ".join(p for p in parts if p)
-
-
 def stakeholder_map(context: ExportContext, items: PlanItems) -> StakeholderMap:
-    """Place every rated stakeholder (records, then people assessed only in the plan)."""
+    """Place everyone the records or the plan's map hold (:mod:`kamcore.stakeholder_map`)."""
     left, top, col_width, row_height = 104, 12, 150, 88
     width, height = left + 5 * col_width + 24, top + 5 * row_height + 64
     snapshot = context.snapshot
-    entries: list[tuple[str, str, str | None, int | None, int | None, int | None, str, bool]] = []
-    known_names = {s.name.casefold() for s in snapshot.stakeholders}
-    known_ids = {s.id for s in snapshot.stakeholders}
-    placeholders = {s.id for s in snapshot.stakeholders if s.placeholder}
-    for s in snapshot.stakeholders:
-        tip = _tooltip(person(s), s.title, s.business_unit, ", ".join(sorted(s.roles)),
-                       f"influence {s.influence}" if s.influence is not None else None,
-                       f"support {signed(s.support)}" if s.support is not None else None,
-                       f"our owner {s.seller_owner}" if s.seller_owner else None,
-                       "placeholder: the person is not known yet" if s.placeholder else None)
-        entries.append((s.id, person(s), s.title, s.influence, s.support,
-                        s.relationship_strength, tip, False))
-    for index, assessed in enumerate(items.people):
-        rated = assessed.model
-        name = rated.name or rated.stakeholder_id or ""
-        if rated.stakeholder_id in known_ids or name.casefold() in known_names:
-            continue
-        tip = _tooltip(name, rated.title, rated.role,
-                       f"influence {rated.influence}" if rated.influence is not None else None,
-                       f"support {signed(rated.support)}" if rated.support is not None
-                       else None, f"assessed in the plan ({assessed.section})")
-        entries.append((f"plan:{index}", name, rated.title, rated.influence, rated.support,
-                        None, tip, True))
-
+    people = map_people(snapshot.stakeholders, items.people)
     cells: list[tuple[float, float, str]] = []
     for col in range(5):
         for row in range(5):
@@ -194,55 +155,49 @@ def stakeholder_map(context: ExportContext, items: PlanItems) -> StakeholderMap:
                      SUPPORT_LABELS[col - 2]) for col in range(5))
     rows = tuple((top + (5 - level + 0.5) * row_height, str(level)) for level in range(5, 0, -1))
 
-    buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
-    unrated: list[str] = []
-    for index, entry in enumerate(entries):
-        rated_influence, rated_support = entry[3], entry[4]
-        if rated_influence is None or rated_support is None:
-            unrated.append(entry[1])
-        else:
-            buckets[(rated_support, rated_influence)].append(index)
-    nodes: list[MapNode] = []
-    positions: dict[str, tuple[float, float, float]] = {}
-    for (support, influence), members in sorted(buckets.items()):
-        cx = left + (support + 2.5) * col_width
-        cy = top + (5 - influence + 0.5) * row_height
-        crowded = len(members) > 1
-        for (dx, dy), index in zip(_offsets(len(members)), members, strict=False):
-            key, name, _title, _infl, _sup, strength, tip, in_plan = entries[index]
-            radius = 7.0 + 1.4 * (strength if strength is not None else 2)
-            if key in placeholders:  # room for its "?": no relationship to size it by
-                radius = max(radius, 12.0)
-            x, y = round(cx + dx, 1), round(cy + dy, 1)
-            positions[key] = (x, y, radius)
-            nodes.append(MapNode(key, x, y, radius, SUPPORT_COLOURS[support],
-                                 _short(name, 13 if crowded else 24), tip, in_plan,
-                                 key in placeholders))
+    rated = [someone for someone in people if someone.rated]
+    spots = map_layout(rated, left, top, col_width, row_height)
+    per_cell = Counter((someone.support, someone.influence) for someone in rated)
+    radii = {p.key: max(7.0 + 1.4 * (p.strength if p.strength is not None else 2),
+                        12.0 if p.placeholder else 0.0) for p in rated}
+    labels = {p.key: _short(p.name, 13 if per_cell[(p.support, p.influence)] > 1 else 24)
+              for p in rated}
+    sizes = {key: (6.8 * len(text) + 6, 15.0) for key, text in labels.items()}
+    corners = [(left + 4.0, top + 4.0, left + 214.0, top + 22.0),  # the quadrant captions
+               (left + 5 * col_width - 234.0, top + 4.0, left + 5 * col_width - 4.0, top + 22.0)]
+    routes, places = map_routes(spots, radii, snapshot.relationships, sizes, gap=6.0,
+                                keep_clear=corners, bounds=(0, 0, width, height))
+    nodes = tuple(MapNode(
+        p.key, round(spots[p.key][0], 1), round(spots[p.key][1], 1), radii[p.key],
+        SUPPORT_COLOURS[p.support or 0], labels[p.key], _person_tooltip(p),
+        p.record is None, p.placeholder, round(places[p.key].x, 1),
+        round(places[p.key].y + 4, 1)) for p in rated)
 
-    names = {s.id: person(s) for s in snapshot.stakeholders}
-    edges: list[MapEdge] = []
+    names = {p.key: p.name for p in people}
     counts: dict[str, int] = dict.fromkeys(EDGE_TYPES, 0)
     for rel in snapshot.relationships:
         counts[rel.type] = counts.get(rel.type, 0) + 1
-        if rel.source_id not in positions or rel.target_id not in positions:
-            continue
-        x1, y1, r1 = positions[rel.source_id]
-        x2, y2, r2 = positions[rel.target_id]
-        dx, dy = x2 - x1, y2 - y1
-        length = math.hypot(dx, dy) or 1.0
-        ux, uy = dx / length, dy / length
-        arrow = rel.type in ("reports_to", "dotted_line", "influences")
-        sx, sy = x1 + ux * (r1 + 2), y1 + uy * (r1 + 2)
-        ex, ey = x2 - ux * (r2 + (5 if arrow else 2)), y2 - uy * (r2 + (5 if arrow else 2))
-        bend = min(28.0, length * 0.12)
-        qx, qy = (sx + ex) / 2 - uy * bend, (sy + ey) / 2 + ux * bend
-        path = f"M{sx:.1f},{sy:.1f} Q{qx:.1f},{qy:.1f} {ex:.1f},{ey:.1f}"
-        tip = (f"{names.get(rel.source_id, rel.source_id)} {EDGE_LABELS[rel.type]} "
-               f"{names.get(rel.target_id, rel.target_id)}"
-               + (f" \u2014 {rel.note}" if rel.note else ""))
-        edges.append(MapEdge(rel.type, path, tip))
+    edges = tuple(MapEdge(
+        route.relationship.type, route.svg_path(),
+        f"{names.get(route.relationship.source_id, route.relationship.source_id)} "
+        f"{EDGE_LABELS[route.relationship.type]} "
+        f"{names.get(route.relationship.target_id, route.relationship.target_id)}"
+        + (f" \u2014 {route.relationship.note}" if route.relationship.note else ""))
+        for route in routes)
     return StakeholderMap(width, height, left, top, col_width, row_height, tuple(cells),
-                          columns, rows, tuple(nodes), tuple(edges), tuple(unrated), counts)
+                          columns, rows, nodes, edges,
+                          tuple(p.name for p in people if not p.rated), counts)
+
+
+def _person_tooltip(someone: MapPerson) -> str:
+    record = someone.record
+    return " \u00b7 ".join(part for part in (
+        someone.name, someone.title, record.business_unit if record else None, someone.role,
+        f"influence {someone.influence}" if someone.influence is not None else None,
+        f"support {signed(someone.support)}" if someone.support is not None else None,
+        f"our owner {record.seller_owner}" if record and record.seller_owner else None,
+        "placeholder: the person is not known yet" if someone.placeholder else None,
+        "assessed in the plan" if someone.in_plan else None) if part)
 
 
 # -- whitespace ------------------------------------------------------------------------------
@@ -454,7 +409,10 @@ def _review_pack(options: Mapping[str, Any]) -> dict[str, Any] | None:
         return None
     last = options.get("last_review")
     due = options.get("due")
+    summary = options.get("summary")
     return {
+        "summary": [part.strip() for part in str(summary).split("\n\n") if part.strip()]
+        if summary else [],
         "since": str(options.get("changes_since") or ""),
         "has_changes": isinstance(changes, list),
         "changes": [str(text) for text in changes] if isinstance(changes, list) else [],
@@ -535,6 +493,19 @@ def plan_summary(context: ExportContext, items: PlanItems | None = None) -> Plan
     )
 
 
+def _metric_rows(context: ExportContext) -> tuple[str, list[dict[str, str]]]:
+    """The account's programme metrics in the quarter of ``as_of`` (:mod:`kamcore.metrics`):
+    the quarter, and per metric with data its value, the quarter before, trend and target."""
+    from ..metrics import account_metrics
+
+    quarter, values = account_metrics(context.snapshot, context.methodology, context.as_of)
+    return str(quarter), [
+        {"title": v.metric.title, "value": v.metric.format(v.value),
+         "previous": v.metric.format(v.previous), "trend": v.trend,
+         "target": v.metric.target.text if v.metric.target else "", "status": v.status}
+        for v in values]
+
+
 def report_data(context: ExportContext) -> dict[str, Any]:
     """The values the report template places (exposed for tests and other HTML writers)."""
     plan, snapshot, methodology = context.plan, context.snapshot, context.methodology
@@ -543,18 +514,20 @@ def report_data(context: ExportContext) -> dict[str, Any]:
     summary = plan_summary(context, items)
     steps, loose_sections = _step_views(context)
     findings = sorted(context.findings, key=lambda f: f.sort_key())
+    words = PlanWords.of(plan, methodology, snapshot.stakeholders)
     cards = [_card_view(history) for history in
              cards_by_rubric(snapshot.score_cards, plan_id=plan.id).values()]
     reviews = sorted(snapshot.reviews_of(plan.id), key=lambda r: r.date, reverse=True)
     names = {s.id: person(s) for s in snapshot.stakeholders}
+    people = map_people(snapshot.stakeholders, items.people)
     open_opps = [o for o in snapshot.opportunities if o.status == "open"]
     kpis = [
-        {"label": "Stakeholders", "value": str(len(snapshot.stakeholders)),
-         "hint": f"{sum(1 for s in snapshot.stakeholders if (s.support or 0) > 0)} supportive, "
-                 f"{sum(1 for s in snapshot.stakeholders if (s.support or 0) < 0)} opposed",
+        {"label": "Stakeholders", "value": str(len(people)),
+         "hint": f"{sum(1 for p in people if (p.support or 0) > 0)} supportive, "
+                 f"{sum(1 for p in people if (p.support or 0) < 0)} opposed",
          "tone": ""},
         {"label": "Open pipeline", "value": compact(summary.pipeline) or "0",
-         "hint": f"{len(open_opps)} open opportunit{'y' if len(open_opps) == 1 else 'ies'}",
+         "hint": counted(len(open_opps), "open opportunity", "open opportunities"),
          "tone": ""},
         {"label": "Whitespace to win", "value": compact(summary.whitespace_open) or "0",
          "hint": "pipeline + potential cells", "tone": ""},
@@ -565,8 +538,11 @@ def report_data(context: ExportContext) -> dict[str, Any]:
          "hint": f"{summary.errors} errors, {summary.warnings} warnings, {summary.infos} info",
          "tone": "bad" if summary.errors else "warn" if summary.warnings else "good"},
     ]
+    quarter, metrics = _metric_rows(context)
     return {
         "as_of": when(as_of),
+        "quarter": quarter,
+        "metrics": metrics,
         "pack": _review_pack(context.options),
         "plan": plan,
         "account": snapshot.account,
@@ -583,7 +559,9 @@ def report_data(context: ExportContext) -> dict[str, Any]:
         "steps": steps,
         "loose_sections": loose_sections,
         "findings": findings,
+        "finding_places": [words.where(f) for f in findings],
         "map": stakeholder_map(context, items),
+        "map_count": len(people),
         "support_legend": [(signed(k), SUPPORT_LABELS[k], v) for k, v in
                            sorted(SUPPORT_COLOURS.items(), reverse=True)],
         "stakeholders": _stakeholder_rows(snapshot.stakeholders, as_of),

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from ..plan_words import PlanWords
 from ..plugin.contributions import ExportContext
 from ..rendering import (
     flat,
@@ -111,9 +112,10 @@ def render_markdown(context: ExportContext) -> str:
     out.append("")
     out += _plan_body(context)
     out += ["## Findings", ""]
+    words = PlanWords.of(context.plan, context.methodology, snapshot.stakeholders)
     out += [f"- **{f.severity}** `{escape(f.code)}` {escape(f.message)}"
-            + (f" ({escape(f.path)})" if f.path else "") for f in context.findings
-            ] or ["_No findings._"]
+            + (f" ({escape(words.where(f))})" if words.where(f) else "")
+            for f in context.findings] or ["_No findings._"]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -131,6 +133,11 @@ def _review_pack(context: ExportContext) -> list[str]:
         out.append("")
     elif "last_review" in options:
         out += ["- **Last review**: none recorded yet", ""]
+    if options.get("summary"):
+        out += ["## Summary", ""]
+        out += [escape(line) if line.strip() else "" for line in
+                str(options["summary"]).splitlines()]
+        out.append("")
     if "changes_since_review" in options:
         since = options.get("changes_since")
         out += ["## Since the last review", ""]

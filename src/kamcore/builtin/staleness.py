@@ -11,7 +11,17 @@ Findings (``source="kamcore"``; stable codes):
 ``action-overdue``              warning: an action-shaped item of any section (see
                                 :mod:`kamcore.shapes`) that is not done or cancelled is past its
                                 due date (path: ``sections.<...>[i].due``)
-``plan-not-refreshed``          warning: no plan revision saved within the refresh cycle
+``no-action-in-horizon``        warning: the plan has action-shaped items (or has reached a
+                                step that works on a section for them) but no open action due
+                                within the next ``horizon_days`` ("the next 90 days of concrete
+                                actions")
+``action-without-date``         warning: an open action has no due date, so it is no
+                                commitment "in the next 30-90 days" (path: its ``due``)
+``plan-not-refreshed``          warning: the plan was started (created, or rolled over from the
+                                previous period's plan) longer ago than the refresh cycle and
+                                not rolled over since: "annual reviews refresh the plan from
+                                scratch", so saving it does not count; never for a plan that
+                                was rolled over (superseded)
 ``new-economic-buyer``          warning: a stakeholder holds the economic buyer role now who
                                 did not when the last review was recorded (or, for a review
                                 that did not record them, whose record was created after it);
@@ -26,6 +36,7 @@ Settings, in the methodology's ``settings.staleness`` (all optional)::
     staleness:
       contact_days: 90              # 0 turns the contact check off
       overdue_actions: true         # false: the methodology's plugin reports them itself
+      horizon_days: 90              # 0 turns the action-horizon checks off
       refresh: 1 year               # default: the cadence of the review kind `annual` or
                                     # `refresh` (with the plan's cadence overrides), else 1 year
       economic_buyer_role: economic_buyer
@@ -139,6 +150,46 @@ def overdue_action_findings(items: Sequence[ShapedItem], as_of: date) -> list[Fi
     return findings
 
 
+def horizon_findings(plan: Plan, items: Sequence[ShapedItem], has_action_section: bool,
+                     as_of: date, days: int) -> list[Finding]:
+    """``action-without-date`` for each open action without a due date, and
+    ``no-action-in-horizon`` when no open action is due within ``days`` days of ``as_of``
+    (only for plans that hold actions or whose methodology has a section for them)."""
+    from datetime import timedelta
+
+    from ..shapes import action_open, due_date
+
+    if days <= 0:
+        return []
+    actions = [s for s in items if s.shape == "action" and action_open(s.item)]
+    findings = [_finding(
+        "action-without-date",
+        f"action {s.item.get('title', f'#{s.index + 1}')!r} has no due date: a commitment "
+        "needs a date within the next 30-90 days",
+        path=f"{s.location}.due",
+        subject=str(s.item["id"]) if isinstance(s.item.get("id"), (str, int)) else None)
+        for s in actions if due_date(s.item) is None]
+    horizon = as_of + timedelta(days=days)
+    if (actions or has_action_section) and not any(
+            (due := due_date(s.item)) is not None and due <= horizon for s in actions):
+        findings.append(_finding(
+            "no-action-in-horizon",
+            f"no open action is due by {horizon.isoformat()}: a plan needs the next {days} days "
+            "of concrete actions, each with an owner and a date",
+            subject=plan.id))
+    return findings
+
+
+def _reached_actions(plan: Plan, methodology: Methodology) -> bool:
+    """True once the plan is at (or past) a step that works on a section holding actions."""
+    from ..shapes import schema_hints
+
+    keys = {path[1] for path, shape in schema_hints(methodology).items() if shape == "action"}
+    steps = [step.key for step in methodology.steps]
+    reached = steps[:steps.index(plan.step) + 1] if plan.step in steps else steps
+    return any(keys & set(methodology.step(key).sections) for key in reached)
+
+
 def refresh_cadence(plan: Plan, methodology: Methodology, settings: StalenessSettings) -> Cadence:
     """How often the plan must be refreshed: ``settings.staleness.refresh``, else the cadence
     of the ``annual`` or ``refresh`` review kind (with the plan's overrides), else 1 year."""
@@ -153,19 +204,21 @@ def refresh_cadence(plan: Plan, methodology: Methodology, settings: StalenessSet
 
 def refresh_findings(plan: Plan, methodology: Methodology, settings: StalenessSettings,
                      as_of: date) -> list[Finding]:
-    """``plan-not-refreshed`` when no revision of the plan was saved within its cycle."""
-    if plan.updated_at is None:
+    """``plan-not-refreshed`` when the plan was started (created or rolled over) longer ago
+    than its refresh cycle; a superseded plan is never due."""
+    if plan.created_at is None or plan.superseded_by is not None:
         return []
     cadence = refresh_cadence(plan, methodology, settings)
-    last = plan.updated_at.date()
+    last = plan.created_at.date()
     due = cadence.next_due(last)
     if due >= as_of:
         return []
+    started = "rolled over" if plan.rolled_over_from else "started"
     return [_finding(
         "plan-not-refreshed",
-        f"the plan was last saved on {last.isoformat()} ({(as_of - last).days} days ago): it is "
-        f"refreshed every {cadence.every} and was due by {due.isoformat()}; review it and save "
-        "the refreshed plan",
+        f"the plan was {started} on {last.isoformat()} ({(as_of - last).days} days ago): it is "
+        f"refreshed every {cadence.every} and was due by {due.isoformat()}; refresh it from "
+        f"scratch with `kam plan rollover {plan.id} --period NEXT`",
         subject=plan.id)]
 
 
@@ -209,6 +262,8 @@ def staleness_findings(plan: Plan, methodology: Methodology, snapshot: AccountSn
     findings = contact_findings(methodology, snapshot, items, as_of, settings.contact_days)
     if settings.overdue_actions:
         findings += overdue_action_findings(items, as_of)
+    findings += horizon_findings(plan, items, _reached_actions(plan, methodology), as_of,
+                                 settings.horizon_days)
     findings += refresh_findings(plan, methodology, settings, as_of)
     if settings.new_economic_buyer:
         findings += economic_buyer_findings(plan, snapshot, settings.economic_buyer_role, as_of)

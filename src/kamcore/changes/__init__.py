@@ -31,7 +31,8 @@ A *point* (:class:`PlanPoint`) is a plan revision (``3``), the revision a review
 - risks: ``risk-added``, ``risk-removed``, ``risk-changed``;
 - scores: ``score-added``, ``score-removed``, ``score-changed``;
 - the plan itself: ``step-changed``, and ``field-changed`` for anything else (a section of no
-  known shape, the period, the cadence), described field by field.
+  known shape, the period, the cadence), described item by item and field by field in the
+  titles of the section's schema (:mod:`kamcore.plan_words`).
 
 Section shapes are recognised generically (see :mod:`kamcore.shapes`), not by section name.
 
@@ -52,6 +53,7 @@ from .past import (
     PlanPoint,
     PlanState,
     current_point,
+    last_review_point,
     record_at,
     resolve_point,
     review_point,
@@ -63,5 +65,5 @@ from .plan_diff import PlanDiff, compare
 from .wording import PlainChange
 
 __all__ = ["PlainChange", "PlanDiff", "PlanPoint", "PlanState", "compare", "current_point",
-           "plan_changes", "record_at", "resolve_point", "review_point", "revision_point",
-           "score_changes", "stakeholder_changes", "stakeholders_at", "state_at"]
+           "last_review_point", "plan_changes", "record_at", "resolve_point", "review_point",
+           "revision_point", "score_changes", "stakeholder_changes", "stakeholders_at", "state_at"]

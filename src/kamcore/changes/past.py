@@ -17,7 +17,7 @@ import attrs
 from ..dates import as_utc
 from ..errors import InvalidInputError
 from ..model import Plan, Review, ScoreCard, Stakeholder
-from ..reviews import find_review
+from ..reviews import find_review, plan_reviews
 from ..snapshot import latest_by_rubric
 
 if TYPE_CHECKING:
@@ -113,6 +113,16 @@ def review_point(workspace: Workspace, plan: Plan, review: Review, number: int,
         at = revision_point(workspace, plan, review.plan_revision).at
     return PlanPoint(reference or f"review:{number}", review.plan_revision, at, review.date,
                      review, number)
+
+
+def last_review_point(workspace: Workspace, plan: Plan, as_of: date) -> PlanPoint:
+    """Where a review pack counts changes from: the revision the plan's latest review held on
+    or before ``as_of`` looked at (``review:N``), or revision 1 when there is none."""
+    reviews = plan_reviews(workspace.iter(Review, account_id=plan.account_id), plan.id)
+    held = [r for r in reviews if r.date <= as_of]
+    if held:
+        return review_point(workspace, plan, held[-1], len(held))
+    return revision_point(workspace, plan, 1)
 
 
 def resolve_point(workspace: Workspace, plan: Plan, reference: str,

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..diff import IGNORED_FIELDS, Change, diff_values
+from ..diff import IGNORED_FIELDS
+from ..plan_words import PlanWords
 from ..shapes import SHAPE_WORDS, ShapeName, keyed_items, overdue_since, schema_hints, shape_at
 from .wording import (
     MISSING,
@@ -44,6 +45,7 @@ class _PlanComparer:
         self.methodology = methodology
         self.names = names
         self.hints = schema_hints(methodology)
+        self.words = PlanWords(methodology, names)
         self.out: list[PlainChange] = []
 
     def changes(self) -> list[PlainChange]:
@@ -91,14 +93,9 @@ class _PlanComparer:
         self._fallback(old, new, path)
 
     def _fallback(self, old: Any, new: Any, path: tuple[str, ...]) -> None:
-        where = ".".join(path)
-        if old is MISSING:
-            found = [Change(where, "added", new=new)]
-        elif new is MISSING:
-            found = [Change(where, "removed", old=old)]
-        else:
-            found = diff_values(old, new, where)
-        self.out.extend(PlainChange("field-changed", c.describe(), path=c.path) for c in found)
+        """A change of no known shape, in the words of the section's schema."""
+        self.out.extend(PlainChange("field-changed", text, path=where)
+                        for text, where in self.words.changes(path, old, new, MISSING))
 
     def _label(self, shape: ShapeName, item: Mapping[str, Any]) -> str:
         if shape == "whitespace_cell":
@@ -107,9 +104,10 @@ class _PlanComparer:
             person = item.get("stakeholder_id")
             name = self.names.get(person, person) if isinstance(person, str) else None
             return f"stakeholder map: {name or item.get('name') or '?'}"
+        if isinstance(item.get("title"), str):
+            return f'{SHAPE_WORDS[shape]} "{item["title"]}"'
         ident = f" {item['id']}" if isinstance(item.get("id"), (str, int)) else ""
-        title = f' "{item["title"]}"' if isinstance(item.get("title"), str) else ""
-        return f"{SHAPE_WORDS[shape]}{ident}{title}"
+        return f"{SHAPE_WORDS[shape]}{ident}"
 
     def _list(self, shape: ShapeName, path: tuple[str, ...], old: list[Any],
               new: list[Any]) -> None:

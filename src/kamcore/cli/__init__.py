@@ -39,9 +39,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "review": ("kamcore.cli.review_cmd", "review", "Record plan reviews and see which are due."),
     "score": ("kamcore.cli.score_cmd", "score", "Score an account or rank the portfolio."),
     "segment": ("kamcore.cli.score_cmd", "segment", "Who belongs in the key-account programme."),
+    "metrics": ("kamcore.cli.metrics_cmd", "metrics", "Programme metrics of a quarter."),
+    "revenue": ("kamcore.cli.revenue_cmd", "revenue", "Record and list revenue facts."),
     "import": ("kamcore.cli.import_cmd", "import_", "Import records with an adapter."),
     "export": ("kamcore.cli.export_cmd", "export", "Export a plan with an exporter."),
     "schema": ("kamcore.cli.schema_cmd", "schema", "Print the JSON Schema of a record."),
+    "settings": ("kamcore.cli.settings_cmd", "settings", "Show and change workspace settings."),
 }
 
 

@@ -17,10 +17,13 @@ import click
 if TYPE_CHECKING:
     from ..model import Finding
     from ..operations import Actor
+    from ..plan_words import PlanWords
     from ..plugin.registry import Registry
     from ..store import Workspace
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+yaml_option = click.option("--yaml", "as_yaml", is_flag=True,
+                           help="Print the document as YAML (what a house file is written in).")
 
 
 def workspace_target(ctx: click.Context) -> str:
@@ -77,6 +80,14 @@ def warn_about_plugins(reg: Registry) -> None:
 def print_json(data: Any) -> None:
     """Print ``data`` as indented JSON."""
     click.echo(json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False, default=str))
+
+
+def print_yaml(data: Any) -> None:
+    """Print ``data`` as block-style YAML, keys in their order (yaml imported here)."""
+    import yaml
+
+    click.echo(yaml.safe_dump(json.loads(json.dumps(data, default=str)), sort_keys=False,
+                              allow_unicode=True, default_flow_style=False, width=100), nl=False)
 
 
 def print_table(title: str | None, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -232,13 +243,14 @@ def write_atomically(path: Path, content: str | bytes) -> None:
             raise
 
 
-def show_findings(findings: Sequence[Finding], title: str) -> None:
-    """Print findings as a table, or a line saying there are none."""
+def show_findings(findings: Sequence[Finding], title: str, words: PlanWords) -> None:
+    """Print findings as a table, each placed in words (``words.where``; the raw path is in
+    ``--json``), or a line saying there are none."""
     if not findings:
         click.echo(f"{title}: no findings")
         return
-    print_table(title, ["severity", "code", "message", "path", "source"],
-                [[f.severity, f.code, f.message, f.path, f.source] for f in findings])
+    print_table(title, ["severity", "code", "message", "where", "source"],
+                [[f.severity, f.code, f.message, words.where(f), f.source] for f in findings])
 
 
 def findings_json(findings: Sequence[Finding]) -> list[dict[str, Any]]:

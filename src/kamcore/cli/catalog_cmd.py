@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from ._common import json_option, print_json, print_table, registry, warn_about_plugins
+from ._common import (
+    json_option,
+    print_json,
+    print_table,
+    print_yaml,
+    registry,
+    warn_about_plugins,
+    yaml_option,
+)
 
 
 @click.group(invoke_without_command=True)
@@ -29,11 +37,17 @@ def methodologies(ctx: click.Context, as_json: bool) -> None:
 @methodologies.command("show")
 @click.argument("name")
 @json_option
-def show_methodology(name: str, as_json: bool) -> None:
-    """Show a methodology's steps, sections, gates and cadence."""
+@yaml_option
+def show_methodology(name: str, as_json: bool, as_yaml: bool) -> None:
+    """Show a methodology's steps, sections, gates and cadence; --json or --yaml print its
+    whole document (example and gate schemas included), resolved: for a methodology that
+    ``extends`` another, the result of its changes, as a complete document."""
     methodology = registry().methodology(name)
     if as_json:
         print_json(dict(methodology.document))
+        return
+    if as_yaml:
+        print_yaml(dict(methodology.document))
         return
     click.echo(f"{methodology.title} ({methodology.name} {methodology.version})")
     if methodology.description:
@@ -62,6 +76,8 @@ def check_methodology(path: str) -> None:
     if errors:
         raise next(iter(errors.values()))
     methodology = next(iter(loaded.values()))
+    for warning in methodology.warnings():
+        click.echo(f"warning: {path}: {warning}", err=True)
     click.echo(f"{path}: ok: {methodology.name} {methodology.version}, "
                f"{len(methodology.steps)} steps, {len(methodology.sections)} sections")
 
@@ -87,14 +103,20 @@ def rubrics(ctx: click.Context, as_json: bool) -> None:
 @rubrics.command("show")
 @click.argument("name")
 @json_option
-def show_rubric(name: str, as_json: bool) -> None:
-    """Show a rubric's criteria, weights, scales and bands."""
+@yaml_option
+def show_rubric(name: str, as_json: bool, as_yaml: bool) -> None:
+    """Show a rubric's criteria, weights, scales and bands (--json or --yaml: its document)."""
     rubric = registry().rubric(name)
     if as_json:
         print_json(dict(rubric.document))
         return
+    if as_yaml:
+        print_yaml(dict(rubric.document))
+        return
     click.echo(f"{rubric.title} ({rubric.name} {rubric.version})")
-    print_table("criteria", ["key", "title", "weight", "scale", "computed by"], [
-        [c.key, c.title, f"{c.weight:g}", f"{c.scale.min:g}..{c.scale.max:g}", c.signal or ""]
+    print_table("criteria", ["key", "title", "weight", "scale", "computed by", "anchors"], [
+        [c.key, c.title, f"{c.weight:g}", f"{c.scale.min:g}..{c.scale.max:g}", c.signal or "",
+         c.anchor_text()]
         for c in rubric.criteria])
-    print_table("bands", ["band", "total at least"], [[b.name, f"{b.min:g}"] for b in rubric.bands])
+    print_table("bands", ["band", "total at least", "qualifies"],
+                [[b.name, f"{b.min:g}", "yes" if b.qualifies else ""] for b in rubric.bands])

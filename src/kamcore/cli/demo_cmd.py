@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ._common import open_workspace, print_table, registry, write_atomically
+
+if TYPE_CHECKING:
+    from ..plugin.registry import Registry
+    from ..store import Workspace
 
 DEFAULT_WORKSPACE = "kam-demo.db"
 
@@ -51,3 +56,15 @@ def demo(ctx: click.Context, out_dir: str) -> None:
                f"updated, {summary.total('unchanged')} unchanged")
     if rows:
         click.echo(f"{len(rows)} plans written as Markdown to {out}/")
+    if sample.rollover:
+        click.echo(f"rolled {sample.rollover[0]} over into {sample.rollover[1]} "
+                   f"(kam plan rollover); its QBRs are scored with qbr-health")
+    _metrics(workspace, reg)
+
+
+def _metrics(workspace: Workspace, reg: Registry) -> None:
+    """The sample programme's metrics of this quarter, as ``kam metrics`` shows them."""
+    from ..operations import programme_metrics
+    from .metrics_cmd import show_metrics
+
+    show_metrics(programme_metrics(workspace, registry=reg))

@@ -18,22 +18,51 @@ if TYPE_CHECKING:
 OUTPUT_HINT = "'--output' / '-o'"
 
 
-@click.command()
+class ExportCommand(click.Command):
+    """``kam export``, whose help ends with the installed formats."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The epilog, then a "Formats" section: each exporter, what it renders and its file
+        suffix. Only ``kam_exporters`` is called (not the whole registry: no methodology is
+        loaded), so the help stays as light as the rest of ``--help``."""
+        from ..plugin.contributions import Exporter
+        from ..plugin.host import get_plugin_host
+
+        super().format_epilog(ctx, formatter)
+        named: dict[str, Exporter] = {}
+        for outcome in get_plugin_host().call_registered_first("kam_exporters"):
+            for item in outcome.value or ():
+                if isinstance(item, Exporter):
+                    named.setdefault(item.name, item)
+        exporters = sorted(named.values(), key=lambda e: e.name)
+        with formatter.section("Formats (--format NAME)"):
+            formatter.write_dl([(e.name, f"{e.description} ({e.suffix})") for e in exporters]
+                               or [("none", "no exporter is installed")])
+
+
+@click.command(cls=ExportCommand)
 @click.argument("plan_id", required=False)
 @click.option("--all", "all_plans", is_flag=True,
               help="Export every plan of the workspace into the folder given with -o: one file "
                    "per plan, and with --format html an index.html portfolio page.")
 @click.option("--format", "-f", "format_name", default="markdown", show_default=True,
-              help="Exporter name (see `kam plugins`).")
+              help="Exporter name (listed below).")
 @click.option("--output", "-o", type=click.Path(allow_dash=True), default=None,
               help="File to write ('-' for stdout, the default); with --all, the folder to "
                    "write into. Each file is written whole or not at all.")
 @click.option("--review-pack", is_flag=True,
               help="A review pack: the plan with what changed since the last review, the "
                    "scores and the reviews due next (exporters read ExportContext.options).")
+@click.option("--summary", "summary_file", metavar="FILE",
+              help="A review pack's summary of the changes: a UTF-8 text file (e.g. what "
+                   "`kam plan summarize` wrote, read by you first).")
+@click.option("--no-bom", is_flag=True,
+              help="CSV formats: leave out the UTF-8 byte-order mark that spreadsheet programs "
+                   "need to read non-ASCII text right (for tools that choke on it).")
 @click.pass_context
 def export(ctx: click.Context, plan_id: str | None, all_plans: bool, format_name: str,
-           output: str | None, review_pack: bool) -> None:
+           output: str | None, review_pack: bool, summary_file: str | None,
+           no_bom: bool) -> None:
     """Export a plan with an exporter, or every plan with --all.
 
     \b
@@ -44,24 +73,29 @@ def export(ctx: click.Context, plan_id: str | None, all_plans: bool, format_name
         raise click.UsageError("give a plan id or --all, not both")
     if not all_plans and not plan_id:
         raise click.UsageError("give the plan to export, or --all to export every plan")
-    if all_plans and review_pack:
-        raise click.UsageError("--review-pack exports one plan: give its id instead of --all")
+    if all_plans and (review_pack or summary_file):
+        raise click.UsageError("--review-pack and --summary export one plan: give its id instead "
+                               "of --all")
+    options = {"bom": False} if no_bom else {}
     if all_plans:
-        _export_all(ctx, format_name, output)
+        _export_all(ctx, format_name, output, options)
         return
     assert plan_id is not None
-    _export_one(ctx, plan_id, format_name, output or "-", review_pack)
+    _export_one(ctx, plan_id, format_name, output or "-", review_pack, options, summary_file)
 
 
 def _export_one(ctx: click.Context, plan_id: str, format_name: str, output: str,
-                review_pack: bool = False) -> None:
+                review_pack: bool, options: dict[str, Any],
+                summary_file: str | None = None) -> None:
+    from ..documents import read_input
     from ..operations import export_plan
 
     if output != "-" and Path(output).is_dir():
         raise click.BadParameter(f"{output!r} is a folder: give a file name (or use --all to "
                                  f"export every plan into a folder)", param_hint=OUTPUT_HINT)
-    content = export_plan(open_workspace(ctx), plan_id, format_name,
-                          review_pack=review_pack).content
+    summary = read_input(summary_file) if summary_file is not None else None
+    content = export_plan(open_workspace(ctx), plan_id, format_name, review_pack=review_pack,
+                          summary=summary, options=options).content
     if output == "-":
         if isinstance(content, bytes):
             sys.stdout.buffer.write(content)
@@ -72,7 +106,8 @@ def _export_one(ctx: click.Context, plan_id: str, format_name: str, output: str,
     click.echo(f"wrote {output}", err=True)
 
 
-def _export_all(ctx: click.Context, format_name: str, output: str | None) -> None:
+def _export_all(ctx: click.Context, format_name: str, output: str | None,
+                options: dict[str, Any]) -> None:
     """Render every plan first (into temporary files), then move them all into place: a plan
     that fails to render leaves the folder as it was."""
     if output is None or output == "-":
@@ -88,7 +123,7 @@ def _export_all(ctx: click.Context, format_name: str, output: str | None) -> Non
     staged: list[tuple[Path, Path]] = []
     index_name = exporter.index.name if exporter.index else None
     try:
-        count = _stage_all(workspace, format_name, folder, staged, index_name)
+        count = _stage_all(workspace, format_name, folder, staged, index_name, options)
         for temporary, final in staged:
             with writing(final):
                 os.replace(temporary, final)
@@ -105,7 +140,8 @@ def _export_all(ctx: click.Context, format_name: str, output: str | None) -> Non
 
 
 def _stage_all(workspace: Workspace, format_name: str, folder: Path,
-               staged: list[tuple[Path, Path]], index_name: str | None) -> int:
+               staged: list[tuple[Path, Path]], index_name: str | None,
+               options: dict[str, Any]) -> int:
     """Stage every file of the export (see :func:`kamcore.operations.export_portfolio`) in
     ``folder``; return how many plans were exported (the index page is not one)."""
     from ..model import Plan
@@ -116,7 +152,7 @@ def _stage_all(workspace: Workspace, format_name: str, folder: Path,
                      if sys.stderr.isatty() and total > 1 else None)
     plans = 0
     with progress if progress is not None else nullcontext():
-        for exported in export_portfolio(workspace, format_name):
+        for exported in export_portfolio(workspace, format_name, options=options):
             staged.append((stage_file(folder, exported.name, exported.content),
                            folder / exported.name))
             if exported.name != index_name:

@@ -121,9 +121,7 @@ def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool, for
                               force=force, observe=observe, options=given)
     totals = {o: summary.total(o) for o in OUTCOMES}
     if as_json:
-        print_json({"dry_run": dry_run, "kinds": summary.rows(), **totals,
-                    "overwritten": [c.as_dict() for c in summary.overwritten],
-                    "notes": summary.notes})
+        print_json(summary.as_dict())
         return
     title = "import (dry run: nothing written)" if dry_run else "import"
     print_table(title, ["kind", *OUTCOMES],

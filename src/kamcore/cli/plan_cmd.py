@@ -1,4 +1,5 @@
-"""``kam plan new|list|show|set|check|advance|history|restore|diff``."""
+"""``kam plan new|list|show|set|check|advance|history|restore|diff`` (and ``rollover``, from
+:mod:`.rollover_cmd`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ._common import (
     registry,
     show_findings,
 )
+from .rollover_cmd import rollover
 
 
 @click.group()
@@ -30,15 +32,18 @@ def plan() -> None:
               help="Name of an installed methodology (see `kam methodologies`).")
 @click.option("--period", help="Planning period, e.g. FY2027.")
 @click.option("--id", "plan_id", help="Plan id (default: ACCOUNT-METHODOLOGY[-PERIOD]).")
+@click.option("--cadence-profile", metavar="NAME",
+              help="Review on this profile's cadence (sam: weekly internal, bi-weekly customer "
+                   "check-in, quarterly QBR, annual review).")
 @json_option
 @click.pass_context
 def new(ctx: click.Context, account_id: str, methodology_name: str, period: str | None,
-        plan_id: str | None, as_json: bool) -> None:
+        plan_id: str | None, cadence_profile: str | None, as_json: bool) -> None:
     """Start a plan for ACCOUNT at the methodology's first step."""
     from ..operations import new_plan
 
     created = new_plan(open_workspace(ctx), actor(ctx), account_id, methodology_name,
-                       period=period, plan_id=plan_id)
+                       period=period, plan_id=plan_id, cadence_profile=cadence_profile)
     if as_json:
         print_json(created.model_dump(mode="json"))
     else:
@@ -124,14 +129,16 @@ def set_section(ctx: click.Context, plan_id: str, section: str, file: str,
 def check(ctx: click.Context, plan_id: str, as_of: str | None, as_json: bool) -> int:
     """Check a plan; exit 1 if any finding is an error."""
     from ..operations import check as check_plan
+    from ..operations import plan_words
 
-    record, findings = check_plan(open_workspace(ctx), plan_id,
-                                  as_of=parse_date(as_of, "--as-of"))
+    workspace = open_workspace(ctx)
+    record, findings = check_plan(workspace, plan_id, as_of=parse_date(as_of, "--as-of"))
     if as_json:
         print_json({"plan": record.id, "revision": record.revision,
                     "findings": findings_json(findings)})
     else:
-        show_findings(findings, f"plan {record.id} (revision {record.revision})")
+        show_findings(findings, f"plan {record.id} (revision {record.revision})",
+                      plan_words(workspace, plan_id))
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
@@ -144,6 +151,7 @@ def advance(ctx: click.Context, plan_id: str, to_step: str | None, as_json: bool
     """Move a plan to its next step if the current step's gate is met; exit 1 if refused."""
     from ..model import Plan
     from ..operations import advance as advance_plan
+    from ..operations import plan_words
     from ..planning import AdvanceRefused
 
     workspace = open_workspace(ctx)
@@ -157,7 +165,7 @@ def advance(ctx: click.Context, plan_id: str, to_step: str | None, as_json: bool
                         "findings": findings_json(refused.findings)})
         else:
             click.echo(f"plan {record.id} stays at step {record.step}:", err=True)
-            show_findings(refused.findings, "what blocks it")
+            show_findings(refused.findings, "what blocks it", plan_words(workspace, plan_id))
         return 1
     if as_json:
         print_json({"plan": moved.id, "advanced": True, "from": record.step, "step": moved.step,
@@ -219,7 +227,8 @@ def restore(ctx: click.Context, plan_id: str, reference: str, base_revision: int
                    "review:last, review:ID or now (default: the revision before --to).")
 @click.option("--to", "to_ref", metavar="REV|review:N",
               help="Newer point, as --from (default: now, the current revision).")
-@click.option("--raw", is_flag=True, help="Only the field-level diff of the plan record.")
+@click.option("--raw", is_flag=True,
+              help="The field-level diff of the plan record (internal paths) instead of words.")
 @json_option
 @click.pass_context
 def diff(ctx: click.Context, plan_id: str, from_ref: str | None, to_ref: str | None, raw: bool,
@@ -247,11 +256,10 @@ def diff(ctx: click.Context, plan_id: str, from_ref: str | None, to_ref: str | N
             click.echo(f"  {change.text}")
         if not result.changes:
             click.echo("  no changes")
-        if result.fields:
-            click.echo("field changes:")
+        return
     for field in result.fields:
         click.echo(f"  {field.describe()}")
-    if raw and not result.fields:
+    if not result.fields:
         click.echo("  no changes")
 
 
@@ -279,3 +287,6 @@ def template(methodology_name: str, section: str, as_json: bool) -> None:
     for path, message in made.problems():
         click.echo(f"warning: the example fails the schema at {format_path(path)}: {message} "
                    "(edit it before `kam plan set`)", err=True)
+
+
+plan.add_command(rollover)

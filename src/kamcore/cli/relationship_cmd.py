@@ -1,11 +1,19 @@
-"""``kam relationship add|rm|list``: the lines between stakeholders."""
+"""``kam relationship add|set|rm|list``: the lines between stakeholders."""
 
 from __future__ import annotations
 
 import click
 
 from ._common import actor, json_option, open_workspace
-from ._editing import base_revision_option, list_of_account, show_removed, show_saved
+from ._editing import (
+    base_revision_option,
+    clear_option,
+    cleared,
+    given,
+    list_of_account,
+    show_removed,
+    show_saved,
+)
 
 #: The kinds of relationship (as :data:`kamcore.model.stakeholder.RelationshipType`).
 KINDS = ("reports_to", "dotted_line", "influences", "conflicts", "informal")
@@ -13,7 +21,7 @@ KINDS = ("reports_to", "dotted_line", "influences", "conflicts", "informal")
 
 @click.group()
 def relationship() -> None:
-    """Add, list and remove relationships between stakeholders."""
+    """Add, change, list and remove relationships between stakeholders."""
 
 
 @relationship.command("add")
@@ -34,6 +42,26 @@ def add(ctx: click.Context, source_id: str, target_id: str, kind: str, note: str
     saved = add_relationship(open_workspace(ctx), actor(ctx), source_id, kind, target_id,
                              relationship_id=relationship_id, note=note)
     show_saved(saved, "added", as_json)
+
+
+@relationship.command("set")
+@click.argument("relationship_id")
+@click.option("--kind", type=click.Choice(KINDS), help="The new kind of relationship.")
+@click.option("--note")
+@clear_option({"note": "note"})
+@base_revision_option
+@json_option
+@click.pass_context
+def set_(ctx: click.Context, relationship_id: str, kind: str | None, note: str | None,
+         clear: tuple[str, ...], base_revision: int | None, as_json: bool) -> None:
+    """Change a relationship's kind or note (a reports_to cycle is refused)."""
+    from ..operations import edit_relationship
+
+    saved = edit_relationship(open_workspace(ctx), actor(ctx), relationship_id,
+                              given(type=kind, note=note),
+                              clear=cleared(clear, {"note": "note"}),
+                              base_revision=base_revision)
+    show_saved(saved, "saved", as_json)
 
 
 @relationship.command("rm")

@@ -9,11 +9,11 @@ import click
 from ._common import (
     actor,
     json_option,
+    key_values,
     open_workspace,
     parse_date,
     print_json,
     print_table,
-    registry,
 )
 
 
@@ -29,19 +29,24 @@ def review() -> None:
 @click.option("--attendee", "attendees", multiple=True, help="Repeat for each attendee.")
 @click.option("--decision", "decisions", multiple=True, help="Repeat for each decision.")
 @click.option("--notes")
+@click.option("--score", "scores", multiple=True, metavar="KEY=VALUE",
+              help="A qbr-health criterion of the QBR (relationship_depth, pipeline_coverage, "
+                   "plan_currency; 1-5); repeatable.")
 @json_option
 @click.pass_context
 def record(ctx: click.Context, plan_id: str, kind: str, held_on: str,
            attendees: tuple[str, ...], decisions: tuple[str, ...], notes: str | None,
-           as_json: bool) -> None:
+           scores: tuple[str, ...], as_json: bool) -> None:
     """Record a review of PLAN, snapshotting the plan revision, the current score cards and who
-    holds the economic buyer role (so a later leadership change is noticed)."""
+    holds the economic buyer role (so a later leadership change is noticed). The QBR (the
+    customer review, unless the methodology names another kind) is scored with qbr-health."""
     from ..operations import record_review
 
     when = parse_date(held_on, "--date")
     assert when is not None
     saved = record_review(open_workspace(ctx), actor(ctx), plan_id, kind, when,
-                          attendees=attendees, decisions=decisions, notes=notes)
+                          attendees=attendees, decisions=decisions, notes=notes,
+                          scores=key_values(scores, "--score"))
     if as_json:
         print_json(saved.model_dump(mode="json"))
     else:
@@ -56,19 +61,16 @@ def record(ctx: click.Context, plan_id: str, kind: str, held_on: str,
 def list_reviews(ctx: click.Context, plan_id: str, as_json: bool) -> None:
     """List the reviews of PLAN in date order, numbered as `kam plan diff --from review:N`
     counts them."""
-    from ..model import Plan, Review
-    from ..reviews import plan_reviews
+    from ..operations import list_reviews
 
-    workspace = open_workspace(ctx)
-    plan = workspace.get(Plan, plan_id)
-    reviews = plan_reviews(workspace.iter(Review, account_id=plan.account_id), plan.id)
+    reviews = list_reviews(open_workspace(ctx), plan_id)
     if as_json:
         print_json([{"number": n, "id": r.id, "kind": r.review_kind, "date": r.date,
                      "plan_revision": r.plan_revision, "attendees": r.attendees,
                      "decisions": r.decisions, "economic_buyers": r.economic_buyers}
                     for n, r in enumerate(reviews, start=1)])
         return
-    print_table(f"reviews of {plan.id}", ["ref", "kind", "date", "plan revision", "attendees",
+    print_table(f"reviews of {plan_id}", ["ref", "kind", "date", "plan revision", "attendees",
                                           "decisions"],
                 [[f"review:{n}", r.review_kind, r.date, r.plan_revision, ", ".join(r.attendees),
                   "; ".join(r.decisions)] for n, r in enumerate(reviews, start=1)])
@@ -81,14 +83,12 @@ def list_reviews(ctx: click.Context, plan_id: str, as_json: bool) -> None:
 @click.pass_context
 def due(ctx: click.Context, as_of: str | None, only_overdue: bool, as_json: bool) -> None:
     """Each plan's next review of each kind, overdue ones first."""
-    from ..portfolio import reviews_due
+    from ..operations import reviews_due
 
     when = parse_date(as_of, "--as-of") or date.today()
-    rows = reviews_due(open_workspace(ctx), registry(), when, only_overdue=only_overdue)
+    rows = reviews_due(open_workspace(ctx), when, only_overdue=only_overdue)
     if as_json:
-        print_json([{"plan": p.id, "account": p.account_id, "kind": d.kind,
-                     "every": d.cadence.every, "last": d.last, "due": d.due,
-                     "overdue": d.overdue, "days_overdue": d.days_overdue} for p, d in rows])
+        print_json([d.as_dict(p) for p, d in rows])
         return
     print_table(f"reviews due as of {when}", ["plan", "kind", "every", "last", "due", "status"],
                 [[p.id, d.kind, d.cadence.every, d.last or "never", d.due,

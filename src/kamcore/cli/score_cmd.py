@@ -8,12 +8,14 @@ import click
 
 from ._common import (
     actor,
+    findings_json,
     json_option,
     key_values,
     open_workspace,
     print_json,
     print_table,
     registry,
+    show_findings,
 )
 
 if TYPE_CHECKING:
@@ -103,28 +105,29 @@ def _row_dict(row: PortfolioRow) -> dict[str, Any]:
 @click.command()
 @click.option("--rubric", "-r", "rubric_name", default="account-tiering", show_default=True)
 @click.option("--share", type=float, default=0.2, show_default=True,
-              help="Share of the scored portfolio that belongs in the programme (0.1-0.2).")
+              help="Largest usual share of the scored portfolio in the programme (0.1-0.2); "
+                   "the cut itself for a rubric without a qualifying band.")
 @click.option("--programme-tier", "tiers", multiple=True, default=("strategic", "key"),
               show_default=True, help="Account tiers that mean 'in the programme today'.")
 @json_option
 @click.pass_context
 def segment(ctx: click.Context, rubric_name: str, share: float, tiers: tuple[str, ...],
             as_json: bool) -> None:
-    """Which accounts belong in the key-account programme (the top share by score), and which
-    are in it today without the scores to support it (scope inflation)."""
-    from ..portfolio import score_portfolio
-    from ..portfolio import segment as cut
+    """Which accounts belong in the key-account programme (those in the rubric's qualifying
+    band), which are in it today without the scores to support it (scope inflation), and
+    findings on the programme's size."""
+    from ..operations import segment_portfolio
 
-    reg = registry()
-    rubric = reg.rubric(rubric_name)
-    rows = list(score_portfolio(open_workspace(ctx), reg, rubric))
-    result = cut(rows, share, tiers)
+    rubric = registry().rubric(rubric_name)
+    result = segment_portfolio(open_workspace(ctx), rubric.name, share=share,
+                               programme_tiers=tiers)
     if as_json:
-        print_json({"rubric": rubric.name, "share": share,
-                    "members": [_row_dict(r) for r in result.members],
-                    "scope_inflation": [_row_dict(r) for r in result.inflated]})
+        print_json({"rubric": rubric.name, "rubric_version": rubric.version, "share": share,
+                    "rule": result.rule, "members": [_row_dict(r) for r in result.members],
+                    "scope_inflation": [_row_dict(r) for r in result.inflated],
+                    "findings": findings_json(result.findings)})
         return
-    print_table(f"key-account programme: top {share:.0%} by {rubric.name}",
+    print_table(f"programme ({result.rule}, {rubric.name} {rubric.version})",
                 ["account", "name", "tier", "total", "band"],
                 [[r.account_id, r.name, r.tier, f"{r.total:.2f}", r.band]
                  for r in result.members])
@@ -136,3 +139,5 @@ def segment(ctx: click.Context, rubric_name: str, share: float, tiers: tuple[str
                      for r in result.inflated])
     else:
         click.echo("no scope inflation")
+    if result.findings:
+        show_findings(result.findings, "programme findings")

@@ -196,7 +196,9 @@ def build_methodology(doc: Document, base: Methodology | None = None) -> Methodo
             raise InvalidInputError(f"{doc.source}: cannot derive from {base.name}", problems)
 
     def report(path: Path, message: str) -> None:
-        if "extends" in doc.data:
+        # the author's own example is this document's: its problems are located in it
+        own_example = bool(path) and path[0] == "example" and "example" in doc.data
+        if "extends" in doc.data and not own_example:
             problems.append(Problem(f"{message} (in the result of extends)", source=doc.source,
                                     path=path))
         else:

@@ -95,6 +95,15 @@ class Methodology:
                 return section
         raise NotFoundError(f"section of {self.name}", key, [s.key for s in self.sections])
 
+    def warnings(self) -> list[str]:
+        """What is allowed but probably a mistake: a step with no section (a plan at that step
+        has nothing to fill in; in a variant, the sections it had were usually dropped)."""
+        derived = len(self.lineage) > 1
+        return [f"step {step.key!r} has no section"
+                + (" (did extends drop the sections it had? drop the step too, or give it "
+                   "sections with steps.update)" if derived else "")
+                for step in self.steps if not step.sections]
+
     def summary(self) -> dict[str, Any]:
         """A JSON-ready description for listings."""
         return {

@@ -18,10 +18,12 @@ if TYPE_CHECKING:
     from .model import Methodology
 
 DEFAULT_CONTACT_DAYS = 90
+#: "The next 90 days of concrete actions".
+DEFAULT_HORIZON_DAYS = 90
 DEFAULT_ECONOMIC_BUYER_ROLE = "economic_buyer"
 #: The keys settings.staleness may hold.
 KEYS = frozenset({"contact_days", "overdue_actions", "refresh", "economic_buyer_role",
-                  "new_economic_buyer"})
+                  "new_economic_buyer", "horizon_days"})
 
 
 @attrs.frozen
@@ -33,6 +35,7 @@ class StalenessSettings:
     refresh: str | None = None
     economic_buyer_role: str = DEFAULT_ECONOMIC_BUYER_ROLE
     new_economic_buyer: bool = True
+    horizon_days: int = DEFAULT_HORIZON_DAYS
 
     @classmethod
     def of(cls, methodology: Methodology) -> StalenessSettings:
@@ -48,8 +51,10 @@ class StalenessSettings:
             raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)}; known: "
                              f"{', '.join(sorted(KEYS))}")
         days = raw.get("contact_days", DEFAULT_CONTACT_DAYS)
-        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-            raise ValueError(f"{where}.contact_days must be a whole number >= 0, not {days!r}")
+        horizon = raw.get("horizon_days", DEFAULT_HORIZON_DAYS)
+        for key, value in (("contact_days", days), ("horizon_days", horizon)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{where}.{key} must be a whole number >= 0, not {value!r}")
         for flag in ("overdue_actions", "new_economic_buyer"):
             if not isinstance(raw.get(flag, True), bool):
                 raise ValueError(f"{where}.{flag} must be true or false, not {raw[flag]!r}")
@@ -63,7 +68,7 @@ class StalenessSettings:
         if not isinstance(role, str) or not role:
             raise ValueError(f"{where}.economic_buyer_role must be a role name, not {role!r}")
         return cls(days, raw.get("overdue_actions", True), refresh, role,
-                   raw.get("new_economic_buyer", True))
+                   raw.get("new_economic_buyer", True), horizon)
 
 
 def economic_buyer_role(methodology: Methodology) -> str:

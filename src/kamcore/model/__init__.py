@@ -9,6 +9,7 @@ from .opportunity import Opportunity
 from .plan import (
     SHAPES,
     Action,
+    Measure,
     MethodologyRef,
     Objective,
     Plan,
@@ -16,6 +17,7 @@ from .plan import (
     Signoff,
     WhitespaceCell,
 )
+from .revenue import RevenueFact
 from .review import Review
 from .scorecard import RubricRef, ScoreCard
 from .stakeholder import Relationship, Stakeholder
@@ -23,7 +25,8 @@ from .stakeholder import Relationship, Stakeholder
 #: Stored record types by their ``kind``.
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.kind: cls
-    for cls in (Account, Stakeholder, Relationship, Opportunity, Plan, Review, ScoreCard)
+    for cls in (Account, Stakeholder, Relationship, Opportunity, Plan, Review, ScoreCard,
+                RevenueFact)
 }
 
 #: Everything ``kam schema`` can print, by name.
@@ -40,6 +43,7 @@ __all__ = [
     "Account",
     "Action",
     "Finding",
+    "Measure",
     "MethodologyRef",
     "Objective",
     "Opportunity",
@@ -47,6 +51,7 @@ __all__ = [
     "Record",
     "RecordId",
     "Relationship",
+    "RevenueFact",
     "Review",
     "Risk",
     "RubricRef",

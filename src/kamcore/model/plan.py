@@ -17,6 +17,7 @@ from ._base import Record, RecordId, Shape
 
 ActionStatus = Literal["open", "in_progress", "done", "blocked", "cancelled"]
 WhitespaceState = Literal["owned", "pipeline", "potential", "blocked", "competitor", "n.a."]
+ObjectiveStatus = Literal["not_started", "on_track", "at_risk", "achieved", "dropped"]
 
 #: Action states that no longer need doing.
 CLOSED_ACTION_STATES: frozenset[str] = frozenset({"done", "cancelled"})
@@ -47,8 +48,25 @@ class ChangeRequest(Shape):
     via: str | None = Field(default=None, description="How it was asked, e.g. a share link's id.")
 
 
+class Measure(Shape):
+    """A key measure of an objective: where it started, where it is and where it must get to,
+    as Salesforce's Account Plan objectives carry them."""
+
+    name: str = Field(min_length=1, description="What is measured.")
+    baseline: float | None = None
+    current: float | None = None
+    target: float | None = None
+    unit: str | None = Field(default=None, description="e.g. %, days, USD.")
+    due: date | None = None
+
+
 class Objective(Shape):
-    """An objective of the plan; a joint objective carries the customer's sign-off."""
+    """An objective of the plan; a joint objective is "signed off by both sides": the
+    customer's sign-off and ours (``seller_signoff``).
+
+    ``status`` is one of not_started / on_track / at_risk / achieved / dropped (None: not
+    recorded, as in plans written before it existed); ``measures`` say how progress is measured.
+    """
 
     id: str = Field(min_length=1)
     title: str = Field(min_length=1)
@@ -56,7 +74,11 @@ class Objective(Shape):
     measure: str | None = Field(default=None, description="How success is measured.")
     target: str | None = None
     due: date | None = None
+    status: ObjectiveStatus | None = None
+    measures: list[Measure] | None = None
     customer_signoff: Signoff | None = None
+    seller_signoff: Signoff | None = Field(
+        default=None, description="Our side's sign-off (the account team's executive sponsor).")
     change_requests: list[ChangeRequest] | None = Field(
         default=None, description="What the customer asked to change before signing off.")
 
@@ -94,6 +116,17 @@ class WhitespaceCell(Shape):
     note: str | None = None
 
 
+class ScenarioYear(Shape):
+    """One year of a multi-year revenue scenario ("the next 90 days of concrete actions tied
+    to a multi-year revenue scenario"): the base case, the stretch case and what they assume."""
+
+    year: str = Field(pattern=r"^(FY)?[0-9]{4}$", description="e.g. FY2027 or 2027.",
+                      examples=["FY2027"])
+    base: float = Field(ge=0, description="Revenue expected in the base case.")
+    stretch: float = Field(ge=0, description="Revenue if the stretch case comes true.")
+    assumptions: list[str] | None = Field(default=None, description="What the year assumes.")
+
+
 class Plan(Record):
     """An account plan: which methodology, which step it is at, and its section data."""
 
@@ -108,6 +141,10 @@ class Plan(Record):
         default_factory=dict,
         description="Per-plan review cadence overrides: kind -> '2 months', '6 weeks'...",
     )
+    rolled_over_from: RecordId | None = Field(
+        default=None, description="The previous period's plan this one was rolled over from.")
+    superseded_by: RecordId | None = Field(
+        default=None, description="The next period's plan, once this one was rolled over.")
 
     @field_validator("cadence")
     @classmethod
@@ -126,4 +163,6 @@ SHAPES: dict[str, type[Shape]] = {
     "risk": Risk,
     "whitespace_cell": WhitespaceCell,
     "signoff": Signoff,
+    "measure": Measure,
+    "scenario_year": ScenarioYear,
 }

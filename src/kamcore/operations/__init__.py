@@ -16,9 +16,12 @@ kamcore's own errors only: :class:`~kamcore.errors.InvalidInputError` (with fiel
 based on; nothing written) and :class:`~kamcore.planning.AdvanceRefused`.
 
 Modules: :mod:`.accounts`, :mod:`.people` (stakeholders and relationships),
-:mod:`.opportunities`, :mod:`.plans`, :mod:`.reviews`, :mod:`.scoring`, :mod:`.transfer`
+:mod:`.opportunities`, :mod:`.plans`, :mod:`.reviews`, :mod:`.scoring` (scores and the
+programme segment), :mod:`.revenue` (revenue facts), :mod:`.metrics` (programme metrics),
+:mod:`.transfer`
 (import and export), :mod:`.signoff` (the customer's word on a joint objective), :mod:`.access`
-(users, account teams, API tokens, share links), and :mod:`.records`, the create / edit /
+(users, account teams, API tokens, share links), :mod:`.settings` (the workspace's settings,
+which plugins read), and :mod:`.records`, the create / edit /
 remove every kind shares.
 Removing a record keeps its history (:meth:`~kamcore.store.Workspace.delete`).
 """
@@ -27,19 +30,32 @@ from __future__ import annotations
 
 from .accounts import add_account, edit_account, set_tier_from_rubric
 from .actor import Actor
+from .metrics import programme_metrics
 from .opportunities import add_opportunity, edit_opportunity, remove_opportunity
 from .people import (
     StakeholderRemoval,
     add_relationship,
     add_stakeholder,
+    edit_relationship,
     edit_stakeholder,
     remove_relationship,
     remove_stakeholder,
     touch_stakeholder,
 )
-from .plans import Restored, advance, check, new_plan, restore_plan, set_section
-from .reviews import record_review
-from .scoring import score_account, score_portfolio
+from .plans import (
+    Restored,
+    RolledOver,
+    advance,
+    check,
+    new_plan,
+    plan_words,
+    restore_plan,
+    rollover_plan,
+    set_section,
+)
+from .revenue import record_revenue
+from .reviews import list_reviews, record_review, reviews_due
+from .scoring import score_account, score_portfolio, segment_portfolio
 from .signoff import request_objective_change, sign_off_objective
 from .transfer import ExportedFile, export_plan, export_portfolio, import_records, import_with
 
@@ -47,6 +63,7 @@ __all__ = [
     "Actor",
     "ExportedFile",
     "Restored",
+    "RolledOver",
     "StakeholderRemoval",
     "add_account",
     "add_opportunity",
@@ -56,20 +73,28 @@ __all__ = [
     "check",
     "edit_account",
     "edit_opportunity",
+    "edit_relationship",
     "edit_stakeholder",
     "export_plan",
     "export_portfolio",
     "import_records",
     "import_with",
+    "list_reviews",
     "new_plan",
+    "plan_words",
+    "programme_metrics",
+    "record_revenue",
     "record_review",
     "remove_opportunity",
     "remove_relationship",
     "remove_stakeholder",
     "request_objective_change",
     "restore_plan",
+    "reviews_due",
+    "rollover_plan",
     "score_account",
     "score_portfolio",
+    "segment_portfolio",
     "set_section",
     "set_tier_from_rubric",
     "sign_off_objective",

@@ -276,7 +276,7 @@ def open_share(workspace: Workspace, presented: str) -> ShareLink:
     :raises AccessDenied: a bad signature, or an unknown, expired or revoked link.
     """
     link_id, _, signature = presented.partition(".")
-    if not hmac.compare_digest(signature, _signature(workspace, link_id)):
+    if not hmac.compare_digest(signature.encode(), _signature(workspace, link_id).encode()):
         raise AccessDenied("the share link is not valid")
     link = workspace.access.share(link_id)
     if link is None or link.revoked_at is not None or _expired(link.expires_at, _now()):

@@ -188,6 +188,37 @@ def add_relationship(workspace: Workspace, actor: Actor, source_id: str, relatio
     return create(workspace, actor, record)
 
 
+def edit_relationship(workspace: Workspace, actor: Actor, relationship_id: str,
+                      changes: Mapping[str, Any], *, clear: Collection[str] = (),
+                      base_revision: int | None = None) -> Relationship:
+    """Change a relationship's type or note (see :func:`kamcore.operations.records.edit`);
+    the stakeholders it links are fixed (link others with a new relationship).
+
+    :raises InvalidInputError: as :func:`~kamcore.operations.records.edit`; a change of
+        ``source_id`` or ``target_id``; a new ``reports_to`` type that would close a cycle.
+    :raises ConflictError: the relationship moved past ``base_revision``.
+    """
+    ends = sorted({"source_id", "target_id"} & (set(changes) | set(clear)))
+    if ends:
+        raise InvalidInputError(
+            f"relationship {relationship_id!r}: cannot change {', '.join(ends)} (add a new "
+            "relationship between the other stakeholders instead)",
+            [Problem("fixed once the relationship exists", path=(name,)) for name in ends])
+    with workspace.transaction():
+        line = workspace.get(Relationship, relationship_id)
+        if changes.get("type") == "reports_to" and line.type != "reports_to":
+            others = (r for r in workspace.iter(Relationship, account_id=line.account_id)
+                      if r.id != line.id)
+            cycle = reporting_cycle(others, line.source_id, line.target_id)
+            if cycle is not None:
+                raise InvalidInputError(
+                    f"{line.source_id} cannot report to {line.target_id}: the reporting lines "
+                    f"would form a cycle: {' -> '.join(cycle)}",
+                    [Problem("closes a reports_to cycle", path=("type",))])
+        return edit(workspace, actor, Relationship, relationship_id, changes, clear=clear,
+                    base_revision=base_revision)
+
+
 def remove_relationship(workspace: Workspace, actor: Actor, relationship_id: str, *,
                         base_revision: int | None = None) -> Relationship:
     """Remove a relationship (its history stays); return it as it was.

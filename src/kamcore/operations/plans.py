@@ -10,6 +10,7 @@ import attrs
 
 from .. import planning
 from ..documents import Document
+from ..errors import ConflictError
 from ..model import Finding, Plan
 from ..plugin.registry import Registry
 from ..store import Workspace
@@ -18,20 +19,74 @@ from .installed import installed
 
 if TYPE_CHECKING:
     from ..changes import PlanPoint
+    from ..plan_words import PlanWords
 
 
 def new_plan(workspace: Workspace, actor: Actor, account_id: str, methodology: str, *,
              period: str | None = None, plan_id: str | None = None,
-             registry: Registry | None = None) -> Plan:
+             cadence_profile: str | None = None, registry: Registry | None = None) -> Plan:
     """Start a plan for an existing account at the first step of the installed methodology
     named ``methodology``; the id defaults to ``ACCOUNT-METHODOLOGY[-PERIOD]``.
 
-    :raises NotFoundError: no such methodology or account.
+    :param cadence_profile: review the plan on this profile's cadence instead of the
+        methodology's (see :mod:`kamcore.cadence_profiles`; ``sam`` for strategic accounts).
+    :raises NotFoundError: no such methodology, account or cadence profile.
     :raises ConflictError: a plan with that id exists.
     """
+    from ..cadence_profiles import profile_cadence
+
     found = installed(registry).methodology(methodology)
+    cadence = profile_cadence(cadence_profile, found) if cadence_profile else None
     return planning.new_plan(workspace, found, account_id, period=period, plan_id=plan_id,
-                             by=actor.name)
+                             by=actor.name, cadence=cadence)
+
+
+@attrs.frozen
+class RolledOver:
+    """The result of a rollover: the next period's plan, the previous plan (now marked
+    superseded), the sections carried and those left out with the reason."""
+
+    plan: Plan
+    previous: Plan
+    carried: tuple[str, ...]
+    left_out: tuple[tuple[str, str], ...]
+
+
+def rollover_plan(workspace: Workspace, actor: Actor, plan_id: str, period: str, *,
+                  new_plan_id: str | None = None, base_revision: int | None = None,
+                  registry: Registry | None = None) -> RolledOver:
+    """Start the plan for ``period`` (e.g. ``FY2028``) from ``plan_id``, under the installed
+    version of its methodology, at the first step, carrying open actions, objectives in
+    progress, the stakeholder map and the plan's cadence overrides forward
+    (:mod:`kamcore.rollover`). The previous plan is marked ``superseded_by`` the new one; both
+    are saved together or neither.
+
+    :param new_plan_id: default ``ACCOUNT-METHODOLOGY-PERIOD``.
+    :raises InvalidInputError: ``period`` is the plan's own, or the plan was rolled over
+        already.
+    :raises NotFoundError: no such plan, or its methodology is not installed.
+    :raises ConflictError: the plan moved past ``base_revision``, or the new id exists.
+    """
+    from ..errors import InvalidInputError
+    from ..rollover import carried_sections
+
+    previous = at_base(workspace.get(Plan, plan_id), base_revision)
+    if previous.superseded_by is not None:
+        raise InvalidInputError(f"plan {plan_id!r} was rolled over already, into "
+                                f"{previous.superseded_by!r}")
+    if not period.strip() or period == previous.period:
+        raise InvalidInputError(f"plan {plan_id!r} is the plan for {period!r}: give the next "
+                                "period, e.g. --period FY2028")
+    methodology = installed(registry).methodology(previous.methodology.name)
+    carried = carried_sections(previous, methodology)
+    with workspace.transaction():
+        plan = planning.new_plan(workspace, methodology, previous.account_id, period=period,
+                                 plan_id=new_plan_id, by=actor.name,
+                                 sections=carried.sections, cadence=previous.cadence,
+                                 rolled_over_from=previous.id)
+        previous = workspace.save(previous.model_copy(update={"superseded_by": plan.id}),
+                                  by=actor.name)
+    return RolledOver(plan, previous, tuple(carried.sections), carried.left_out)
 
 
 def set_section(workspace: Workspace, actor: Actor, plan_id: str, section: str, data: Any, *,
@@ -78,11 +133,33 @@ def check(workspace: Workspace, plan_id: str, *, as_of: date | None = None,
     return plan, findings
 
 
+def plan_words(workspace: Workspace, plan_id: str, *,
+               registry: Registry | None = None) -> PlanWords:
+    """How places in plan ``plan_id`` read (for findings and changes shown to a person): its
+    methodology's titles (names from keys when it is not installed), its account's people.
+
+    :raises NotFoundError: no such plan.
+    """
+    from ..plan_words import PlanWords
+
+    plan = workspace.get(Plan, plan_id)
+    methodology = installed(registry).methodologies.get(plan.methodology.name)
+    return PlanWords.of(plan, methodology, workspace.snapshot(plan.account_id).stakeholders)
+
+
 def at_base(plan: Plan, base_revision: int | None) -> Plan:
     """``plan`` as the copy a change based on ``base_revision`` starts from: saving it is
-    refused (ConflictError) unless the plan is still at that revision."""
+    refused (ConflictError) unless the plan is still at that revision.
+
+    :raises ConflictError: the plan is at another revision already, before any other check
+        (a stale change is a conflict whatever else is wrong with it, as
+        :func:`~kamcore.operations.records.edit` has it).
+    """
     if base_revision is None:
         return plan
+    if base_revision != plan.revision:
+        raise ConflictError("plan", plan.id, base_revision, plan.revision,
+                            changed_by=plan.updated_by, changed_at=plan.updated_at)
     return plan.model_copy(update={"revision": base_revision})
 
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import attrs
 
-from ..demo import TIERING_CRITERIA, TIERING_INPUTS, sample_account_ids, sample_records
+from ..demo import (
+    QBR_CRITERIA,
+    QBR_SCORES,
+    TIERING_CRITERIA,
+    TIERING_INPUTS,
+    sample_account_ids,
+    sample_records,
+)
 from ..importing import ImportSummary
 from ..methodology import Methodology
 from ..model import Plan, ScoreCard
@@ -14,7 +21,7 @@ from ..plugin.registry import Registry
 from ..store import Workspace
 from .actor import Actor
 from .installed import installed
-from .plans import advance, new_plan, set_section
+from .plans import advance, new_plan, rollover_plan, set_section
 from .scoring import score_account
 from .transfer import import_records
 
@@ -22,13 +29,19 @@ from .transfer import import_records
 TIERING_RUBRIC = "account-tiering"
 
 
+#: The plan methodology the sample rolls over into next year (when it is installed).
+ROLLED_OVER = "sama7"
+
+
 @attrs.frozen
 class SamplePortfolio:
-    """What :func:`build_sample` made: the import's summary, and per sample account its plan
-    and latest account-tiering card (None when that rubric is not installed)."""
+    """What :func:`build_sample` made: the import's summary, per sample account its current
+    plan and latest account-tiering card (None when that rubric is not installed), and the
+    rollover it made (previous plan id, new plan id), if any."""
 
     records: ImportSummary
     plans: tuple[tuple[Plan, ScoreCard | None], ...]
+    rollover: tuple[str, str] | None = None
 
 
 def build_sample(workspace: Workspace, actor: Actor, today: date, *,
@@ -40,13 +53,49 @@ def build_sample(workspace: Workspace, actor: Actor, today: date, *,
     summary = import_records(workspace, actor, sample_records(today), registry=plugins)
     methods = sorted(plugins.methodologies.values(), key=lambda m: (len(m.lineage), m.name))
     plans = []
+    rolled: tuple[str, str] | None = None
     for index, account_id in enumerate(sample_account_ids() if methods else ()):
         methodology = methods[index % len(methods)]
         plan = workspace.find(Plan, f"{account_id}-{methodology.name}")
         if plan is None:
             plan = _example_plan(workspace, actor, account_id, methodology, plugins)
+        _qbrs(workspace, actor, plan, methodology, today, plugins)
+        if methodology.name == ROLLED_OVER:
+            plan = _rolled_over(workspace, actor, plan, today, plugins)
+            rolled = (plan.rolled_over_from or "", plan.id)
         plans.append((plan, _tiering_card(workspace, actor, account_id, plugins)))
-    return SamplePortfolio(summary, tuple(plans))
+    return SamplePortfolio(summary, tuple(plans), rolled)
+
+
+def _qbrs(workspace: Workspace, actor: Actor, plan: Plan, methodology: Methodology,
+          today: date, registry: Registry) -> None:
+    """Two scored QBRs of the plan: one last quarter, one today (when its methodology has a
+    QBR in its cadence and the qbr-health rubric is installed)."""
+    from ..model import Review
+    from ..qbr import QBR_RUBRIC, qbr_kind
+    from ..quarters import Quarter
+    from ..reviews import plan_cadence
+    from .reviews import record_review
+
+    kind = qbr_kind(methodology)
+    if QBR_RUBRIC not in registry.rubrics or kind not in {
+            c.kind for c in plan_cadence(plan, methodology)}:
+        return
+    last_quarter = Quarter.of(today).shifted(-1).last_day - timedelta(days=14)
+    for held, scores in zip((last_quarter, today), QBR_SCORES[plan.account_id], strict=True):
+        if workspace.find(Review, f"{plan.id}.{kind}.{held.isoformat()}") is None:
+            record_review(workspace, actor, plan.id, kind, held, today=today, registry=registry,
+                          scores=dict(zip(QBR_CRITERIA, map(float, scores), strict=True)),
+                          attendees=["kam demo"])
+
+
+def _rolled_over(workspace: Workspace, actor: Actor, plan: Plan, today: date,
+                 registry: Registry) -> Plan:
+    """The plan's successor for next year, rolled over once."""
+    if plan.superseded_by is not None:
+        return workspace.get(Plan, plan.superseded_by)
+    return rollover_plan(workspace, actor, plan.id, f"FY{today.year + 1}",
+                         registry=registry).plan
 
 
 def _example_plan(workspace: Workspace, actor: Actor, account_id: str, methodology: Methodology,

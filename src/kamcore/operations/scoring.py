@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from ..errors import InvalidInputError
 from ..model import Plan, ScoreCard
 from ..plugin.registry import Registry
-from ..portfolio import PortfolioRow, ranked
+from ..portfolio import PROGRAMME_SHARE, PortfolioRow, Segment, ranked
 from ..portfolio import score_portfolio as portfolio_rows
 from ..store import Workspace
 from .actor import Actor
@@ -58,3 +59,30 @@ def score_portfolio(workspace: Workspace, actor: Actor, rubric: str, *, save: bo
             f"storing portfolio score cards needs a computed rubric; {found.name} has criteria "
             "entered by a person (score each account with its values)")
     return ranked(portfolio_rows(workspace, plugins, found, save=save, by=actor.name))
+
+
+def segment_portfolio(workspace: Workspace, rubric: str, *,
+                      share: float = PROGRAMME_SHARE[1],
+                      programme_tiers: tuple[str, ...] = ("strategic", "key"),
+                      as_of: date | None = None,
+                      registry: Registry | None = None) -> Segment:
+    """Who belongs in the key-account programme by ``rubric``, scope inflation and findings on
+    the programme (see :func:`kamcore.portfolio.segment`): members are the accounts in a band
+    the rubric marks ``qualifies``; a rubric without one takes the top ``share``. The cards of
+    members and scope inflation older than the rubric's ``rescore_every`` on ``as_of``
+    (default today) are ``score-stale`` findings.
+
+    :raises InvalidInputError: ``share`` not above 0 and at most 1.
+    :raises NotFoundError: no such rubric.
+    """
+    import attrs
+
+    from ..portfolio import score_portfolio as rows_of
+    from ..portfolio import segment, stale_score_findings
+
+    plugins = installed(registry)
+    found = plugins.rubric(rubric)
+    cut = segment(list(rows_of(workspace, plugins, found)), share, programme_tiers,
+                  found.qualifying_bands)
+    stale = stale_score_findings((*cut.members, *cut.inflated), found, as_of or date.today())
+    return attrs.evolve(cut, findings=(*cut.findings, *stale))

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -76,29 +77,38 @@ class ExportedFile:
 
 
 def export_plan(workspace: Workspace, plan_id: str, exporter: str, *, review_pack: bool = False,
-                as_of: date | None = None, registry: Registry | None = None) -> ExportedFile:
+                as_of: date | None = None, registry: Registry | None = None,
+                summary: str | None = None,
+                options: Mapping[str, Any] | None = None) -> ExportedFile:
     """Render one plan with the installed exporter ``exporter``.
 
     :param review_pack: add what changed since the last review, the scores and the reviews
         due next (:mod:`kamcore.reviewpack`).
+    :param summary: the review pack's summary of the changes (plain text).
+    :param options: exporter switches passed in :attr:`ExportContext.options` (such as
+        ``bom: False`` for the CSV formats).
     :raises NotFoundError: no such plan or exporter.
+    :raises InvalidInputError: a summary without ``review_pack``.
     """
     from ..exporting import export_context
 
     plugins = installed(registry)
     found = plugins.exporter(exporter)
     plan = workspace.get(Plan, plan_id)
-    options = None
+    if summary is not None and not review_pack:
+        raise InvalidInputError("--summary: a summary goes into a review pack (--review-pack)")
+    given = dict(options or {})
     if review_pack:
         from ..reviewpack import review_pack_options
 
-        options = review_pack_options(workspace, plugins, plan, as_of)
-    context = export_context(workspace, plugins, plan, as_of=as_of, options=options)
+        given.update(review_pack_options(workspace, plugins, plan, as_of, summary))
+    context = export_context(workspace, plugins, plan, as_of=as_of, options=given)
     return ExportedFile(file_name(plan.id, found.suffix, set()), found.render(context))
 
 
 def export_portfolio(workspace: Workspace, exporter: str, *, as_of: date | None = None,
-                     registry: Registry | None = None) -> Iterator[ExportedFile]:
+                     registry: Registry | None = None,
+                     options: Mapping[str, Any] | None = None) -> Iterator[ExportedFile]:
     """Render every plan with the installed exporter ``exporter``, one file each, streamed
     account by account; then the exporter's index page over them, if it has one
     (:class:`~kamcore.plugin.contributions.PortfolioIndex`).
@@ -112,7 +122,7 @@ def export_portfolio(workspace: Workspace, exporter: str, *, as_of: date | None 
     index = found.index
     taken = {index.name.casefold()} if index is not None else set()
     entries = []
-    for context in export_contexts(workspace, plugins, as_of=as_of):
+    for context in export_contexts(workspace, plugins, as_of=as_of, options=options):
         name = file_name(context.plan.id, found.suffix, taken)
         yield ExportedFile(name, found.render(context))
         if index is not None:

@@ -90,5 +90,5 @@ def failure(who: str, plugin: str, host: PluginHost, exc: BaseException) -> Plug
     from .host import described
 
     message = f"{who} failed: {described(exc)}"
-    host.report(plugin, message)
+    host.report(plugin, message, exc)
     return PluginError(message)

@@ -6,7 +6,11 @@
     Comma-separated allowlist of external plugins (entry-point or distribution names). Unset:
     load all; empty: load none. Built-in plugins always load.
 ``KAMCORE_STRICT_PLUGINS``
-    ``1`` makes any plugin failure fatal (:class:`kamcore.PluginError`) instead of reported.
+    ``1`` makes any plugin failure fatal (:class:`kamcore.PluginError`, chained to what the
+    plugin raised) instead of reported.
+``KAMCORE_DEBUG``
+    ``1`` prints the traceback of every plugin failure (import, registration, hook call, a
+    contribution's callable) to stderr when it is reported.
 
 A plugin fails in isolation whatever it raises while being imported, registered or called:
 ``SystemExit`` and every other ``BaseException`` are caught and reported like an ``Exception``
@@ -19,6 +23,8 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import sys
+import traceback
 import warnings
 from collections.abc import Iterable, Mapping
 from importlib.metadata import entry_points
@@ -86,8 +92,17 @@ def _env_allowlist() -> frozenset[str] | None:
     return frozenset(part.strip() for part in value.split(",") if part.strip())
 
 
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
+
+
 def _env_strict() -> bool:
-    return os.environ.get("KAMCORE_STRICT_PLUGINS", "").strip().lower() in {"1", "true", "yes"}
+    return _env_flag("KAMCORE_STRICT_PLUGINS")
+
+
+def debugging() -> bool:
+    """True when ``KAMCORE_DEBUG`` asks for tracebacks."""
+    return _env_flag("KAMCORE_DEBUG")
 
 
 class PluginHost:
@@ -109,12 +124,12 @@ class PluginHost:
                 warnings.simplefilter("always")
                 self.pm.register(plugin, name=info.name)
         except (pluggy.PluginValidationError, ValueError) as exc:
-            self._fail(info, f"refused: {exc}")
+            self._fail(info, f"refused: {exc}", exc)
             return
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # e.g. a module __getattr__ that calls sys.exit()
-            self._fail(info, f"registration failed: {described(exc)}")
+            self._fail(info, f"registration failed: {described(exc)}", exc)
             return
         # deprecations announced by the hookspecs (warn_on_impl / warn_on_impl_args)
         info.warnings.extend(str(warning.message) for warning in caught)
@@ -152,18 +167,29 @@ class PluginHost:
             if impl.plugin is plugin and (impl.wrapper or impl.hookwrapper)
         ]
 
-    def _fail(self, info: PluginInfo, message: str) -> None:
+    def _fail(self, info: PluginInfo, message: str, error: BaseException | None = None) -> None:
         info.status = "failed"
-        info.errors.append(message)
-        if self.strict:
-            raise PluginError(f"plugin {info.name!r} failed (KAMCORE_STRICT_PLUGINS=1): {message}")
+        self._record(info, message, error)
 
-    def report(self, plugin: str, message: str) -> None:
-        """Record a failure of an already registered plugin (a hook that raised, bad data)."""
+    def report(self, plugin: str, message: str, error: BaseException | None = None) -> None:
+        """Record a failure of an already registered plugin (a hook that raised, bad data).
+
+        :param error: what the plugin raised, if it raised: its traceback is printed to stderr
+            under ``KAMCORE_DEBUG=1``, and the strict mode's :class:`PluginError` is chained to
+            it (so pytest and ``python -X dev`` show where in the plugin it happened).
+        """
         info = self.plugins.setdefault(plugin, PluginInfo(name=plugin, builtin=False))
+        self._record(info, message, error)
+
+    def _record(self, info: PluginInfo, message: str, error: BaseException | None) -> None:
         info.errors.append(message)
+        if error is not None and debugging():
+            trace = "".join(traceback.format_exception(error))
+            print(f"kamcore: plugin {info.name!r}: {message}\n{trace}", file=sys.stderr,
+                  end="" if trace.endswith("\n") else "\n")
         if self.strict:
-            raise PluginError(f"plugin {plugin!r} failed (KAMCORE_STRICT_PLUGINS=1): {message}")
+            raise PluginError(
+                f"plugin {info.name!r} failed (KAMCORE_STRICT_PLUGINS=1): {message}") from error
 
     def load_builtins(self, modules: Iterable[str] = BUILTIN_PLUGINS) -> None:
         """Register the built-in plugin modules."""
@@ -191,7 +217,7 @@ class PluginHost:
                 raise
             except BaseException as exc:
                 self.plugins[ep.name] = info
-                self._fail(info, f"import failed: {described(exc)}")
+                self._fail(info, f"import failed: {described(exc)}", exc)
                 continue
             self.register(plugin, info)
 
@@ -216,7 +242,7 @@ class PluginHost:
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:
-                self.report(impl.plugin_name, f"{hook_name} raised {described(exc)}")
+                self.report(impl.plugin_name, f"{hook_name} raised {described(exc)}", exc)
                 outcomes.append(HookOutcome(impl.plugin_name, error=exc))
                 continue
             outcomes.append(HookOutcome(impl.plugin_name, value=value))

@@ -22,8 +22,11 @@ from .host import PluginHost, get_plugin_host
 T = TypeVar("T")
 
 
-def _documents(host: PluginHost, hook_name: str) -> Iterator[tuple[str, Document]]:
-    """(plugin, document) for each document a registration hook returned."""
+def _documents(host: PluginHost, hook_name: str,
+               failed: dict[str, str] | None = None) -> Iterator[tuple[str, Document]]:
+    """(plugin, document) for each document a registration hook returned; a document that does
+    not load is reported, and its error kept in ``failed`` under the file's stem (the name it
+    most likely meant, ``acme-sama`` for ``acme-sama.yaml``)."""
     for outcome in host.call_registered_first(hook_name):
         if outcome.error is not None or outcome.value is None:
             continue
@@ -39,6 +42,14 @@ def _documents(host: PluginHost, hook_name: str) -> Iterator[tuple[str, Document
                 yield outcome.plugin, load_document(item, cached=True)
             except InvalidInputError as exc:
                 host.report(outcome.plugin, str(exc))
+                if failed is not None:
+                    failed[_stem(item)] = str(exc)
+
+
+def _stem(item: str | os.PathLike[str] | object) -> str:
+    """The file name of ``item`` without its suffix."""
+    name = str(getattr(item, "name", None) or os.fspath(item))  # type: ignore[arg-type]
+    return os.path.splitext(os.path.basename(name))[0]
 
 
 class Registry:
@@ -48,6 +59,9 @@ class Registry:
         self.host = host
         self.providers: dict[tuple[str, str], str] = {}
         self.methodology_aliases: dict[str, str] = {}
+        #: Why each methodology that failed to load failed, by the name it has (or, for a file
+        #: that is not even valid YAML, its file's stem): lookups of that name say so.
+        self.failed_methodologies: dict[str, str] = {}
         self.methodologies = self._collect_methodologies()
         self.rubrics = self._collect_rubrics()
         self.exporters: dict[str, Exporter] = self._collect("kam_exporters", "exporter", Exporter)
@@ -66,12 +80,18 @@ class Registry:
     def _collect_methodologies(self) -> dict[str, Methodology]:
         owners: dict[str, str] = {}
         documents = []
-        for plugin, doc in _documents(self.host, "kam_methodologies"):
+        for plugin, doc in _documents(self.host, "kam_methodologies",
+                                      self.failed_methodologies):
             owners[doc.source] = plugin
             documents.append(doc)
         loaded, errors = load_methodologies(documents)
+        names = {doc.source: doc.data.get("name") for doc in documents
+                 if isinstance(doc.data, dict)}
         for source, error in errors.items():
             self.host.report(owners[source], str(error))
+            name = names.get(source)
+            if isinstance(name, str) and name not in loaded:
+                self.failed_methodologies.setdefault(name, str(error))
         by_source = {m.source: m for m in loaded.values()}
         result = {}
         for doc in documents:
@@ -140,8 +160,20 @@ class Registry:
         raise NotFoundError(kind, name, table, candidates=[*table, *(aliases or {})])
 
     def methodology(self, name: str) -> Methodology:
-        """The installed methodology ``name``, or the one with that alias (any case)."""
-        return self._lookup("methodology", self.methodologies, name, self.methodology_aliases)
+        """The installed methodology ``name``, or the one with that alias (any case).
+
+        :raises NotFoundError: listing the installed ones; for a methodology that exists but
+            failed to load (a house file with an error), the message says why it failed.
+        """
+        try:
+            return self._lookup("methodology", self.methodologies, name,
+                                self.methodology_aliases)
+        except NotFoundError as exc:
+            why = self.failed_methodologies.get(name)
+            if why is None:
+                raise
+            raise NotFoundError("methodology", name, self.methodologies,
+                                reason=f"it failed to load:\n{why}") from exc
 
     def rubric(self, name: str) -> Rubric:
         """The installed rubric ``name``."""

@@ -13,7 +13,7 @@ implementation on its own: one that raises is reported (``kam plugins``) and ski
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -104,6 +104,25 @@ def kam_commands() -> Iterable[Command | click.Command]:
     Called once per process. Added in 0.3.
     """
 
+
+
+@hookspec
+def kam_prompts() -> Iterable[Mapping[str, Any]]:
+    """Contribute prompt templates for model-written help (the ``kamcore-llm`` plugin's
+    ``kam plan summarize``, ``kam review brief``, ``kam plan draft`` and
+    ``kam stakeholder extract``), to replace or extend the plugin's own.
+
+    :return: an iterable of mappings, each with ``task`` (``summarize``, ``brief``, ``draft``
+        or ``extract``) and any of: ``system`` (replaces the system prompt), ``instructions``
+        (replaces the task's instructions), ``extra`` (appended to the instructions) and
+        ``methodology`` (apply only to plans of that methodology or one derived from it; the
+        more specific template wins). The facts a task sends (the plan's changes, findings,
+        notes) are added by the plugin after the instructions, never through a template, and
+        never include what a methodology marks private. A mapping that is not of this form is
+        reported against the plugin and skipped.
+
+    Called once per command that talks to a model. Added in 0.3.
+    """
 
 # -- behaviour ------------------------------------------------------------------------------
 

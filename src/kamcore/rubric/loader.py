@@ -67,6 +67,10 @@ def build_rubric(doc: Document) -> Rubric:
             off = scale.problem(float(row["value"]))
             if off:
                 problems.append(doc.problem(("criteria", i, "points", j, "value"), off))
+        for key in criterion.get("anchors", {}):
+            off = scale.problem(float(key))
+            if off:
+                problems.append(doc.problem(("criteria", i, "anchors", key), off))
     total_weight = sum(c["weight"] for c in data["criteria"])
     if abs(total_weight - 1) > _WEIGHT_TOLERANCE:
         problems.append(doc.problem(("criteria",),
@@ -91,11 +95,14 @@ def build_rubric(doc: Document) -> Rubric:
                                             p.get("label", "")) for p in c.get("points", [])),
                                     key=lambda p: -p.min)),
                 target=c.get("target", ""),
+                anchors=tuple(sorted(((float(k), v) for k, v in c.get("anchors", {}).items()),
+                                     key=lambda anchor: -anchor[0])),
             )
             for c in data["criteria"]
         ),
         bands=tuple(sorted(
-            (Band(b["name"], float(b["min"]), b.get("description", ""))
+            (Band(b["name"], float(b["min"]), b.get("description", ""),
+                  bool(b.get("qualifies", False)))
              for b in data.get("bands", [])),
             key=lambda band: -band.min,
         )),

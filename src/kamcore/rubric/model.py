@@ -44,7 +44,8 @@ class Criterion:
 
     A computed criterion's raw signal value is turned into a scale value by ``points`` (the
     first entry whose ``min`` the raw value reaches, highest first); without ``points`` the raw
-    value is used as it is and must lie on the scale.
+    value is used as it is and must lie on the scale. ``anchors`` say what values mean (value,
+    meaning), highest first; they are shown wherever a person enters the criterion.
     """
 
     key: str
@@ -55,6 +56,11 @@ class Criterion:
     description: str = ""
     points: tuple[Points, ...] = ()
     target: str = ""
+    anchors: tuple[tuple[float, str], ...] = ()
+
+    def anchor_text(self) -> str:
+        """The anchors as one line (``5 = Top 5 by revenue; 1 = Bottom quartile``), or ''."""
+        return "; ".join(f"{value:g} = {meaning}" for value, meaning in self.anchors)
 
     def to_scale(self, raw: float) -> tuple[float, str]:
         """The scale value for a raw signal value, and the label of the points row used."""
@@ -71,11 +77,13 @@ class Criterion:
 
 @attrs.frozen
 class Band:
-    """A band reached when the weighted total is at least ``min``."""
+    """A band reached when the weighted total is at least ``min``; reaching a band that
+    ``qualifies`` puts the account in the key-account programme (``kam segment``)."""
 
     name: str
     min: float
     description: str = ""
+    qualifies: bool = False
 
 
 @attrs.frozen
@@ -109,6 +117,11 @@ class Rubric:
         """The highest band whose threshold ``total`` reaches."""
         return next((band for band in self.bands if total >= band.min - 1e-9), None)
 
+    @property
+    def qualifying_bands(self) -> frozenset[str]:
+        """Names of the bands that qualify an account for the programme (may be empty)."""
+        return frozenset(band.name for band in self.bands if band.qualifies)
+
     def summary(self) -> dict[str, Any]:
         """A JSON-ready description for listings."""
         return {
@@ -118,6 +131,7 @@ class Rubric:
             "criteria": [
                 {"key": c.key, "weight": c.weight, "signal": c.signal} for c in self.criteria
             ],
-            "bands": [{"name": b.name, "min": b.min} for b in self.bands],
+            "bands": [{"name": b.name, "min": b.min, "qualifies": b.qualifies}
+                      for b in self.bands],
             "source": self.source,
         }

@@ -47,8 +47,10 @@ def score_account(rubric: Rubric, snapshot: AccountSnapshot, inputs: Mapping[str
     for criterion in rubric.criteria:
         if criterion.signal is None:
             if criterion.key not in inputs:
+                anchors = criterion.anchor_text()
                 problems.append(Problem(f"needs a value ({criterion.scale.min:g}.."
-                                        f"{criterion.scale.max:g}): --set {criterion.key}=N",
+                                        f"{criterion.scale.max:g}): --set {criterion.key}=N"
+                                        + (f" ({anchors})" if anchors else ""),
                                         path=(criterion.key,)))
                 continue
             value, how = inputs[criterion.key], "entered"

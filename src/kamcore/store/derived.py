@@ -63,8 +63,8 @@ class DerivedStore(TableStore):
         keyed: set[str] = set()  # accounts whose own head was among their records
         with self._read() as conn:
             existing = sorted(conn.execute(accounts).scalars())
-            for account_id, kind, record_id, revision in conn.execution_options(
-                    yield_per=2000).execute(statement):
+            for account_id, kind, record_id, revision in conn.execute(
+                    statement, execution_options={"yield_per": 2000}):
                 digest = digests.get(account_id)
                 if digest is None:
                     digest = digests[account_id] = hashlib.sha256(salted.encode())

@@ -13,14 +13,24 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
-from ..model import Account, Opportunity, Plan, Record, Relationship, Review, ScoreCard, Stakeholder
+from ..model import (
+    Account,
+    Opportunity,
+    Plan,
+    Record,
+    Relationship,
+    RevenueFact,
+    Review,
+    ScoreCard,
+    Stakeholder,
+)
 from ..snapshot import AccountSnapshot
 from . import tables
 from .writing import R
 
 #: The kinds a snapshot gathers besides the account itself.
 _SNAPSHOT_KINDS: tuple[type[Record], ...] = (
-    Stakeholder, Relationship, Opportunity, Plan, Review, ScoreCard)
+    Stakeholder, Relationship, Opportunity, Plan, Review, ScoreCard, RevenueFact)
 
 
 def read_account(conn: Connection, account_id: str, *,
@@ -49,11 +59,13 @@ def stream_snapshots(conn: Connection,
     whose account does not exist are skipped, and those of accounts not ``among`` are read
     past without parsing."""
     records = tables.records
-    streaming = conn.execution_options(yield_per=500)
-    accounts = streaming.execute(
+    streaming = {"yield_per": 500}  # per statement: the connection may be a transaction's
+    accounts = conn.execute(
         select(records.c.id, tables.revisions.c.data).select_from(tables.current)
-        .where(records.c.kind == Account.kind).order_by(records.c.id))
-    streams = {cls.kind: _AccountRows(streaming.execute(_by_account_statement(cls.kind)))
+        .where(records.c.kind == Account.kind).order_by(records.c.id),
+        execution_options=streaming)
+    streams = {cls.kind: _AccountRows(conn.execute(_by_account_statement(cls.kind),
+                                                   execution_options=streaming))
                for cls in _SNAPSHOT_KINDS}
     for account_id, data in accounts:
         found = {kind: stream.take(account_id) for kind, stream in streams.items()}
@@ -74,6 +86,7 @@ def assemble(account: Account, found: dict[str, list[str]]) -> AccountSnapshot:
         plans=tuple(parse(Plan)),
         reviews=tuple(sorted(parse(Review), key=lambda r: (r.date, r.id))),
         score_cards=tuple(sorted(parse(ScoreCard), key=lambda c: (c.scored_at, c.id))),
+        revenue=tuple(parse(RevenueFact)),
     )
 
 

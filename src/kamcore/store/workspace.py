@@ -21,13 +21,14 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
-from sqlalchemy import Connection, Engine, func, insert, inspect, select
+from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select
 from sqlalchemy.exc import DBAPIError
 
 from ..errors import NotFoundError, WorkspaceError
 from ..model import Account, Plan, Record, Review
 from . import batch, tables
 from .batch import Write
+from .changes import Change, changed_since, revisions_after
 from .engine import (
     check_schema_version,
     display_url,
@@ -51,6 +52,8 @@ if TYPE_CHECKING:
 
 #: PostgreSQL advisory lock key held while creating a workspace's tables ("kamcore" in ASCII)
 _CREATE_LOCK = 0x6B616D636F7265
+#: the prefix of the ``meta`` keys that hold settings (:meth:`Workspace.settings`)
+_SETTING = "setting:"
 
 
 @attrs.frozen
@@ -406,7 +409,9 @@ class Workspace:
                 order = tables.records.c.id.concat("")
         stmt = stmt.order_by(order)
         with self._reading() as conn:
-            for data in conn.execution_options(yield_per=500).execute(stmt).scalars():
+            # per statement: Connection.execution_options() would change the connection
+            # itself, and a transaction's next INSERT would run as a server-side cursor
+            for data in conn.execute(stmt, execution_options={"yield_per": 500}).scalars():
                 yield cls.model_validate_json(data)
 
     def count(self, cls: type[Record]) -> int:
@@ -453,6 +458,20 @@ class Workspace:
             raise NotFoundError(f"revision of {cls.kind} {record_id}", str(revision), known)
         return cls.model_validate_json(data)
 
+    def revisions_after(self, cls: type[Record], record_id: str, revision: int, *,
+                        limit: int = 100) -> list[Change]:
+        """The revisions of a record after ``revision``, oldest first (at most ``limit``);
+        empty if there are none (or no such record)."""
+        with self._reading() as conn:
+            return revisions_after(conn, cls.kind, record_id, revision, limit)
+
+    def changed_since(self, account_id: str, since: str, *, limit: int = 500) -> list[Change]:
+        """The account and its records whose current revision was saved at or after
+        ``since`` (ISO 8601, UTC), oldest first, at most ``limit``. A record saved twice
+        since appears once, at its newest revision; a removed record does not appear."""
+        with self._reading() as conn:
+            return changed_since(conn, account_id, since, limit)
+
     def snapshot(self, account_id: str) -> AccountSnapshot:
         """The account with all its records (see :class:`AccountSnapshot`)."""
         with self._reading() as conn:
@@ -472,3 +491,24 @@ class Workspace:
         """
         with self._reading() as conn:
             yield from stream_snapshots(conn, among)
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def settings(self) -> dict[str, str]:
+        """The workspace's settings (text by dotted key, e.g. ``llm.allowed_models``), kept in
+        ``meta`` under the prefix ``setting:``, by key."""
+        meta = tables.meta
+        with self._reading() as conn:
+            rows = conn.execute(select(meta.c.key, meta.c.value)
+                                .where(meta.c.key.startswith(_SETTING, autoescape=True))
+                                .order_by(meta.c.key))
+            return {key.removeprefix(_SETTING): value for key, value in rows}
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        """Set setting ``key`` to ``value``, or remove it (None)."""
+        meta = tables.meta
+        with self.transaction():
+            assert self._tx is not None
+            self._tx.execute(delete(meta).where(meta.c.key == _SETTING + key))
+            if value is not None:
+                self._tx.execute(insert(meta).values(key=_SETTING + key, value=value))

@@ -164,7 +164,11 @@ class RubricContract(PluginContract):
 class ExporterContract(PluginContract):
     """An exporter renders a sample plan; markup exporters leave hostile text inert.
 
-    Set ``renders_markup = False`` for data formats (JSON, YAML) where text is quoted data.
+    Set ``renders_markup = False`` for data formats (JSON, YAML, CSV) where text is quoted
+    data, and for plain-text formats (``.txt``), where text is written as it is: there is no
+    markup for it to inject into, so the hostile-text test is skipped. A CSV or spreadsheet
+    exporter still neutralises formulas (:func:`kamcore.exporting.neutralise_formula`): test
+    that yourself, as the template's generated tests do.
     """
 
     renders_markup = True
@@ -188,7 +192,7 @@ class ExporterContract(PluginContract):
 
     def test_hostile_text_is_inert(self, rendered: str | bytes) -> None:
         if not self.renders_markup or isinstance(rendered, bytes):
-            pytest.skip("not a markup format")
+            pytest.skip("not a markup format (renders_markup = False): text stays as written")
         assert HOSTILE_NAME not in rendered
         assert "<script" not in rendered.lower()
 

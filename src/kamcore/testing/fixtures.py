@@ -2,8 +2,9 @@
 
 ``kam_plugin_names`` chooses the external plugins under test (entry-point or distribution
 names; default: none, only the built-ins) and ``kam_strict_plugins`` whether their failures
-raise; override them in your conftest or test class. ``kam_methodology_name`` names the
-methodology that ``kam_methodology`` and ``kam_plan`` use: override it to use them.
+raise (default: they do); override them in your conftest or test class.
+``kam_methodology_name`` names the methodology that ``kam_methodology`` and ``kam_plan``
+use: override it to use them.
 Imports happen inside the fixtures so that merely having kamcore installed costs pytest
 nothing at start-up.
 """
@@ -40,11 +41,16 @@ def kam_plugin_names() -> set[str]:
 
 @pytest.fixture
 def kam_strict_plugins() -> bool:
-    """Whether plugin failures raise (:class:`~kamcore.errors.PluginError`) rather than being
-    recorded; default False. Override it to return True so that a plugin that fails to load,
-    or a hook that raises, stops the test where it happens instead of becoming a
-    ``plugin-failed`` finding."""
-    return False
+    """Whether plugin failures raise (:class:`~kamcore.errors.PluginError`, chained to what the
+    plugin raised) rather than being recorded; default True, so that a plugin that fails to
+    load, or a hook that raises, fails the test where it happens with the plugin's traceback
+    instead of becoming a ``plugin-failed`` finding. ``KAMCORE_STRICT_PLUGINS=0`` in the
+    environment turns the default off; a test that means to see failures recorded (as ``kam``
+    records them) overrides this fixture to return False."""
+    import os
+
+    return os.environ.get("KAMCORE_STRICT_PLUGINS", "1").strip().lower() not in {
+        "0", "false", "no", ""}
 
 
 @pytest.fixture

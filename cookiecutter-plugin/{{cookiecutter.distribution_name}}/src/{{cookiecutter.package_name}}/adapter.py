@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from kamcore import Account, InvalidInputError, Problem
 
-SYSTEM = "{{ cookiecutter.plugin_name }}"
+SYSTEM = "{{ cookiecutter.__entry_point }}"
 REQUIRED = ("id", "name")
 
 

@@ -19,15 +19,17 @@ from __future__ import annotations
 
 import io
 import math
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from kamcore.plan_words import PlanWords
 from kamcore.plugin.contributions import ExportContext
-from kamcore.rendering import compact, label, person, score, signed, step_title, when
+from kamcore.rendering import compact, counted, label, score, signed, step_title, when
 from kamcore.shapes import PlanItems, find_items
 from kamcore.snapshot import cards_by_rubric
+from kamcore.stakeholder_map import map_layout, map_people, map_routes
 
 from .facts import (
     STATE_COLOURS,
@@ -103,7 +105,7 @@ class Deck:
         paragraph = text_frame.paragraphs[0]
         paragraph.alignment = PP_ALIGN.LEFT
         for run in paragraph.runs:
-            run.font.size = Pt(28)
+            run.font.size = Pt(fitted_size(title, 28, 12.1, 1))
             run.font.bold = True
             run.font.color.rgb = _rgb(NAVY)
         if not frame:
@@ -225,6 +227,27 @@ class Deck:
         return out.getvalue()
 
 
+def fitted_size(text: str, largest: float, width: float, lines: int,
+                smallest: float = 16) -> float:
+    """The largest font size (points, at most ``largest``, at least ``smallest``) at which
+    ``text`` fits ``lines`` lines of ``width`` inches (an average character is taken as 0.55
+    of the size wide, a word never split)."""
+    size = largest
+    while size > smallest:
+        per_line = width * 72 / (0.55 * size)
+        used, count = 0.0, 1
+        for word in text.split():
+            need = len(word) + (1 if used else 0)
+            if used + need > per_line and used:
+                count, used = count + 1, len(word)
+            else:
+                used += need
+        if count <= lines:
+            break
+        size -= 1
+    return size
+
+
 def _truncate(text: str | None, limit: int) -> str:
     text = " ".join(clean(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
@@ -249,7 +272,7 @@ def _title_slide(deck: Deck) -> None:
     title.top, title.height = Inches(1.5), Inches(1.4)
     for run in title.text_frame.paragraphs[0].runs:
         run.font.color.rgb = _rgb("FFFFFF")
-        run.font.size = Pt(36)
+        run.font.size = Pt(fitted_size(title.text_frame.text, 36, 12.0, 2, smallest=20))
     lines: list[str | tuple[str, dict[str, Any]]] = [
         (methodology.title if methodology else f"{plan.methodology.name} (not installed)",
          {"size": 20, "bold": True, "colour": "FFFFFF"}),
@@ -283,12 +306,13 @@ def _summary_slide(deck: Deck, items: PlanItems) -> None:
     open_pipeline = sum(o.amount or 0 for o in snapshot.opportunities if o.status == "open")
     severities = [f.severity for f in context.findings]
     overdue = len(items.overdue_actions(today))
+    people = map_people(snapshot.stakeholders, items.people)
+    open_count = sum(1 for o in snapshot.opportunities if o.status == "open")
     tiles = [
-        ("Stakeholders", str(len(snapshot.stakeholders)),
-         f"{sum(1 for s in snapshot.stakeholders if (s.support or 0) > 0)} supportive", ACCENT),
+        ("Stakeholders", str(len(people)),
+         f"{sum(1 for p in people if (p.support or 0) > 0)} supportive", ACCENT),
         ("Open pipeline", compact(open_pipeline) or "0",
-         f"{sum(1 for o in snapshot.opportunities if o.status == 'open')} opportunities",
-         ACCENT),
+         counted(open_count, "opportunity", "opportunities"), ACCENT),
         ("Whitespace to win", compact(items.whitespace_value("pipeline", "potential")) or "0",
          "pipeline + potential", ACCENT),
         ("Open actions", str(len(items.open_actions())), f"{overdue} overdue",
@@ -306,19 +330,29 @@ def _summary_slide(deck: Deck, items: PlanItems) -> None:
             (name.upper(), {"size": 10, "colour": MUTED, "bold": True}),
             (value, {"size": 28, "bold": True, "colour": colour if colour != ACCENT else INK}),
             (hint, {"size": 11, "colour": MUTED})])
-    findings = sorted(context.findings, key=lambda f: f.sort_key())[:5]
+    findings = sorted(context.findings, key=lambda f: f.sort_key())
     lines = [("TOP FINDINGS", {"size": 10, "colour": MUTED, "bold": True})]
-    lines += [(f"{f.severity.upper()}  {_truncate(f.message, 150)}",
-               {"size": 12, "colour": "A61B1B" if f.severity == "error" else INK})
-              for f in findings] or [("No findings.", {"size": 12, "colour": MUTED})]
+    room, shown = 7, 0  # lines of 11-point text the box holds below its heading
+    for finding in findings:
+        text = f"{finding.severity.upper()}  {_truncate(finding.message, 140)}"
+        need = math.ceil(len(text) / 88)  # about 88 characters a line at 11 points
+        if need > room - (1 if shown < len(findings) - 1 else 0):
+            break
+        room -= need
+        shown += 1
+        lines.append((text, {"size": 11, "colour": "A61B1B" if finding.severity == "error"
+                             else INK}))
+    if not findings:
+        lines.append(("No findings.", {"size": 11, "colour": MUTED}))
+    elif shown < len(findings):
+        lines.append((f"and {len(findings) - shown} more on the Findings slide",
+                      {"size": 11, "colour": MUTED}))
     deck.text(slide, 5.6, 4.65, 7.1, 2.2, lines)
 
 
 def _map_slide(deck: Deck, items: PlanItems) -> None:
     from pptx.enum.dml import MSO_LINE_DASH_STYLE
-    from pptx.enum.shapes import MSO_CONNECTOR
-    from pptx.oxml.ns import qn
-    from pptx.util import Inches, Pt
+    from pptx.util import Pt
 
     context = deck.context
     snapshot = context.snapshot
@@ -342,80 +376,103 @@ def _map_slide(deck: Deck, items: PlanItems) -> None:
                      ["Influence on the decision \u2192"], size=12, bold=True, align="center")
     axis.rotation = 270.0
 
-    buckets: dict[tuple[int, int], list[Any]] = defaultdict(list)
-    unrated = []
-    for someone in snapshot.stakeholders:
-        if someone.influence is None or someone.support is None:
-            unrated.append(person(someone))
-        else:
-            buckets[(someone.support, someone.influence)].append(someone)
-    offsets: dict[int, list[tuple[float, float]]] = {
-        1: [(0, 0)], 2: [(-0.38, 0), (0.38, 0)],
-        3: [(-0.4, -0.2), (0.4, -0.2), (0, 0.22)],
-        4: [(-0.4, -0.24), (0.4, -0.24), (-0.4, 0.22), (0.4, 0.22)]}
-    positions: dict[str, tuple[float, float, float]] = {}
-    nodes = []
-    for (support, influence), people in sorted(buckets.items()):
-        cx = left + (support + 2.5) * col_w
-        cy = top + (5 - influence + 0.5) * row_h - 0.08
-        spots = offsets.get(len(people)) or [((i % 3 - 1) * 0.48, (i // 3) * 0.3 - 0.3)
-                                             for i in range(len(people))]
-        for (dx, dy), someone in zip(spots, people, strict=False):
-            radius = 0.08 + 0.025 * (someone.relationship_strength
-                                     if someone.relationship_strength is not None else 2)
-            positions[someone.id] = (cx + dx, cy + dy, radius)
-            nodes.append((someone, cx + dx, cy + dy, radius, len(people) > 1))
-    for rel in snapshot.relationships:
-        if rel.source_id not in positions or rel.target_id not in positions:
-            continue
-        x1, y1, r1 = positions[rel.source_id]
-        x2, y2, r2 = positions[rel.target_id]
-        length = math.hypot(x2 - x1, y2 - y1) or 1.0
-        ux, uy = (x2 - x1) / length, (y2 - y1) / length
-        colour, width, dash, arrow = EDGE_STYLES[rel.type]
-        line = slide.shapes.add_connector(
-            MSO_CONNECTOR.STRAIGHT, Inches(x1 + ux * r1), Inches(y1 + uy * r1),
-            Inches(x2 - ux * (r2 + 0.02)), Inches(y2 - uy * (r2 + 0.02)))
-        line.line.color.rgb = _rgb(colour)
-        line.line.width = Pt(width)
-        if dash:
-            line.line.dash_style = {"dash": MSO_LINE_DASH_STYLE.DASH,
-                                    "round_dot": MSO_LINE_DASH_STYLE.ROUND_DOT}[dash]
-        if arrow:
-            ln = line.line._get_or_add_ln()
-            ln.append(ln.makeelement(qn("a:tailEnd"), {"type": "triangle", "w": "med",
-                                                       "len": "med"}))
-        line.name = clean(f"{rel.type}: {rel.source_id} -> {rel.target_id}")[:200]
-    for someone, x, y, radius, crowded in nodes:
-        colour = SUPPORT_COLOURS[someone.support]
+    people = map_people(snapshot.stakeholders, items.people)
+    rated = [someone for someone in people if someone.rated]
+    unrated = [someone.name for someone in people if not someone.rated]
+    spots = map_layout(rated, left, top, col_w, row_h)
+    per_cell = Counter((someone.support, someone.influence) for someone in rated)
+    radii = {p.key: 0.08 + 0.025 * (p.strength if p.strength is not None else 2) for p in rated}
+    names = {p.key: _truncate(p.name, 16 if per_cell[(p.support, p.influence)] > 1 else 26)
+             for p in rated}
+    sizes = {key: (min(2.0, 0.085 * len(text) + 0.2), 0.22) for key, text in names.items()}
+    routes, places = map_routes(spots, radii, snapshot.relationships, sizes, gap=0.07,
+                                bounds=(left - 0.3, top - 0.05, 9.65, top + 5 * row_h))
+    for route in routes:
+        rel = route.relationship
+        _draw_line(slide, route.points(), rel.type,
+                   f"{rel.type}: {rel.source_id} -> {rel.target_id}")
+    for someone in rated:
+        x, y = spots[someone.key]
+        radius = radii[someone.key]
+        colour = SUPPORT_COLOURS[someone.support or 0]
+        hollow = someone.placeholder
         oval = deck.box(slide, x - radius, y - radius, 2 * radius, 2 * radius,
-                        "FFFFFF" if someone.placeholder else colour,
-                        outline=colour if someone.placeholder else "FFFFFF", shape="oval")
-        if someone.placeholder:  # hollow and dashed: a role whose holder is not known yet
+                        "FFFFFF" if hollow else colour,
+                        outline=colour if hollow else INK if someone.record is None
+                        else "FFFFFF", shape="oval")
+        if hollow or someone.record is None:  # a placeholder, or known to the plan only
             oval.line.dash_style = MSO_LINE_DASH_STYLE.DASH
-            oval.line.width = Pt(2)
-        oval.name = clean(f"stakeholder: {person(someone)}")[:200]
-        deck.text(slide, x - 0.75, y + radius + 0.01, 1.5, 0.25,
-                  [_truncate(person(someone), 16 if crowded else 26)], size=9, align="center")
+            oval.line.width = Pt(2 if hollow else 1.25)
+        oval.name = clean(f"stakeholder: {someone.name}")[:200]
+        place, (w, h) = places[someone.key], sizes[someone.key]
+        deck.text(slide, place.x - w / 2, place.y - h / 2, w, h, [names[someone.key]],
+                  size=9, align="center", anchor="middle")
+    if not rated:
+        deck.text(slide, left, top + 2 * row_h, 5 * col_w, row_h,
+                  ["No one on the map yet: rate each stakeholder's influence and support, "
+                   "on the record or in the plan's stakeholder map."],
+                  size=13, colour=MUTED, align="center", anchor="middle")
+    _map_legend(deck, slide, any(p.placeholder for p in rated),
+                any(p.record is None for p in rated), unrated)
 
+
+def _draw_line(slide: Slide, points: Sequence[tuple[float, float]], kind: str,
+               name: str) -> None:
+    """A map line called ``name`` through ``points`` (inches) in the style of relationship
+    ``kind``."""
+    from pptx.enum.dml import MSO_LINE_DASH_STYLE
+    from pptx.oxml.ns import qn
+    from pptx.util import Emu, Inches, Pt
+
+    colour, width, dash, arrow = EDGE_STYLES[kind]
+    builder = slide.shapes.build_freeform(Inches(points[0][0]), Inches(points[0][1]), scale=1.0)
+    builder.add_line_segments([(Inches(x), Inches(y)) for x, y in points[1:]], close=False)
+    line = builder.convert_to_shape(Emu(0), Emu(0))
+    line.fill.background()
+    line.shadow.inherit = False
+    line.line.color.rgb = _rgb(colour)
+    line.line.width = Pt(width)
+    if dash:
+        line.line.dash_style = {"dash": MSO_LINE_DASH_STYLE.DASH,
+                                "round_dot": MSO_LINE_DASH_STYLE.ROUND_DOT}[dash]
+    if arrow:
+        ln = line.line._get_or_add_ln()
+        ln.append(ln.makeelement(qn("a:tailEnd"), {"type": "triangle", "w": "med",
+                                                   "len": "med"}))
+    line.name = clean(name)[:200]
+
+
+def _map_legend(deck: Deck, slide: Slide, placeholders: bool, plan_only: bool,
+                unrated: Sequence[str]) -> None:
+    """The map's key: support colours, each line type drawn as the map draws it, notes."""
+    x, y = 9.75, 1.4
     legend: list[str | tuple[str, dict[str, Any]]] = [
         ("SUPPORT", {"size": 10, "bold": True, "colour": MUTED})]
     legend += [(f"\u25cf  {SUPPORT_LABELS[k]} ({signed(k)})",
                 {"colour": SUPPORT_COLOURS[k], "size": 12})
                for k in sorted(SUPPORT_COLOURS, reverse=True)]
-    legend.append(("LINES", {"size": 10, "bold": True, "colour": MUTED, "space": 10}))
-    legend += [(f"\u2014  {EDGE_LABELS[t]}", {"colour": EDGE_STYLES[t][0], "size": 12})
-               for t in EDGE_STYLES]
-    legend.append(("Circle size: relationship strength", {"size": 10, "colour": MUTED,
-                                                          "space": 10}))
-    if any(someone.placeholder for someone, *_ in nodes):
-        legend.append(("Hollow dashed circle: placeholder, role holder not known yet",
-                       {"size": 10, "colour": MUTED}))
+    deck.text(slide, x, y, 3.0, 1.6, legend)
+    y += 1.7
+    deck.text(slide, x, y, 3.0, 0.25, ["LINES"], size=10, bold=True, colour=MUTED)
+    for index, kind in enumerate(EDGE_STYLES):
+        row = y + 0.3 + index * 0.28
+        _draw_line(slide, [(x + 0.05, row + 0.14), (x + 0.6, row + 0.14)], kind,
+                   f"legend: {kind}")
+        deck.text(slide, x + 0.7, row, 2.3, 0.28, [EDGE_LABELS[kind]], size=11,
+                  colour=EDGE_STYLES[kind][0], anchor="middle")
+    notes: list[str | tuple[str, dict[str, Any]]] = [
+        ("Circle size: relationship strength", {"size": 10, "colour": MUTED})]
+    if placeholders:
+        notes.append(("Hollow dashed circle: placeholder, role holder not known yet",
+                      {"size": 10, "colour": MUTED}))
+    if plan_only:
+        notes.append(("Dashed outline: assessed in the plan only, no stakeholder record",
+                      {"size": 10, "colour": MUTED}))
     if unrated:
-        legend.append(("NOT RATED YET", {"size": 10, "bold": True, "colour": MUTED,
-                                         "space": 10}))
-        legend.append((_truncate(", ".join(unrated), 240), {"size": 11}))
-    deck.text(slide, 9.75, 1.4, 3.0, 5.4, legend)
+        notes.append(("NOT RATED YET", {"size": 10, "bold": True, "colour": MUTED,
+                                        "space": 8}))
+        notes.append((_truncate(", ".join(unrated), 200), {"size": 11}))
+    deck.text(slide, x, y + 0.45 + len(EDGE_STYLES) * 0.28, 3.0, 1.6, notes)
 
 
 def _whitespace_slide(deck: Deck, items: PlanItems) -> None:
@@ -446,17 +503,16 @@ def _whitespace_slide(deck: Deck, items: PlanItems) -> None:
                 fill_row.append(STATE_COLOURS[cell.state])
         rows.append(row)
         fills.append(fill_row)
-    width = min(2.2, 9.9 / max(1, len(lines)))
+    width = min(4.75, 9.5 / max(1, len(lines)))  # the grid spans the slide
     height = min(0.75, 4.6 / max(1, len(units) + 1))
-    deck.table(slide, 0.6, 1.4, [2.2] + [width] * len(lines), ["Business unit", *lines], rows,
-               fills=fills, size=12, row_height=height)
+    deck.table(slide, 0.6, 1.4, [12.1 - width * len(lines)] + [width] * len(lines),
+               ["Business unit", *lines], rows, fills=fills, size=12, row_height=height)
     totals = []
     for state in STATE_LABELS:
         found = [c for c in cells if c.state == state]
         if found:
             value = sum(c.value or 0 for c in found)
-            totals.append(f"{STATE_LABELS[state]}: {len(found)} cell"
-                          f"{'' if len(found) == 1 else 's'}"
+            totals.append(f"{STATE_LABELS[state]}: {counted(len(found), 'cell')}"
                           + (f", {compact(value)}" if value else ""))
     deck.text(slide, 0.6, 6.45, 12.1, 0.4, ["  \u00b7  ".join(totals)], size=12, colour=MUTED)
 
@@ -532,10 +588,13 @@ def _scores_slide(deck: Deck) -> None:
         deck.text(slide, 0.6, 1.5, 12, 0.5, ["No score cards for this account yet."],
                   colour=MUTED)
         return
-    for index, (name, history) in enumerate(list(cards.items())[:3]):
+    shown = list(cards.items())[:3]
+    gap = 0.2
+    w = (12.1 - gap * (len(shown) - 1)) / len(shown)  # the cards share the slide's width
+    for index, (name, history) in enumerate(shown):
         card = history[-1]
         previous = history[-2] if len(history) > 1 else None
-        x, y, w = 0.6 + index * 4.1, 1.4, 3.9
+        x, y = 0.6 + index * (w + gap), 1.4
         deck.box(slide, x, y, w, 5.35, "FFFFFF", outline=LINE)
         head: list[str | tuple[str, dict[str, Any]]] = [
             (label(name), {"size": 16, "bold": True}),
@@ -553,16 +612,18 @@ def _scores_slide(deck: Deck) -> None:
                           "A61B1B" if delta < 0 else MUTED}))
         deck.text(slide, x + 0.2, y + 0.15, w - 0.4, 2.2, head)
         top = max(5.0, *card.values.values()) if card.values else 5.0
+        name_w = min(3.5, (w - 0.4) * 0.45)
+        bar_x, bar_w = x + 0.25 + name_w, w - name_w - 0.95
         for row, (criterion, value) in enumerate(list(card.values.items())[:8]):
             cy = y + 2.55 + row * 0.34
-            deck.text(slide, x + 0.2, cy - 0.05, 1.75, 0.3, [_truncate(label(criterion), 24)],
-                      size=10)
-            deck.box(slide, x + 2.0, cy + 0.06, 1.35, 0.12, "EDF0F4")
+            deck.text(slide, x + 0.2, cy - 0.05, name_w, 0.3,
+                      [_truncate(label(criterion), int(name_w * 13))], size=10)
+            deck.box(slide, bar_x, cy + 0.06, bar_w, 0.12, "EDF0F4")
             share = max(0.0, min(1.0, value / top))
             if share > 0:
-                deck.box(slide, x + 2.0, cy + 0.06, 1.35 * share, 0.12, ACCENT)
-            deck.text(slide, x + 3.38, cy - 0.05, 0.45, 0.3, [score(value)], size=10,
-                      align="right")
+                deck.box(slide, bar_x, cy + 0.06, bar_w * share, 0.12, ACCENT)
+            deck.text(slide, bar_x + bar_w + 0.03, cy - 0.05, 0.45, 0.3, [score(value)],
+                      size=10, align="right")
 
 
 def _changes_slide(deck: Deck, items: PlanItems) -> None:
@@ -576,9 +637,8 @@ def _changes_slide(deck: Deck, items: PlanItems) -> None:
         (f"{label(review.review_kind)} review on {when(review.date)}",
          {"size": 16, "bold": True}),
         (f"Reviewed plan revision {review.plan_revision}; now revision "
-         f"{deck.context.plan.revision} ({changes.revisions_since} change"
-         f"{'' if changes.revisions_since == 1 else 's'} since)", {"size": 12,
-                                                                   "colour": MUTED}),
+         f"{deck.context.plan.revision} ({counted(changes.revisions_since, 'change')} since)",
+         {"size": 12, "colour": MUTED}),
     ]
     if review.attendees:
         left.append((_truncate("Attendees: " + ", ".join(review.attendees), 200),
@@ -638,9 +698,11 @@ def _findings_slides(deck: Deck) -> None:
     findings = sorted(deck.context.findings, key=lambda f: f.sort_key())
     if not findings:
         return
+    context = deck.context
+    words = PlanWords.of(context.plan, context.methodology, context.snapshot.stakeholders)
     deck.paged(SLIDE_TITLES["findings"], [1.1, 7.6, 3.4],
                ["Severity", "Finding", "Where"],
-               [[f.severity, _truncate(f.message, 180), _truncate(f.path or f.code, 60)]
+               [[f.severity, _truncate(f.message, 180), _truncate(words.where(f), 80)]
                 for f in findings], 12, size=10)
 
 

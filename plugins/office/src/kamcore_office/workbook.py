@@ -2,8 +2,9 @@
 
 Sheets: Summary, Stakeholders, Relationships, Opportunities, Whitespace (the business unit x
 product line grid by state and by value, then the cells as a list), Objectives, Actions, Risks,
-Scores, Reviews, Findings, then one sheet per plan section in the methodology's order, named
-``§ <section title>``.
+Scores, Reviews, Metrics (the account's programme metrics of the report's quarter, with the
+quarter before, trend, target and status), Findings, then one sheet per plan section in the
+methodology's order, named ``§ <section title>``.
 
 Every text cell is typed as a string (``data_type = "s"``), so the workbook holds no formula,
 and a text that :func:`kamcore.exporting.formula_like` finds a spreadsheet could evaluate (a
@@ -15,15 +16,19 @@ in Excel or LibreOffice does not turn it into a formula. Numbers and dates are w
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from kamcore.exporting import formula_like
+from kamcore.metrics import account_metrics
+from kamcore.plan_words import PlanWords
 from kamcore.plugin.contributions import ExportContext
 from kamcore.rendering import flat, label, score_with_band, step_title
 from kamcore.shapes import PlanItems, find_items, iter_sections
 from kamcore.snapshot import cards_by_rubric
+from kamcore.stakeholder_map import map_people
 
 from .facts import STATE_COLOURS, STATE_LABELS, clean, latest_review
 
@@ -34,8 +39,13 @@ if TYPE_CHECKING:
 
 HEADER_FILL = "1B2330"
 TITLE_COLOUR = "15253D"
-MAX_WIDTH = 60
+MAX_WIDTH = 50
+#: Every cell's font, set explicitly (a sans-serif every office suite has or substitutes).
+FONT = "Arial"
+#: Excel's longest sheet name.
+SHEET_NAME_LENGTH = 31
 _FORBIDDEN_IN_SHEET_NAMES = str.maketrans({c: "_" for c in "[]:*?/\\"})
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3", "JPY": "\u00a5"}
 
 
 def text_cell(cell: Cell, value: Any) -> None:
@@ -75,16 +85,32 @@ class _Sheets:
     def __init__(self, workbook: Workbook) -> None:
         self.workbook = workbook
         self.names: set[str] = set()
+        self.listed: list[tuple[str, str]] = []
 
-    def new(self, title: str) -> Worksheet:
-        base = clean(title).translate(_FORBIDDEN_IN_SHEET_NAMES).strip("' ")[:31] or "Sheet"
-        name, number = base, 1
+    def new(self, title: str, described: str | None = None) -> Worksheet:
+        """A sheet named after ``title`` (shortened at a word, made unique), listed on the
+        contents sheet as ``described`` (default: ``title``)."""
+        base = clean(title).translate(_FORBIDDEN_IN_SHEET_NAMES).strip("' ") or "Sheet"
+        name, number = _fit_name(base, ""), 1
         while name.casefold() in self.names or name.casefold() == "history":
             number += 1
-            suffix = f" ({number})"
-            name = base[: 31 - len(suffix)] + suffix
+            name = _fit_name(base, f" ({number})")
         self.names.add(name.casefold())
+        self.listed.append((name, clean(described or title)))
         return self.workbook.create_sheet(name)
+
+
+def _fit_name(title: str, suffix: str) -> str:
+    """``title`` + ``suffix`` in Excel's 31 characters: a longer title is cut at a word and
+    ends with an ellipsis (``§ Customer business…``)."""
+    room = SHEET_NAME_LENGTH - len(suffix)
+    if len(title) <= room:
+        return title + suffix
+    cut = title[:room - 1]
+    at_word = cut.rsplit(" ", 1)[0]
+    if len(at_word) >= room // 2:  # a word boundary not too far back
+        cut = at_word
+    return cut.rstrip(" -,") + "\u2026" + suffix
 
 
 def _style_header(sheet: Worksheet, row: int, count: int) -> None:
@@ -92,9 +118,10 @@ def _style_header(sheet: Worksheet, row: int, count: int) -> None:
 
     for column in range(1, count + 1):
         cell = sheet.cell(row=row, column=column)
-        cell.font = Font(bold=True, color="FFFFFF")
+        cell.font = Font(name=FONT, bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        cell.alignment = Alignment(vertical="center", wrap_text=True,
+                                   horizontal=cell.alignment.horizontal)
 
 
 def _title(sheet: Worksheet, row: int, text: str) -> int:
@@ -102,36 +129,127 @@ def _title(sheet: Worksheet, row: int, text: str) -> int:
 
     cell = sheet.cell(row=row, column=1)
     text_cell(cell, text)
-    cell.font = Font(bold=True, size=13, color=TITLE_COLOUR)
+    cell.font = Font(name=FONT, bold=True, size=13, color=TITLE_COLOUR)
     return row + 1
 
 
 def table(sheet: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
-          start: int = 1, filters: bool = True) -> int:
-    """Write a header and rows from row ``start``; return the next free row."""
+          start: int = 1, filters: bool = True, formats: Mapping[int, str] | None = None,
+          ) -> int:
+    """Write a header and rows from row ``start``; return the next free row.
+
+    ``formats`` gives number formats by column index (0-based, e.g. money). A column of
+    numbers is right-aligned with its header, with a gap before the next column; dates and text
+    are left-aligned. A table from row 1 freezes and repeats its header row on every page."""
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
+    numeric = [all(_number(row[index]) for row in rows if row[index] is not None)
+               and any(row[index] is not None for row in rows)
+               for index in range(len(headers))]
     for column, header in enumerate(headers, start=1):
-        text_cell(sheet.cell(row=start, column=column), header)
+        cell = sheet.cell(row=start, column=column)
+        text_cell(cell, header)
+        if numeric[column - 1]:
+            cell.alignment = Alignment(horizontal="right")
     _style_header(sheet, start, len(headers))
     for offset, row in enumerate(rows, start=1):
         for column, value in enumerate(row, start=1):
             cell = sheet.cell(row=start + offset, column=column)
             put(cell, value)
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if formats and column - 1 in formats and _number(value):
+                cell.number_format = formats[column - 1]
+            cell.alignment = _aligned(value)
     if start == 1:
         sheet.freeze_panes = "A2"
+        sheet.print_title_rows = "1:1"
         if filters and rows:
             sheet.auto_filter.ref = (f"A1:{get_column_letter(len(headers))}"
                                      f"{len(rows) + 1}")
     return start + len(rows) + 2
 
 
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _aligned(value: Any) -> Any:
+    """Numbers right with a gap before the next column; dates, text left; all at the top."""
+    from openpyxl.styles import Alignment
+
+    if _number(value):
+        return Alignment(horizontal="right", vertical="top", indent=1)
+    return Alignment(horizontal="left", vertical="top", wrap_text=True)
+
+
+def _money_of(codes: Iterable[str | None]) -> str | None:
+    """The money format of the one currency ``codes`` share (None: none or several)."""
+    found = {code.upper() for code in codes if code}
+    if len(found) != 1:
+        return None
+    code = found.pop()
+    return f'"{CURRENCY_SYMBOLS.get(code, code + " ")}"#,##0'
+
+
+def money_format(context: ExportContext) -> str:
+    """The number format of amounts in the account's currency: the account's
+    ``attributes["currency"]``, else the one currency all its opportunities share (symbol for
+    USD, EUR, GBP, JPY, else the ISO code in front); plain thousands without either."""
+    account = context.snapshot.account
+    code = account.attributes.get("currency")
+    return (_money_of([code]) if isinstance(code, str) else
+            _money_of(o.currency for o in context.snapshot.opportunities)) or "#,##0"
+
+
+def _print_setup(sheet: Worksheet, account: str) -> None:
+    """Landscape, one page wide (as many long as it takes), narrow margins, every font set,
+    the sheet and page number in the footer."""
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top, sheet.page_margins.bottom = 0.5, 0.75
+    sheet.page_margins.header, sheet.page_margins.footer = 0.25, 0.3
+    sheet.print_options.gridLines = False
+    if sheet.max_row and sheet.max_column:
+        sheet.print_area = sheet.dimensions
+    sheet.oddFooter.left.text = clean(account).replace("&", "&&") + " \u00b7 &A"
+    sheet.oddFooter.right.text = "&P / &N"
+    for row in sheet.iter_rows():
+        for cell in row:
+            font = cell.font
+            if font.name != FONT:
+                cell.font = Font(name=FONT, size=font.sz or 10, bold=font.b, italic=font.i,
+                                 color=font.color)
+
+
+def _contents(sheet: Worksheet, listed: Sequence[tuple[str, str]], account: str) -> None:
+    """A contents sheet: each other sheet's name, linked to it, and what it holds."""
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    row = _title(sheet, 1, f"Account plan: {account}") + 1
+    table(sheet, ["Sheet", "What it holds"], [[name, what] for name, what in listed],
+          start=row, filters=False)
+    for offset, (name, _what) in enumerate(listed, start=1):
+        cell = sheet.cell(row=row + offset, column=1)
+        quoted = name.replace("'", "''")
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{quoted}'!A1",
+                                   display=name)
+        cell.font = Font(name=FONT, color="1F5FA8", underline="single")
+    sheet.print_title_rows = f"{row}:{row}"
+
+
 def _fit_columns(sheet: Worksheet) -> None:
     from openpyxl.utils import get_column_letter
 
     widths: dict[int, int] = {}
+    headers: list[Cell] = []
     for row in sheet.iter_rows():
         for cell in row:
             if cell.value is None:
@@ -139,17 +257,27 @@ def _fit_columns(sheet: Worksheet) -> None:
             text = (cell.value.isoformat()[:16] if isinstance(cell.value, (date, datetime))
                     else str(cell.value))
             longest = max((len(line) for line in text.splitlines()), default=0)
+            if str(cell.fill.fgColor.rgb).endswith(HEADER_FILL):  # a header wraps at words
+                headers.append(cell)
+                longest = max([min(longest, 14), *(len(word) for word in text.split())])
+            elif _number(cell.value):
+                longest += 2  # the indent
             widths[cell.column] = max(widths.get(cell.column, 0), longest)
     for column, width in widths.items():
-        sheet.column_dimensions[get_column_letter(column)].width = min(MAX_WIDTH,
-                                                                       max(10, width + 2))
+        widths[column] = min(MAX_WIDTH, max(10, width + 2))
+        sheet.column_dimensions[get_column_letter(column)].width = widths[column]
+    for cell in headers:  # tall enough for the header's wrapped lines
+        lines = math.ceil(len(str(cell.value)) / max(1, widths[cell.column] - 2))
+        height = 14.0 * max(1, lines) + 2
+        current = sheet.row_dimensions[cell.row].height or 0
+        sheet.row_dimensions[cell.row].height = max(current, height)
 
 
 # -- the sheets ---------------------------------------------------------------------------------
 
 
-def _summary(sheet: Worksheet, context: ExportContext, items: PlanItems) -> None:
-    from openpyxl.styles import Font
+def _summary(sheet: Worksheet, context: ExportContext, items: PlanItems, money: str) -> None:
+    from openpyxl.styles import Alignment, Font
 
     plan, snapshot, methodology = context.plan, context.snapshot, context.methodology
     account = snapshot.account
@@ -165,7 +293,7 @@ def _summary(sheet: Worksheet, context: ExportContext, items: PlanItems) -> None
          f"{plan.methodology.name} (not installed)"),
         ("Methodology version", plan.methodology.version), ("Period", plan.period),
         ("Current step", step_title(context)), ("Report as of", today),
-        ("Stakeholders", len(snapshot.stakeholders)),
+        ("Stakeholders", len(map_people(snapshot.stakeholders, items.people))),
         ("Open pipeline", sum(o.amount or 0 for o in snapshot.opportunities
                               if o.status == "open")),
         ("Whitespace to win (pipeline + potential)",
@@ -178,14 +306,18 @@ def _summary(sheet: Worksheet, context: ExportContext, items: PlanItems) -> None
     for name, value in facts:
         cell = sheet.cell(row=row, column=1)
         text_cell(cell, name)
-        cell.font = Font(bold=True)
-        put(sheet.cell(row=row, column=2), value)
+        cell.font = Font(name=FONT, bold=True)
+        cell.alignment = _aligned(name)
+        value_cell = sheet.cell(row=row, column=2)
+        put(value_cell, value)
+        value_cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
         if name in ("Annual revenue", "Open pipeline") or name.startswith("Whitespace"):
-            sheet.cell(row=row, column=2).number_format = "#,##0"
+            value_cell.number_format = money
         row += 1
 
 
-def _whitespace(sheet: Worksheet, context: ExportContext, items: PlanItems) -> None:
+def _whitespace(sheet: Worksheet, context: ExportContext, items: PlanItems,
+                money: str) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     cells = [c.model for c in items.whitespace]
@@ -212,7 +344,7 @@ def _whitespace(sheet: Worksheet, context: ExportContext, items: PlanItems) -> N
                     continue
                 if show_value:
                     put(cell, found.value)
-                    cell.number_format = "#,##0"
+                    cell.number_format = money
                 else:
                     text_cell(cell, STATE_LABELS[found.state])
                 fill, ink = STATE_COLOURS[found.state]
@@ -227,7 +359,7 @@ def _whitespace(sheet: Worksheet, context: ExportContext, items: PlanItems) -> N
     table(sheet, ["Section", "Business unit", "Product line", "State", "Value", "Note"],
           [[c.section, c.model.business_unit, c.model.product_line,
             STATE_LABELS[c.model.state], c.model.value, c.model.note]
-           for c in items.whitespace], start=row)
+           for c in items.whitespace], start=row, formats={4: money})
 
 
 def _section_sheet(sheet: Worksheet, title: str, data: Any) -> None:
@@ -303,27 +435,34 @@ def render_xlsx(context: ExportContext) -> bytes:
     today = context.as_of
     workbook = Workbook()
     sheets = _Sheets(workbook)
-    workbook.remove(workbook.active)
-    _summary(sheets.new("Summary"), context, items)
+    contents = workbook.active
+    contents.title = "Contents"
+    sheets.names.add("contents")
+    money = money_format(context)
+    _summary(sheets.new("Summary", "The account and the plan at a glance"), context, items,
+             money)
 
     names = {s.id: s.name for s in snapshot.stakeholders}
-    table(sheets.new("Stakeholders"),
+    table(sheets.new("Stakeholders", "The account's stakeholders, as on record"),
           ["Id", "Name", "Title", "Business unit", "Seniority", "Roles", "Influence (1-5)",
            "Support (-2..+2)", "Relationship strength (0-5)", "Decision authority",
            "Our owner", "Last contact", "Email"],
           [[s.id, s.name, s.title, s.business_unit, s.seniority, ", ".join(sorted(s.roles)),
             s.influence, s.support, s.relationship_strength, s.decision_authority,
             s.seller_owner, s.last_contact, s.email] for s in snapshot.stakeholders])
-    table(sheets.new("Relationships"), ["From", "Relationship", "To", "Note"],
+    table(sheets.new("Relationships", "Who reports to, influences or conflicts with whom"),
+          ["From", "Relationship", "To", "Note"],
           [[names.get(r.source_id, r.source_id), label(r.type),
             names.get(r.target_id, r.target_id), r.note] for r in snapshot.relationships])
-    table(sheets.new("Opportunities"),
+    table(sheets.new("Opportunities", "Open and closed deals"),
           ["Id", "Name", "Stage", "Status", "Amount", "Currency", "Close date",
            "Probability (%)", "Product line", "Business unit"],
           [[o.id, o.name, o.stage, o.status, o.amount, o.currency, o.close_date,
-            o.probability, o.product_line, o.business_unit] for o in snapshot.opportunities])
-    _whitespace(sheets.new("Whitespace"), context, items)
-    table(sheets.new("Objectives"),
+            o.probability, o.product_line, o.business_unit] for o in snapshot.opportunities],
+          formats={4: _money_of(o.currency for o in snapshot.opportunities) or money})
+    _whitespace(sheets.new("Whitespace", "Business unit \u00d7 product line, by state and "
+                           "value"), context, items, money)
+    table(sheets.new("Objectives", "Joint objectives and the customer's sign-off"),
           ["Section", "Id", "Title", "Description", "Measure", "Target", "Due",
            "Signed off by", "Sign-off title", "Sign-off date"],
           [[o.section, o.model.id, o.model.title, o.model.description, o.model.measure,
@@ -332,13 +471,13 @@ def render_xlsx(context: ExportContext) -> bytes:
                o.model.customer_signoff.date) if o.model.customer_signoff else
               (None, None, None))] for o in items.objectives])
     overdue = {a.location for a in items.overdue_actions(today)}
-    table(sheets.new("Actions"),
+    table(sheets.new("Actions", "Every action of the plan, overdue marked"),
           ["Section", "Id", "Title", "Owner", "Customer owner", "Due", "Status", "Objective",
            "Overdue"],
           [[a.section, a.model.id, a.model.title, a.model.owner, a.model.customer_owner,
             a.model.due, a.model.status, a.model.objective,
             a.location in overdue] for a in items.actions])
-    table(sheets.new("Risks"),
+    table(sheets.new("Risks", "Risks by likelihood and impact"),
           ["Section", "Title", "Category", "Likelihood (1-5)", "Impact (1-5)", "Exposure",
            "Mitigation", "Owner"],
           [[r.section, r.model.title, r.model.category, r.model.likelihood, r.model.impact,
@@ -350,10 +489,11 @@ def render_xlsx(context: ExportContext) -> bytes:
             for criterion, value in card.values.items():
                 score_rows.append([name, card.rubric.version, card.scored_at, card.total,
                                    card.band, criterion, value, criterion in card.inputs])
-    table(sheets.new("Scores"), ["Rubric", "Version", "Scored at", "Total", "Band",
-                                 "Criterion", "Value", "Entered by a person"], score_rows)
+    table(sheets.new("Scores", "Every score card, criterion by criterion"),
+          ["Rubric", "Version", "Scored at", "Total", "Band", "Criterion", "Value",
+           "Entered by a person"], score_rows)
     latest = latest_review(context)
-    table(sheets.new("Reviews"),
+    table(sheets.new("Reviews", "Reviews held, their decisions and scores"),
           ["Date", "Kind", "Attendees", "Plan revision", "Decisions", "Notes", "Scores",
            "Latest"],
           [[r.date, r.review_kind, ", ".join(r.attendees), r.plan_revision,
@@ -361,13 +501,23 @@ def render_xlsx(context: ExportContext) -> bytes:
             "; ".join(f"{c.rubric.name} {score_with_band(c.total, c.band)}"
                       for c in r.score_cards), r is latest]
            for r in sorted(snapshot.reviews_of(plan.id), key=lambda r: (r.date, r.id))])
-    table(sheets.new("Findings"), ["Severity", "Code", "Message", "Path", "Source"],
-          [[f.severity, f.code, f.message, f.path, f.source]
+    quarter, metrics = account_metrics(snapshot, context.methodology, context.as_of)
+    table(sheets.new("Metrics", "Programme metrics of the account, by quarter"),
+          ["Quarter", "Metric", "Value", "Quarter before", "Unit", "Trend", "Target", "Status"],
+          [[str(quarter), v.metric.title, v.value, v.previous, v.metric.unit, v.trend,
+            v.metric.target.text if v.metric.target else None, v.status] for v in metrics])
+    words = PlanWords.of(plan, context.methodology, snapshot.stakeholders)
+    table(sheets.new("Findings", "What the methodology's checks say"),
+          ["Severity", "Code", "Message", "Where", "Source"],
+          [[f.severity, f.code, f.message, words.where(f), f.source]
            for f in sorted(context.findings, key=lambda f: f.sort_key())])
     for key, title, data in iter_sections(plan, context.methodology):
-        _section_sheet(sheets.new(f"\u00a7 {title or key}"), title or key, data)
+        _section_sheet(sheets.new(f"\u00a7 {title or key}", f"Section: {title or key}"),
+                       title or key, data)
+    _contents(contents, sheets.listed, snapshot.account.name)
     for sheet in workbook.worksheets:
         _fit_columns(sheet)
+        _print_setup(sheet, snapshot.account.name)
 
     stamp = (plan.updated_at or datetime(2000, 1, 1, tzinfo=UTC)).astimezone(UTC).replace(
         tzinfo=None)

@@ -1,8 +1,11 @@
 """kamcore plugin ``sama7``: SAMA's seven-step strategic account planning.
 
-Contributes two methodologies: ``sama7`` (``sama7.yaml``) and its house variant
-``sama7-lite`` (``sama7-lite.yaml``, which only uses ``extends: sama7``). It also contributes
-the checks YAML cannot express (:mod:`kamcore_sama7.checks`), which apply to both.
+Contributes three methodologies: ``sama7`` (``sama7.yaml``), its house variant ``sama7-lite``
+(``sama7-lite.yaml``) and ``sama7-programme`` (``sama7-programme.yaml``, the other seven-step
+listing: account selection, understanding the business, joint value creation, stakeholder
+alignment, plan development, execution and measurement, program governance); both variants only
+use ``extends: sama7``. It also contributes the checks YAML cannot express
+(:mod:`kamcore_sama7.checks`), which apply to all three.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ __all__ = ["kam_check_plan", "kam_methodologies"]
 
 @hookimpl
 def kam_methodologies() -> list[Traversable]:
-    """The ``sama7`` methodology and its ``sama7-lite`` variant."""
+    """The ``sama7`` methodology and its ``sama7-lite`` and ``sama7-programme`` variants."""
     package = files("kamcore_sama7")
-    return [package / "sama7.yaml", package / "sama7-lite.yaml"]
+    return [package / "sama7.yaml", package / "sama7-lite.yaml",
+            package / "sama7-programme.yaml"]
 
 
 @hookimpl

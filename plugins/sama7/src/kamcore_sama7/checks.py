@@ -12,8 +12,14 @@
                                      objective of the plan
 2. Incomplete stakeholder map (from the account's stakeholders)
    ``no-economic-buyer``             no stakeholder has the role ``economic_buyer``
-   ``few-executive-relationships``   fewer C-level stakeholders than
+   ``few-executive-relationships``   fewer active C-level relationships (as
+                                     :mod:`kamcore.coverage` defines them, the same count as
+                                     the stakeholder-coverage rubric's) than
                                      ``settings.min_executive_relationships`` (default 2)
+   ``plan-run-solo``                 the account is ``strategic`` and the plan's account team
+                                     names at most one person: the seller-side pod is "KAM,
+                                     sales engineer, customer success, marketing, executive
+                                     sponsor"
 3. Governance not running
    ``review-overdue``                a review kind of the cadence is past due
 4. Plan detached from CRM data
@@ -31,6 +37,7 @@ from datetime import date
 from typing import Any
 
 from kamcore.checking import finding, has_section
+from kamcore.coverage import ACTIVE_WITHIN_DAYS, executive_relationships
 from kamcore.methodology import Methodology
 from kamcore.model import Account, Finding, Plan
 from kamcore.reviews import overdue_review_findings
@@ -106,8 +113,10 @@ def min_executive_relationships(methodology: Methodology) -> int:
     return value
 
 
-def stakeholder_findings(methodology: Methodology, snapshot: AccountSnapshot) -> list[Finding]:
-    """No economic buyer among the account's stakeholders; too few C-level relationships."""
+def stakeholder_findings(methodology: Methodology, snapshot: AccountSnapshot,
+                         as_of: date) -> list[Finding]:
+    """No economic buyer among the account's stakeholders; too few active C-level
+    relationships on ``as_of``."""
     findings = []
     account = snapshot.account
     if ECONOMIC_BUYER in methodology.roles and not any(
@@ -119,16 +128,39 @@ def stakeholder_findings(methodology: Methodology, snapshot: AccountSnapshot) ->
             subject=account.id,
         ))
     needed = min_executive_relationships(methodology)
-    executives = [s for s in snapshot.stakeholders if s.is_executive]
+    executives = executive_relationships(snapshot.stakeholders, as_of)
     if len(executives) < needed:
         names = ", ".join(s.name for s in executives) or "none"
         findings.append(finding(
             PLUGIN, "few-executive-relationships",
-            f"{len(executives)} executive relationship(s) at {account.name} (C-level "
-            f"stakeholders: {names}); {methodology.name} needs at least {needed}",
+            f"{len(executives)} active executive relationship(s) at {account.name} (C-level, "
+            f"strength 2+, contacted in the last {ACTIVE_WITHIN_DAYS} days: {names}); "
+            f"{methodology.name} needs at least {needed}",
             subject=account.id,
         ))
     return findings
+
+
+#: The seller-side pod of a strategic account.
+POD_ROLES = ("kam", "sales_engineer", "customer_success", "marketing", "executive_sponsor")
+
+
+def pod_findings(plan: Plan, methodology: Methodology, account: Account) -> list[Finding]:
+    """``plan-run-solo`` when a strategic account's plan names at most one person in its
+    account team (only for methodologies with sama7's ``account_team`` section)."""
+    if account.tier != "strategic" or not has_section(methodology, "account_team"):
+        return []
+    people = {str(member.get("name")) for _, member in _items(plan, "account_team", "members")
+              if member.get("name")}
+    if len(people) > 1:
+        return []
+    return [finding(
+        PLUGIN, "plan-run-solo",
+        f"{account.name} is a strategic account but its plan is run by "
+        f"{'nobody named' if not people else next(iter(people)) + ' alone'}: name the "
+        f"seller-side pod ({', '.join(POD_ROLES)})",
+        ("sections", "account_team", "members"), subject=account.id,
+    )]
 
 
 def crm_findings(account: Account) -> list[Finding]:
@@ -150,7 +182,8 @@ def check_plan(plan: Plan, account: Account, methodology: Methodology,
         return []
     return [
         *cocreation_findings(plan, methodology),
-        *stakeholder_findings(methodology, snapshot),
+        *stakeholder_findings(methodology, snapshot, as_of),
+        *pod_findings(plan, methodology, account),
         *overdue_review_findings(plan, methodology, snapshot.reviews_of(plan.id), as_of,
                                   source=PLUGIN, lead="governance is not running: "),
         *crm_findings(account),

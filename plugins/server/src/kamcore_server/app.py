@@ -21,16 +21,31 @@ from kamcore.operations import access
 from kamcore.plugin.host import get_plugin_host
 from kamcore.store import Workspace
 
-from . import problems
-from .api import accounts, catalog, plans, session, share
-from .pages import router as pages
+from . import apidocs, problems
+from .api import (
+    accounts,
+    catalog,
+    events,
+    exports,
+    imports,
+    opportunities,
+    people,
+    plans,
+    reviews,
+    scores,
+    session,
+    share,
+)
+from .pages import ROUTERS as PAGES
 
 #: Content-Security-Policy of every response: nothing from another origin, no inline script.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
        "object-src 'none'")
 
-ROUTERS = (session.router, accounts.router, plans.router, catalog.router, share.router, pages)
+ROUTERS = (session.router, accounts.router, plans.router, catalog.router, share.router,
+           people.router, opportunities.router, reviews.router, scores.router, exports.router,
+           imports.router, events.router, apidocs.router, *PAGES)
 
 
 def create_app(target: str | os.PathLike[str] | None = None) -> FastAPI:
@@ -53,9 +68,11 @@ def create_app(target: str | os.PathLike[str] | None = None) -> FastAPI:
         description="The kamcore workspace over HTTP: accounts, plans, reviews and scores. "
                     "Writes send If-Match with the ETag they read; errors are RFC 9457 "
                     "problem details.",
-        openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None,
+        openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     problems.install(app)
+    apidocs.install(app)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: object) -> Response:

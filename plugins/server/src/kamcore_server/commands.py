@@ -21,6 +21,8 @@ from kamcore.cli.support import (
 )
 
 ROLE = click.Choice(["admin", "member", "viewer"])
+#: how long ``kam serve`` lets open requests (event streams) finish when told to stop
+GRACEFUL_SHUTDOWN_SECONDS = 5
 
 
 def _password(from_stdin: bool, prompt: bool) -> str | None:
@@ -56,7 +58,6 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     customers' share links."""
     import uvicorn
 
-
     target = workspace_target(ctx)
     with open_workspace(ctx) as ws:  # fails here, clearly, if there is no workspace
         from kamcore.operations import access
@@ -65,8 +66,10 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
         shown = ws.display_url
     os.environ["KAM_WORKSPACE"] = target
     click.echo(f"serving {shown} on http://{host}:{port} (API docs: /api/v1/docs)", err=True)
+    # open event streams never end by themselves: on shutdown, close them after a few seconds
     uvicorn.run("kamcore_server.app:create_app", factory=True, host=host, port=port,
-                workers=workers, log_level="info", proxy_headers=True)
+                workers=workers, log_level="info", proxy_headers=True,
+                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
 
 
 @click.group()

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kamcore.errors import (
@@ -33,6 +35,46 @@ from kamcore.planning import AdvanceRefused
 log = logging.getLogger("kamcore.server")
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    """One problem with the input: where (a field path, and the line of an uploaded file when
+    known) and what."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+
+class ProblemDetails(BaseModel):
+    """An error (RFC 9457). Some carry more members: ``errors`` (invalid input), the current
+    revision and what changed (412), the findings that block a step (409)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    request_id: str
+    errors: list[FieldError] | None = None
+
+
+def documented(level: str, methods: Iterable[str]) -> dict[int | str, dict[str, Any]]:
+    """The problem responses a route of access ``level`` answering ``methods`` may give, for
+    its OpenAPI entry (so clients, and schemathesis, know their shape)."""
+    statuses = [400, 404, 422]
+    if level == "public":
+        statuses.append(429)
+    else:
+        statuses += [401, 403]
+    if set(methods) - {"GET", "HEAD", "OPTIONS"}:
+        statuses += [409, 412, 428]
+    return {status: {"model": ProblemDetails, "description": HTTPStatus(status).phrase,
+                     "content": {PROBLEM_JSON: {"schema": {
+                         "$ref": "#/components/schemas/ProblemDetails"}}}}
+            for status in sorted(statuses)}
 
 
 class Denied(Exception):

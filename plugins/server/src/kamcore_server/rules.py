@@ -14,6 +14,13 @@ share       a customer holding a valid share link (the link is in the URL)
 :class:`KamRouter` adds the level's check to every route it makes and records the level in
 the route's OpenAPI entry (``x-kam-access``), so the authorisation test can be generated from
 the route table and a route without a level cannot be made.
+
+The check runs before anything else of the request (its body is validated after it): a caller
+who may not make the request learns that, and nothing about what their body lacked. It covers
+the record the path names, too: a path parameter ``account_id``, or ``<kind>_id`` of a stored
+record kind (``plan_id``, ``stakeholder_id``, ...), names the account whose team may touch it
+(:func:`scope_of`); a member off that team gets 404 as if it did not exist. A ``share`` route's
+``token`` is checked the same way (401 if the link is unknown, expired or revoked).
 """
 
 from __future__ import annotations
@@ -24,11 +31,13 @@ from typing import Any, Final
 
 from fastapi import APIRouter, Depends, Request
 
+from kamcore.errors import NotFoundError
+from kamcore.model import RECORD_TYPES
 from kamcore.operations import access
 from kamcore.store import Workspace
 
-from .principal import ANONYMOUS, Principal, from_token
-from .problems import Denied
+from .principal import ANONYMOUS, Principal, from_share, from_token
+from .problems import Denied, documented
 
 LEVELS: Final = ("public", "read", "write", "admin", "share")
 SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -70,14 +79,17 @@ def checker(level: str) -> Callable[[Request], Principal]:
         raise ValueError(f"unknown access level {level!r}")
 
     def check(request: Request) -> Principal:
-        if level in ("public", "share"):
+        if level == "public":
             return ANONYMOUS
+        if level == "share":
+            return _share_caller(request)
         who = caller(request)
         if who.kind == "anonymous":
             raise Denied(401, "sign in, or send an API token as 'Authorization: Bearer <token>'")
         if level == "admin" and who.role != "admin":
             raise Denied(403, "only an admin may do this")
-        if level == "write" or request.method not in SAFE_METHODS:
+        writes = level == "write" or request.method not in SAFE_METHODS
+        if writes:
             if who.scope != "write":
                 raise Denied(403, "this token may only read (its scope is 'read')")
             if who.role == "viewer":
@@ -86,10 +98,47 @@ def checker(level: str) -> Callable[[Request], Principal]:
                 from .sessions import check_csrf
 
                 check_csrf(request)
+        for name, value in request.path_params.items():
+            try:
+                account_id = scope_of(workspace(request), name, str(value))
+            except NotFoundError:
+                if may_read(who, None):  # an admin or a viewer: the route says it is missing
+                    continue
+                raise Denied(404, f"no {name.removesuffix('_id')} {value!r} that you may "
+                                  "see") from None
+            if account_id is not None:
+                require_account(who, account_id, write=writes)
         return who
 
     check.__name__ = f"access_{level}"
     return check
+
+
+def _share_caller(request: Request) -> Principal:
+    """The customer whose share link is the path's ``token`` (401 if it is not usable)."""
+    try:
+        principal = from_share(workspace(request), str(request.path_params.get("token", "")))
+    except access.AccessDenied as exc:
+        raise Denied(401, str(exc)) from None
+    request.state.principal = principal
+    return principal
+
+
+def scope_of(ws: Workspace, name: str, value: str) -> str | None:
+    """The account whose team may touch what path parameter ``name`` = ``value`` names, or
+    None if the parameter names no stored record (a section key, a methodology's name).
+
+    ``account_id`` names the account; ``<kind>_id`` a record of a stored kind (see
+    :data:`kamcore.model.RECORD_TYPES`), which belongs to one account.
+
+    :raises NotFoundError: the record is not there.
+    """
+    if name == "account_id":
+        return value
+    cls = RECORD_TYPES.get(name.removesuffix("_id")) if name.endswith("_id") else None
+    if cls is None:
+        return None
+    return ws.get(cls, value).owner_account_id() or ""
 
 
 def may_read(who: Principal, account_id: str | None) -> bool:
@@ -115,6 +164,8 @@ class KamRouter(APIRouter):
             raise TypeError(f"route {path!r} names no access level (one of {', '.join(LEVELS)})")
         kwargs["dependencies"] = [*(kwargs.get("dependencies") or ()), Depends(checker(access))]
         kwargs["openapi_extra"] = {**(kwargs.get("openapi_extra") or {}), "x-kam-access": access}
+        kwargs["responses"] = {**documented(access, kwargs.get("methods") or ("GET",)),
+                               **(kwargs.get("responses") or {})}
         super().add_api_route(path, endpoint, **kwargs)
 
     def api_route(self, path: str, *, access: str | None = None,  # type: ignore[override]

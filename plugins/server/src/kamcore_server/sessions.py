@@ -87,6 +87,6 @@ def _csrf(request: Request, cookie: str) -> str:
 def check_csrf(request: Request) -> None:
     """Refuse (403) a session's write without the session's CSRF token."""
     sent = request.headers.get("x-csrf-token", "")
-    if not sent or not hmac.compare_digest(sent, csrf_token(request)):
+    if not sent or not hmac.compare_digest(sent.encode(), csrf_token(request).encode()):
         raise Denied(403, "a change made with a session needs the X-CSRF-Token header "
                           "(from GET /api/v1/session)")

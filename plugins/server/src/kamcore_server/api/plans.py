@@ -62,11 +62,17 @@ def list_plans(account_id: str | None = Query(default=None, max_length=128),
     if account_id is not None:
         require_account(who, account_id)
         return page(ws.iter(Plan, account_id=account_id, after=after, limit=limit + 1), limit)
+    return page(visible_plans(ws, who, after, limit + 1), limit)
+
+
+def visible_plans(ws: Workspace, who: Principal, after: str | None, limit: int) -> list[Plan]:
+    """The first ``limit`` plans after ``after`` in id order, of the accounts the caller may
+    see (a member's: read team by team, at most ``limit`` each)."""
     if who.role in ("admin", "viewer"):
-        return page(ws.iter(Plan, after=after, limit=limit + 1), limit)
+        return list(ws.iter(Plan, after=after, limit=limit))
     plans = [plan for team in sorted(who.teams)
-             for plan in ws.iter(Plan, account_id=team, after=after, limit=limit + 1)]
-    return page(sorted(plans, key=lambda plan: plan.id)[:limit + 1], limit)
+             for plan in ws.iter(Plan, account_id=team, after=after, limit=limit)]
+    return sorted(plans, key=lambda plan: plan.id)[:limit]
 
 
 @router.post("", access="write", status_code=201, summary="Start a plan")
@@ -123,12 +129,14 @@ def restore(plan_id: str, body: Restore, request: Request,
 
 @router.get("/{plan_id}/check", access="read", summary="Check a plan")
 def check(plan_id: str, who: Principal = Depends(checker("read")),
-          ws: Workspace = Depends(workspace)) -> dict[str, Any]:
-    """Every finding about the plan (every plugin's checks), errors first."""
+          ws: Workspace = Depends(workspace)) -> JSONResponse:
+    """Every finding about the plan (every plugin's checks), errors first; the ETag is the
+    plan revision checked."""
     plan_for(ws, who, plan_id)
     plan, findings = operations.check(ws, plan_id)
-    return {"plan": plan.id, "revision": plan.revision,
-            "findings": [finding.model_dump(mode="json") for finding in findings]}
+    return tagged({"plan": plan.id, "revision": plan.revision,
+                   "findings": [finding.model_dump(mode="json") for finding in findings]},
+                  plan.revision)
 
 
 @router.get("/{plan_id}/history", access="read", summary="A plan's history")

@@ -3,32 +3,17 @@ forms that post back to the same origin. The look lives in ``static/kam.css``.""
 
 from __future__ import annotations
 
-import functools
-from typing import Any
-
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from jinja2 import Environment, PackageLoader, select_autoescape
 
 from kamcore.errors import ConflictError
 from kamcore.store import Workspace
 
-from .api.share import approve_objective, ask_for_change, customer, shown, view_of
-from .rules import KamRouter, workspace
+from ..api.share import approve_objective, ask_for_change, customer, shown, view_of
+from ..rules import KamRouter, workspace
+from .rendering import render
 
 router = KamRouter(tags=["pages"], include_in_schema=False)
-
-
-@functools.cache
-def templates() -> Environment:
-    """The page templates, autoescaped."""
-    return Environment(loader=PackageLoader("kamcore_server", "templates"),
-                       autoescape=select_autoescape(default=True, default_for_string=True))
-
-
-def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """Render template ``name``."""
-    return HTMLResponse(templates().get_template(name).render(**context), status_code=status)
 
 
 @router.get("/share/{token}", access="share", response_class=HTMLResponse)

@@ -1,0 +1,20 @@
+// kamcore workspace pages.
+//
+// Every htmx request of a signed-in page carries the session's CSRF
+// token (read from <meta name="csrf-token">), so the server accepts the session's writes.
+// No inline script anywhere: the Content-Security-Policy allows only scripts from this origin.
+document.addEventListener("htmx:configRequest", function (event) {
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta && meta.content) {
+    event.detail.headers["X-CSRF-Token"] = meta.content;
+  }
+});
+
+// A section saved on the plan page: the advance form now moves on from the revision just saved
+// (the server names it in the HX-Trigger header of the save's response).
+document.addEventListener("kam:plan-saved", function (event) {
+  var revision = document.getElementById("advance-revision");
+  if (revision && event.detail && event.detail.revision) {
+    revision.value = String(event.detail.revision);
+  }
+});

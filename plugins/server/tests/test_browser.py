@@ -1,0 +1,177 @@
+"""The web workspace in a real browser: Debian's Chromium (installed by
+``.ci/setup.d/10-chromium.sh``) driven by Playwright against ``kam serve`` (uvicorn) on
+127.0.0.1, serving a copy of the demo workspace.
+
+One walk through, as a key account manager works: sign in, the dashboard, open an account, add
+a stakeholder in place, fill a plan section with one mistake that the server shows at its field,
+correct it and save. Every request the pages make stays on the server's origin and the console
+shows no error (a Content-Security-Policy violation would be one). A screenshot of each main
+page goes to ``build/test-artefacts/web/`` (or ``$KAM_TEST_ARTEFACTS/web``) to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail("chromium is not installed: .ci/setup.d/10-chromium.sh should have "
+                    "installed it (apt-get install chromium)")
+    pytest.skip("chromium is not installed (run .ci/setup.d/10-chromium.sh); CI requires it")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright launches Debian's Chromium (Playwright downloads no browser here)."""
+    return {**browser_type_launch_args, "executable_path": _chromium(),
+            "args": ["--no-sandbox", "--disable-dev-shm-usage"]}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def server(workspace_file: Path, tmp_path: Path) -> Iterator[str]:
+    """``kam serve`` on a free port of 127.0.0.1, until the test ends; its base URL."""
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kamcore", "--workspace", str(workspace_file), "serve",
+         "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/signin", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("kam serve did not start:\n"
+                                + (tmp_path / "serve.log").read_text())
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture
+def artefacts(request: pytest.FixtureRequest) -> Path:
+    """Where the screenshots go."""
+    root = Path(os.environ.get("KAM_TEST_ARTEFACTS")
+                or request.config.rootpath / "build" / "test-artefacts")
+    folder = root / "web"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_a_key_account_manager_works_through_the_workspace(
+        page: Any, server: str, artefacts: Path) -> None:
+    expect = playwright_api.expect
+    requests: list[str] = []
+    problems: list[str] = []
+    page.on("request", lambda req: requests.append(req.url))
+    page.on("console", lambda msg: problems.append(
+        f"console {msg.type} on {page.url}: {msg.text} ({msg.location['url']})")
+        if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}")
+            if res.status >= 400 else None)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.goto(f"{server}/")
+    expect(page).to_have_url(f"{server}/signin?next=/")
+    page.screenshot(path=str(artefacts / "signin.png"), full_page=True)
+    page.get_by_label("User name").fill("ann")
+    page.get_by_label("Password").fill("password-ann")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
+    expect(page.locator("table.portfolio tbody tr")).to_have_count(1)
+    page.screenshot(path=str(artefacts / "dashboard.png"), full_page=True)
+
+    page.get_by_role("link", name="Helios", exact=False).first.click()
+    expect(page.locator("svg.stakeholder-map")).to_be_visible()
+    people = page.locator("table.people tbody tr")
+    before = people.count()
+    page.get_by_text("Add a person").click()
+    form = page.locator("details.add form")
+    form.get_by_label("Name").fill("Dana Quill")
+    form.get_by_label("Title").fill("VP Procurement")
+    form.get_by_label("Influence").select_option("4")
+    form.get_by_label("Support").select_option("-1")
+    form.get_by_role("button", name="Add person").click()
+    expect(people).to_have_count(before + 1)
+    expect(page.locator("table.people")).to_contain_text("Dana Quill")
+    expect(page.locator("svg.stakeholder-map")).to_contain_text("Dana Quill")
+    page.screenshot(path=str(artefacts / "account.png"), full_page=True)
+
+    page.get_by_role("link", name="helios-sama7").first.click()
+    expect(page.get_by_role("heading", name="Steps")).to_be_visible()
+    page.screenshot(path=str(artefacts / "plan.png"), full_page=True)
+    section = page.locator("#section-value_plan")
+    section.get_by_role("button", name="Edit").click()
+    rows = section.locator("table.edit tbody tr")
+    expect(rows.first).to_be_visible()
+    new_row = rows.last
+    new_row.get_by_label("Title", exact=False).fill("Joint pilot in two plants")
+    new_row.get_by_label("Due", exact=False).fill("2027-04-30")
+    new_row.get_by_label("Status", exact=False).select_option("in_progress")
+    section.get_by_role("button", name="Save section").click()
+
+    error = section.locator("td.field.invalid .error")
+    expect(error).to_have_text("required")
+    invalid = section.locator("td.field.invalid input")
+    expect(invalid).to_have_attribute("aria-label", f"Objective, row {rows.count() - 1}")
+    expect(section.locator("input[value='Joint pilot in two plants']")).to_be_visible()
+    section.scroll_into_view_if_needed()
+    section.screenshot(path=str(artefacts / "plan-section-error.png"))
+
+    invalid.fill("o1")
+    section.get_by_role("button", name="Save section").click()
+    expect(section.get_by_role("status")).to_contain_text("Saved as revision")
+    expect(section).to_contain_text("Joint pilot in two plants")
+    expect(page.locator("#advance-revision")).to_have_value(
+        section.get_by_role("status").inner_text().split()[-1].rstrip("."))
+
+    page.reload()
+    page.locator("ol.timeline").get_by_role("button", name="What changed").first.click()
+    expect(page.locator("ol.timeline .changes").first).to_contain_text("Joint pilot in two plants")
+
+    objectives = page.locator("#section-joint_objectives")
+    objectives.get_by_role("button", name="Edit").click()
+    expect(objectives.locator("fieldset.new-item")).to_be_visible()
+    objectives.screenshot(path=str(artefacts / "plan-objectives-form.png"))
+    objectives.get_by_role("button", name="Cancel").click()
+    expect(objectives.get_by_role("button", name="Edit")).to_be_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(f"{server}/signin")
+
+    foreign = [url for url in requests if not url.startswith(server + "/")]
+    assert not foreign, f"requests to another origin: {foreign}"
+    assert any(url.endswith("/static/htmx.min.js") for url in requests)
+    assert not problems, "\n".join(problems)
