@@ -54,7 +54,12 @@ def _text_lines(binary: BinaryIO, encoding: Encoding) -> Iterator[str]:
 
 
 def read_header(path: Path, encoding: str | None = None) -> list[str] | None:
-    """The first row of the CSV at ``path`` (None when it cannot be read as a CSV)."""
+    """The first row of the CSV at ``path`` (None when it cannot be read as a CSV).
+
+    :raises InvalidInputError: ``encoding`` names no encoding Python knows.
+    """
+    if encoding:
+        file_encoding(path, encoding)
     try:
         with path.open("rb") as binary:
             lines = _text_lines(binary, file_encoding(path, encoding))

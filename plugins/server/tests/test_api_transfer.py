@@ -131,7 +131,7 @@ def test_an_upload_named_extract_in_windows_1252_is_read_and_says_how(
                          "&encoding=latin-1", files=upload, headers=as_("ada"))
     assert stated.status_code == 200, stated.text
     assert "given" in stated.json()["notes"][0]
-    unknown = client.post("/api/v1/imports/hubspot-csv?encoding=klingon", files=upload,
+    unknown = client.post("/api/v1/imports/salesforce-csv?encoding=klingon", files=upload,
                           headers=as_("ada"))
     assert unknown.status_code == 422 and "klingon" in unknown.json()["detail"]
     options = {a["name"]: a["options"] for a in
