@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import pytest
 
 from kamcore.csvrows import METER_EVERY, stream_csv
 from kamcore.errors import InvalidInputError, Problem
-from kamcore.importing import metering
+from kamcore.importing import metering, noting
 
 
 def _refusal(path: Path, **options: str) -> InvalidInputError:
@@ -48,14 +49,13 @@ def test_multi_line_quoted_fields_count_their_lines(tmp_path: Path) -> None:
         (7, ["3", "y"])]
 
 
-def test_bad_utf8_is_refused_with_its_line(tmp_path: Path) -> None:
+def test_bad_bytes_in_a_given_encoding_are_refused_with_their_line(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_bytes(b"Id,Name\n1,Acme\n2,Soci\xe9t\xe9\n3,Initech\n")
-    problem = _problem(path, "not UTF-8 text")
+    problem = _problem(path, "not UTF-8 text", encoding="utf-8")
     assert problem.line == 3
-    assert problem.message == "cannot decode byte b'\\xe9'; export the file as UTF-8"
-    advice = "export it from the CRM as UTF-8"
-    assert _problem(path, "not UTF-8 text", not_utf8=advice).message == advice
+    assert problem.message == ("cannot decode byte b'\\xe9' as UTF-8; give the file's encoding "
+                               "with --encoding (for example cp1252 for Windows-1252)")
 
 
 def test_a_sequence_cut_at_the_end_of_a_line_is_refused_on_that_line(tmp_path: Path) -> None:
@@ -63,7 +63,80 @@ def test_a_sequence_cut_at_the_end_of_a_line_is_refused_on_that_line(tmp_path: P
     line feed never belongs to a character), not on a later line."""
     path = tmp_path / "a.csv"
     path.write_bytes(b"Id,Name\n1,Soci\xc3\n2,\xc3\xa9\n")
-    assert _problem(path, "not UTF-8 text").line == 2
+    assert _problem(path, "not UTF-8 text", encoding="utf-8").line == 2
+
+
+# -- encodings -------------------------------------------------------------------------------
+
+
+def _read_noting(path: Path, **options: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    with noting() as notes:
+        rows = list(stream_csv(path, **options))
+    return rows, notes
+
+
+def test_utf8_without_a_mark_is_checked_and_said(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("Id,Name\n1,Société ®\n", encoding="utf-8")
+    assert _read_noting(path) == ([(1, ["Id", "Name"]), (2, ["1", "Société ®"])],
+                                  ["a.csv: read as UTF-8 (checked)"])
+
+
+def test_windows_1252_is_detected(tmp_path: Path) -> None:
+    """Older Data Loader versions write Windows-1252: curly quotes, the euro sign, º."""
+    path = tmp_path / "a.csv"
+    text = "Id,Name,Note\n1,Société Générale,“Nº 1” for €5m — déjà vu\n2,Müller AG,Straße\n"
+    path.write_bytes(text.encode("cp1252"))
+    rows, notes = _read_noting(path)
+    assert rows == [(1, ["Id", "Name", "Note"]),
+                    (2, ["1", "Société Générale", "“Nº 1” for €5m — déjà vu"]),
+                    (3, ["2", "Müller AG", "Straße"])]
+    assert notes == ["a.csv: read as Windows-1252 (detected)"]
+
+
+def test_a_legacy_byte_far_into_the_file_is_still_detected(tmp_path: Path) -> None:
+    """The whole file is checked as UTF-8 (in chunks): a first accented name after megabytes
+    of ASCII is found, and the detector reads the part around it."""
+    path = tmp_path / "a.csv"
+    body = b"Id,Name\n" + b"1,Acme Corporation Limited\n" * 60_000
+    path.write_bytes(body + "2,Société Générale\n".encode("cp1252"))
+    assert path.stat().st_size > 1_500_000
+    rows, notes = _read_noting(path)
+    assert rows[-1] == (60_002, ["2", "Société Générale"])
+    assert notes == ["a.csv: read as Windows-1252 (detected)"]
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_its_mark(tmp_path: Path, codec: str) -> None:
+    """Excel's "Unicode text" and some exports: UTF-16 with a byte order mark; quoted fields
+    over several lines keep their line numbers."""
+    path = tmp_path / "a.csv"
+    text = 'Id,Name\r\n1,"Société\r\nGénérale"\r\n2,東京\r\n'
+    data = text.encode(codec)
+    if codec != "utf-16":  # the plain codec writes its own mark
+        data = (codecs.BOM_UTF16_LE if codec.endswith("le") else codecs.BOM_UTF16_BE) + data
+    path.write_bytes(data)
+    rows, notes = _read_noting(path)
+    assert rows == [(1, ["Id", "Name"]), (2, ["1", "Société\r\nGénérale"]), (4, ["2", "東京"])]
+    assert notes == ["a.csv: read as UTF-16 (byte order mark)"]
+
+
+def test_cyrillic_in_windows_1251_is_detected(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes("Id,Name\n1,Москва Банк\n2,Газпром нефть\n".encode("cp1251"))
+    rows, notes = _read_noting(path)
+    assert rows[1:] == [(2, ["1", "Москва Банк"]), (3, ["2", "Газпром нефть"])]
+    assert notes == ["a.csv: read as Windows-1251 (detected)"]
+
+
+def test_a_given_encoding_wins_and_an_unknown_one_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"Id,Name\n1,\xbcssel\n")
+    rows, notes = _read_noting(path, encoding="latin-1")
+    assert rows[1] == (2, ["1", "¼ssel"])
+    assert notes == ["a.csv: read as Latin-1 (ISO-8859-1) (given)"]
+    with pytest.raises(InvalidInputError, match="unknown encoding 'klingon'"):
+        list(stream_csv(path, encoding="klingon"))
 
 
 def test_a_byte_order_mark_after_the_first_line_is_text(tmp_path: Path) -> None:
@@ -75,7 +148,7 @@ def test_a_byte_order_mark_after_the_first_line_is_text(tmp_path: Path) -> None:
 def test_bad_utf8_far_into_a_big_file_names_its_line(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_bytes(b"Id,Name\n" + b"1,Acme\n" * 5000 + b"2,\xff\n")
-    assert _refusal(path).problems[0].line == 5002
+    assert _refusal(path, encoding="utf-8").problems[0].line == 5002
 
 
 def test_ragged_quoting_is_refused_with_its_line(tmp_path: Path) -> None:

@@ -129,13 +129,15 @@ class ImportSummary:
 
     ``examples`` keeps the first few ids of each (kind, outcome), for a dry run to show;
     ``overwritten`` the records a forced import overwrote although they had changed since the
-    copy was exported.
+    copy was exported; ``notes`` what the adapter reported about its input.
     """
 
     counts: Counter[tuple[str, SaveOutcome]] = attrs.field(factory=Counter)
     dry_run: bool = False
     examples: dict[tuple[str, SaveOutcome], list[str]] = attrs.field(factory=dict)
     overwritten: list[ImportConflict] = attrs.field(factory=list)
+    #: what the adapter said about what it read (file encodings, files skipped), in order
+    notes: list[str] = attrs.field(factory=list)
 
     def add(self, kind: str, outcome: SaveOutcome, record_id: str | None = None) -> None:
         """Count one record (and keep its id as an example while there are few)."""
@@ -158,10 +160,11 @@ class ImportSummary:
 
     def as_dict(self) -> dict[str, Any]:
         """The summary as plain data (``kam import --json``, the API): whether it was a dry
-        run, a row per kind, the totals and the records overwritten."""
+        run, a row per kind, the totals, the records overwritten and the notes on the input
+        (how each file was read, what was skipped)."""
         return {"dry_run": self.dry_run, "kinds": self.rows(),
                 **{o: self.total(o) for o in ("created", "updated", "unchanged")},
-                "overwritten": [c.as_dict() for c in self.overwritten]}
+                "overwritten": [c.as_dict() for c in self.overwritten], "notes": self.notes}
 
 
 # -- progress ---------------------------------------------------------------------------------
@@ -204,6 +207,28 @@ def metering() -> Iterator[ProgressMeter]:
         yield meter
     finally:
         _METER.reset(token)
+
+
+_NOTES: ContextVar[list[str] | None] = ContextVar("kamcore_import_notes", default=None)
+
+
+def note(message: str) -> None:
+    """Tell the import's summary something about what was read (``Contact.csv: read as
+    Windows-1252 (detected)``); adapters call it. Outside :func:`noting`, nothing happens."""
+    notes = _NOTES.get()
+    if notes is not None and message not in notes:
+        notes.append(message)
+
+
+@contextmanager
+def noting() -> Iterator[list[str]]:
+    """Collect what adapters :func:`note` during the block, in order."""
+    notes: list[str] = []
+    token = _NOTES.set(notes)
+    try:
+        yield notes
+    finally:
+        _NOTES.reset(token)
 
 
 # -- writing ----------------------------------------------------------------------------------

@@ -228,7 +228,7 @@ def test_a_row_with_the_wrong_number_of_fields(kam_workspace: Workspace, kam_reg
 
 
 @pytest.mark.parametrize(("name", "content", "needle"), [
-    ("extract.csv", "Id,Name\n", "cannot tell which Salesforce object"),
+    ("extract.csv", "Id,Subject\n", "cannot tell which Salesforce object"),
     ("Account.csv", "", "empty"),
     ("Account.csv", "Name,Industry\nAcme,x\n", "no Id column"),
     ("Account.csv", "Id,NAME,name\n", "appears twice"),
@@ -242,12 +242,14 @@ def test_files_that_cannot_be_read(kam_workspace: Workspace, kam_registry: Regis
         _import(kam_workspace, kam_registry, path)
 
 
-def test_not_utf8_is_refused(kam_workspace: Workspace, kam_registry: Registry,
-                             tmp_path: Path) -> None:
+def test_not_utf8_when_utf8_is_given_is_refused(kam_workspace: Workspace, kam_registry: Registry,
+                                                tmp_path: Path) -> None:
     path = tmp_path / "Account.csv"
     path.write_bytes("Id,Name\n001Dn00000001Qa,Soci\xe9t\xe9\n".encode("latin-1"))
     with pytest.raises(InvalidInputError, match="not UTF-8"):
-        _import(kam_workspace, kam_registry, path)
+        import_records(kam_workspace, kam_registry.adapter("salesforce-csv").read(
+            path, encoding="utf-8"))
+    assert kam_workspace.count(Account) == 0
 
 
 # -- the mapping --------------------------------------------------------------------------------

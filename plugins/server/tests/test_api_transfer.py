@@ -114,3 +114,26 @@ def test_imports_are_refused_to_other_teams_viewers_and_unknown_adapters(
     assert unknown.status_code == 404 and "hubspot-csv" in unknown.json()["detail"]
     assert client.post("/api/v1/imports/hubspot-csv", headers=as_("ada")).status_code == 422
     assert _counts(workspace_file) == before
+
+
+def test_an_upload_named_extract_in_windows_1252_is_read_and_says_how(
+        client: TestClient, as_: Headers, workspace_file: Path) -> None:
+    """Issue 20: a Data Loader export keeps its default name and a legacy encoding."""
+    text = (SALESFORCE / "Account.csv").read_text(encoding="utf-8")
+    accented = text.replace("Acme Industrial", "Acm\u00e9 Ind\u00fcstrie G\u00e9n\u00e9rale", 1)
+    assert accented != text
+    upload = [("files", ("extract.csv", accented.encode("cp1252"), "text/csv"))]
+    dry = client.post("/api/v1/imports/salesforce-csv?dry_run=true", files=upload,
+                      headers=as_("ada"))
+    assert dry.status_code == 200, dry.text
+    assert dry.json()["notes"] == ["extract.csv: read as Windows-1252 (detected)"]
+    stated = client.post("/api/v1/imports/salesforce-csv?dry_run=true&object=Account"
+                         "&encoding=latin-1", files=upload, headers=as_("ada"))
+    assert stated.status_code == 200, stated.text
+    assert "given" in stated.json()["notes"][0]
+    unknown = client.post("/api/v1/imports/salesforce-csv?encoding=klingon", files=upload,
+                          headers=as_("ada"))
+    assert unknown.status_code == 422 and "klingon" in unknown.json()["detail"]
+    options = {a["name"]: a["options"] for a in
+               client.get("/api/v1/adapters", headers=as_("ada")).json()["items"]}
+    assert set(options["salesforce-csv"]) == {"encoding", "object"}

@@ -86,10 +86,16 @@ def _print_examples(summary: ImportSummary) -> None:
 @click.option("--force", is_flag=True,
               help="Overwrite records changed since the bundle was exported (the history "
                    "keeps what they were) instead of refusing the import.")
+@click.option("--encoding", metavar="CODEC",
+              help="The files' text encoding (utf-8, utf-16, cp1252, latin-1 ...), for the "
+                   "adapters that read text; default: found per file and reported.")
+@click.option("--object", "sobject", metavar="NAME",
+              help="The CRM object a one-file PATH holds, when neither its name nor its "
+                   "header says (salesforce-csv).")
 @json_option
 @click.pass_context
 def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool, force: bool,
-            as_json: bool) -> None:
+            encoding: str | None, sobject: str | None, as_json: bool) -> None:
     """Import records from PATH with ADAPTER, in one transaction (all or nothing).
 
     Re-importing the same data changes nothing: records are matched by their ids, which
@@ -109,8 +115,10 @@ def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool, for
             def observe(records: Iterable[Record]) -> Iterator[Record]:
                 return _with_progress(records, meter, stack)
 
+        given = {name: value for name, value in (("encoding", encoding), ("object", sobject))
+                 if value is not None}
         summary = import_with(workspace, actor(ctx), adapter_name, Path(path), dry_run=dry_run,
-                              force=force, observe=observe)
+                              force=force, observe=observe, options=given)
     totals = {o: summary.total(o) for o in OUTCOMES}
     if as_json:
         print_json(summary.as_dict())
@@ -118,6 +126,8 @@ def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool, for
     title = "import (dry run: nothing written)" if dry_run else "import"
     print_table(title, ["kind", *OUTCOMES],
                 [[r["kind"], *(r[o] for o in OUTCOMES)] for r in summary.rows()])
+    for line in summary.notes:
+        click.echo(line)
     if dry_run:
         _print_examples(summary)
     for conflict in summary.overwritten:

@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from ..errors import InvalidInputError
-from ..importing import ImportSummary
+from ..importing import ImportSummary, noting
 from ..importing import import_records as write_records
 from ..model import Plan, Record
 from ..plugin.registry import Registry
@@ -23,7 +23,7 @@ from .installed import installed
 def import_with(workspace: Workspace, actor: Actor, adapter: str, path: Path, *,
                 dry_run: bool = False, force: bool = False, registry: Registry | None = None,
                 observe: Callable[[Iterable[Record]], Iterable[Record]] | None = None,
-                ) -> ImportSummary:
+                options: Mapping[str, str] | None = None) -> ImportSummary:
     """Read ``path`` with the installed adapter ``adapter`` and write its records in one
     transaction: all or nothing, idempotent (see :mod:`kamcore.importing`).
 
@@ -32,6 +32,8 @@ def import_with(workspace: Workspace, actor: Actor, adapter: str, path: Path, *,
         ``overwritten``; the history keeps what they were) instead of refusing.
     :param observe: wraps the stream of records read (e.g. to show progress); it must yield
         them all, unchanged.
+    :param options: the adapter's options the user gave (``encoding``, ``object``: see its
+        ``options``); what the adapter notes about its input goes to the summary's ``notes``.
     :raises NotFoundError: no such adapter.
     :raises InvalidInputError: a bad row (file, line, field), a plan section its schema
         refuses, a (kind, id) given twice; nothing is written.
@@ -39,11 +41,22 @@ def import_with(workspace: Workspace, actor: Actor, adapter: str, path: Path, *,
         since the bundle was exported, every one listed; nothing is written.
     """
     plugins = installed(registry)
-    records: Iterable[Record] = plugins.adapter(adapter).read(path)
-    if observe is not None:
-        records = observe(records)
-    return import_records(workspace, actor, records, dry_run=dry_run, force=force,
-                          registry=plugins)
+    found = plugins.adapter(adapter)
+    given = dict(options or {})
+    unknown = sorted(set(given) - set(found.options))
+    if unknown:
+        takes = (f"it takes {', '.join('--' + name for name in sorted(found.options))}"
+                 if found.options else "it takes none")
+        raise InvalidInputError(f"adapter {adapter!r} has no option "
+                                f"{', '.join('--' + name for name in unknown)}; {takes}")
+    with noting() as notes:
+        records: Iterable[Record] = found.read(path, **given)
+        if observe is not None:
+            records = observe(records)
+        summary = import_records(workspace, actor, records, dry_run=dry_run, force=force,
+                                 registry=plugins)
+    summary.notes.extend(notes)
+    return summary
 
 
 def import_records(workspace: Workspace, actor: Actor, records: Iterable[Record], *,

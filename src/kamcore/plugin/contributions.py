@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -83,11 +82,14 @@ class Adapter:
 
     ``read(path)`` yields kamcore records (Account, Stakeholder, ...) with ``external_ids``
     set; on a bad row it raises :class:`kamcore.InvalidInputError` naming file, line and column.
+    ``options`` names the keyword arguments ``read`` also accepts (name -> what it means, as
+    ``kam import --NAME VALUE`` shows it); each is passed only when the user gives it.
     """
 
     name: str
     description: str
-    read: Callable[[Path], Iterable[Record]]
+    read: Callable[..., Iterable[Record]]
+    options: Mapping[str, str] = attrs.field(factory=dict)
 
 
 @attrs.frozen

@@ -18,15 +18,17 @@ if TYPE_CHECKING:
 __all__ = ["kam_adapters"]
 
 
-def read_csv(path: Path) -> Iterator[Record]:
-    """Records from HubSpot CSV exports: a folder of companies/contacts/deals files, or one."""
+def read_csv(path: Path, *, encoding: str | None = None) -> Iterator[Record]:
+    """Records from HubSpot CSV exports: a folder of companies/contacts/deals files, or one,
+    in ``encoding`` (default: found per file)."""
     from .reading import HubSpotExport
 
-    return HubSpotExport(path).records()
+    return HubSpotExport(path, encoding).records()
 
 
 @hookimpl
 def kam_adapters() -> list[Adapter]:
     """``hubspot-csv``."""
     return [Adapter("hubspot-csv", "HubSpot CSV exports of companies, contacts and deals: PATH "
-                                   "is a folder holding them (or one such file).", read_csv)]
+                                   "is a folder holding them (or one such file).", read_csv,
+                    options={"encoding": "the files' text encoding (default: detected)"})]

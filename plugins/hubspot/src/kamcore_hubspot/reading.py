@@ -4,9 +4,10 @@
 or one such file. A file is recognised by its name (``...companies...``, ``...contacts...``,
 ``...deals...``, as HubSpot names its exports) or else by its headers (``Deal Name`` /
 ``Deal Stage`` for deals, ``First Name`` / ``Last Name`` / ``Email`` for contacts,
-``Company name`` / ``Company Domain Name`` for companies). Files are UTF-8 (a byte order mark
-is skipped) and streamed row by row; headers are HubSpot's labels, matched without regard to
-case.
+``Company name`` / ``Company Domain Name`` for companies). Files are streamed row by row in
+their encoding (UTF-8 with or without a byte order mark, UTF-16, or a legacy one detected or
+given with ``--encoding``; the import's summary says which); headers are HubSpot's labels,
+matched without regard to case.
 
 **Mapping.**
 
@@ -38,7 +39,6 @@ datetimes. Numbers: ``125000``, ``125000.50``, ``125,000.50``. Booleans: true/fa
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -48,7 +48,7 @@ from typing import Any, NoReturn, TypeVar
 
 from pydantic import ValidationError
 
-from kamcore.csvrows import stream_csv
+from kamcore.csvrows import read_header, stream_csv
 from kamcore.errors import InvalidInputError, Problem
 from kamcore.model import Account, Opportunity, Record, Stakeholder
 
@@ -236,18 +236,10 @@ def kind_of(path: Path, header: Sequence[str] | None = None) -> str | None:
     return None
 
 
-def _first_line(path: Path) -> list[str] | None:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return next(csv.reader(handle), None)
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return None
-
-
-def read_rows(path: Path, kind: str) -> Iterator[Row]:
+def read_rows(path: Path, kind: str, encoding: str | None = None) -> Iterator[Row]:
     """Stream one export's rows (line = the row's first line)."""
     source = str(path)
-    rows = stream_csv(path, kind[:-1], "export the file from HubSpot as UTF-8 CSV")
+    rows = stream_csv(path, kind[:-1], encoding=encoding)
     _, names = next(rows)
     columns = _columns(source, names)
     labels = [name.strip() for name in names]
@@ -288,12 +280,13 @@ def deal_id(ident: str) -> str:
 class HubSpotExport:
     """The export files under a path; :meth:`records` streams their records."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, encoding: str | None = None) -> None:
+        self.encoding = encoding
         self.files: dict[str, list[Path]] = defaultdict(list)
         candidates = sorted(p for p in path.iterdir() if p.is_file()
                             and p.suffix.lower() == ".csv") if path.is_dir() else [path]
         for file in candidates:
-            kind = kind_of(file) or kind_of(file, _first_line(file))
+            kind = kind_of(file) or kind_of(file, read_header(file, encoding))
             if kind is not None:
                 self.files[kind].append(file)
             elif not path.is_dir():
@@ -309,7 +302,7 @@ class HubSpotExport:
 
     def _rows(self, kind: str) -> Iterator[Row]:
         for file in self.files.get(kind, []):
-            yield from read_rows(file, kind)
+            yield from read_rows(file, kind, self.encoding)
 
     def _own_id(self, row: Row) -> str:
         ident: str | None = row.parsed("id", parse_id)

@@ -29,12 +29,14 @@ if TYPE_CHECKING:
 __all__ = ["kam_adapters", "kam_exporters"]
 
 
-def read_csv(path: Path) -> Iterator[Record]:
-    """Records from Salesforce CSVs (a folder of ``Account.csv``, ``Contact.csv``... or one)."""
+def read_csv(path: Path, *, encoding: str | None = None,
+             object: str | None = None) -> Iterator[Record]:
+    """Records from Salesforce CSVs (a folder of ``Account.csv``, ``Contact.csv``... or one),
+    in ``encoding`` (default: found per file); ``object`` states a one-file PATH's object."""
     from .csv_source import CsvSource
     from .mapping import map_records
 
-    return map_records(CsvSource(path))
+    return map_records(CsvSource(path, encoding=encoding, sobject=object))
 
 
 def read_tree(path: Path) -> Iterator[Record]:
@@ -68,7 +70,10 @@ def kam_adapters() -> list[Adapter]:
         Adapter("salesforce-csv", "Salesforce Data Loader / data export CSVs: PATH is a folder "
                                   "of Account.csv, Contact.csv, Opportunity.csv, "
                                   "OpportunityContactRole.csv, AccountContactRelation.csv (any "
-                                  "of them), or one such file.", read_csv),
+                                  "of them), or one such file; other names are recognised "
+                                  "by their header.", read_csv,
+                options={"encoding": "the files' text encoding (default: detected)",
+                         "object": "the Salesforce object of a one-file PATH"}),
         Adapter("salesforce-api", "Live from the Salesforce REST API: PATH is a connection file "
                                   "(instance URL; credentials from environment variables).",
                 read_api),

@@ -38,9 +38,10 @@ _CHUNK = 1024 * 1024
 
 @router.get("/adapters", access="read", summary="Installed adapters")
 def adapters(who: Principal = Depends(checker("read"))) -> dict[str, Any]:
-    """Every installed adapter: the name to import with and what it reads."""
-    return {"items": [{"name": a.name, "description": a.description}
-                      for a in sorted(get_registry().adapters.values(), key=lambda a: a.name)]}
+    """Every installed adapter: the name to import with, what it reads and the options it
+    takes (query parameters of the import)."""
+    return {"items": [{"name": a.name, "description": a.description,
+                       "options": dict(a.options)} for a in sorted(get_registry().adapters.values(), key=lambda a: a.name)]}
 
 
 @router.post("/imports/{adapter}", access="write", summary="Import a CRM export")
@@ -52,6 +53,13 @@ def import_files(adapter: str,
                  force: bool = Query(default=False, description=(
                      "Overwrite records changed since a bundle was exported (the history "
                      "keeps what they were) instead of refusing.")),
+                 encoding: str | None = Query(default=None, max_length=40, description=(
+                     "The files' encoding (e.g. cp1252) when detection is not enough; for "
+                     "adapters that take the option (see GET /adapters).")),
+                 object_name: str | None = Query(default=None, alias="object", max_length=80,
+                                                 description=(
+                     "The CRM object the files hold (e.g. Contact) when their names and "
+                     "headers do not say it; for adapters that take the option.")),
                  who: Principal = Depends(checker("write")),
                  ws: Workspace = Depends(workspace)) -> dict[str, Any]:
     """Read the uploaded files with the adapter and write the records in one transaction.
@@ -62,7 +70,11 @@ def import_files(adapter: str,
         try:
             summary = operations.import_with(ws, Actor(who.name), adapter, source,
                                              dry_run=dry_run, force=force,
-                                             observe=_only_seen_by(who))
+                                             observe=_only_seen_by(who), options={
+                                                 name: value for name, value in (
+                                                     ("encoding", encoding),
+                                                     ("object", object_name))
+                                                 if value is not None})
         except InvalidInputError as exc:
             raise _relocated(exc, folder) from None
         except KamError as exc:
