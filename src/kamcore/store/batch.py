@@ -27,7 +27,6 @@ from sqlalchemy import (
     FromClause,
     Table,
     bindparam,
-    delete,
     insert,
     select,
     update,
@@ -36,6 +35,7 @@ from sqlalchemy import (
 from ..errors import ConflictError
 from ..model import Record
 from . import tables
+from .stored import record_json, stored_json
 from .writing import (
     R,
     SaveOutcome,
@@ -44,8 +44,9 @@ from .writing import (
     external_id_clash,
     external_id_holder,
     external_ids,
+    held_external_ids,
     insert_new,
-    stored_json,
+    release_external_ids,
     stored_revision,
 )
 
@@ -128,10 +129,10 @@ def _save_batch(conn: Connection, batch: Sequence[R], by: str | None,
 
 
 def _stored_rows(conn: Connection, batch: Sequence[Record]) -> dict[tuple[str, str], str]:
-    """The stored data of the batch's records that exist (their current revision's), by
+    """The JSON of the batch's records that exist (their current revision's), by
     (kind, id)."""
-    return {(kind, record_id): data for kind, record_id, data in _rows_of(
-        conn, tables.current, tables.records, tables.revisions.c.data, batch)}
+    return {(kind, record_id): record_json(*row) for kind, record_id, row in _rows_of(
+        conn, tables.current, tables.records, tables.revision_row, batch)}
 
 
 def _removed_lives(conn: Connection, new: Sequence[Record]) -> dict[tuple[str, str], int]:
@@ -141,26 +142,27 @@ def _removed_lives(conn: Connection, new: Sequence[Record]) -> dict[tuple[str, s
     stored."""
     last: dict[tuple[str, str], int] = {}
     revisions = tables.revisions
-    for kind, record_id, revision in _rows_of(conn, revisions, revisions, revisions.c.revision,
-                                              new):
+    for kind, record_id, (revision,) in _rows_of(conn, revisions, revisions,
+                                                 (revisions.c.revision,), new):
         last[(kind, record_id)] = max(revision, last.get((kind, record_id), 0))
     return last
 
 
-def _rows_of(conn: Connection, source: FromClause, keyed: Table, column: Column[Any],
-             records: Sequence[Record]) -> Iterator[tuple[str, str, Any]]:
-    """``(kind, id, column)`` of the rows of ``source`` that belong to ``records`` (by the
-    ``kind`` and ``id`` of the table ``keyed`` in it): one read per kind and
+def _rows_of(conn: Connection, source: FromClause, keyed: Table,
+             columns: Sequence[Column[Any]], records: Sequence[Record],
+             ) -> Iterator[tuple[str, str, Sequence[Any]]]:
+    """``(kind, id, values of columns)`` of the rows of ``source`` that belong to ``records``
+    (by the ``kind`` and ``id`` of the table ``keyed`` in it): one read per kind and
     :data:`_IN_CHUNK` ids, on the primary key."""
     by_kind: dict[str, list[str]] = {}
     for record in records:
         by_kind.setdefault(record.kind, []).append(record.id)
     for kind, ids in by_kind.items():
         for start in range(0, len(ids), _IN_CHUNK):
-            for record_id, value in _select_in(conn, source, (keyed.c.id, column),
-                                               {keyed.c.kind: kind}, keyed.c.id,
-                                               ids[start:start + _IN_CHUNK]):
-                yield kind, record_id, value
+            for record_id, *values in _select_in(conn, source, (keyed.c.id, *columns),
+                                                 {keyed.c.kind: kind}, keyed.c.id,
+                                                 ids[start:start + _IN_CHUNK]):
+                yield kind, record_id, values
 
 
 def _select_in(conn: Connection, source: FromClause, columns: Sequence[Column[Any]],
@@ -254,8 +256,8 @@ def _write_many(conn: Connection, writes: Sequence[Write]) -> None:
     updated_rows: list[dict[str, Any]] = []
     revision_rows: list[tuple[Any, ...]] = []
     external_rows: list[tuple[Any, ...]] = []
-    moved: dict[str, list[str]] = {}
-    for stored, base, _previous in writes:
+    held: list[tuple[str, str, str, str]] = []
+    for stored, base, previous in writes:
         kind, key, revision, by = stored.kind, stored.id, stored.revision, stored.updated_by
         data = stored_json(stored)
         saved_at = stored.updated_at.isoformat() if stored.updated_at else ""
@@ -266,7 +268,7 @@ def _write_many(conn: Connection, writes: Sequence[Write]) -> None:
             updated_rows.append({"account_id": account_id, "revision": revision,
                                  "updated_at": saved_at, "updated_by": by,
                                  "b_kind": kind, "b_id": key, "b_base": base})
-            moved.setdefault(kind, []).append(key)
+            held += held_external_ids(kind, key, previous)
         revision_rows.append((kind, key, revision, data, saved_at, by))
         for system, external_id in sorted(external_ids(stored).items()):
             external_rows.append((kind, system, external_id, key))
@@ -279,10 +281,7 @@ def _write_many(conn: Connection, writes: Sequence[Write]) -> None:
         _update_many(conn, updated_rows)
     _append_many(conn, tables.revisions, _REVISION_COLUMNS, revision_rows)
     table = tables.external_ids
-    for kind, ids in moved.items():  # a new record has no entries to move
-        for start in range(0, len(ids), _IN_CHUNK):
-            conn.execute(delete(table).where(
-                (table.c.kind == kind) & table.c.record_id.in_(ids[start:start + _IN_CHUNK])))
+    release_external_ids(conn, held)  # a new record has none to free
     if external_rows:
         refused = _insert_many(conn, table, _EXTERNAL_ID_COLUMNS, external_rows)
         if refused:  # taken since the check: a race

@@ -15,7 +15,8 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, insert, select
 
 from . import tables
-from .writing import TOMBSTONE, R, conflict
+from .stored import record_json
+from .writing import TOMBSTONE, R, conflict, held_external_ids, release_external_ids
 
 
 def remove_record(conn: Connection, cls: type[R], key: str, base: int | None,
@@ -29,8 +30,8 @@ def remove_record(conn: Connection, cls: type[R], key: str, base: int | None,
     """
     table = tables.records
     where = (table.c.kind == cls.kind) & (table.c.id == key)
-    row = conn.execute(select(table.c.revision, tables.revisions.c.data)
-                       .select_from(tables.current).where(where)).first()
+    row = conn.execute(select(*tables.revision_row).select_from(tables.current)
+                       .where(where)).first()
     if row is None or (base is not None and row.revision != base):
         expected = base if base is not None else 0
         raise conflict(conn, cls.kind, key, expected)
@@ -40,9 +41,9 @@ def remove_record(conn: Connection, cls: type[R], key: str, base: int | None,
     conn.execute(insert(tables.revisions).values(
         kind=cls.kind, id=key, revision=row.revision + 1, data=TOMBSTONE,
         saved_at=removed_at.isoformat(), saved_by=by))
-    ids = tables.external_ids
-    conn.execute(delete(ids).where((ids.c.kind == cls.kind) & (ids.c.record_id == key)))
-    return cls.model_validate_json(row.data)
+    data = record_json(*row)
+    release_external_ids(conn, held_external_ids(cls.kind, key, data))
+    return cls.model_validate_json(data)
 
 
 def is_tombstone(data: str) -> bool:

@@ -8,7 +8,7 @@ Both are what :meth:`Workspace.snapshot` and :meth:`Workspace.snapshots` run on 
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
@@ -26,6 +26,7 @@ from ..model import (
 )
 from ..snapshot import AccountSnapshot
 from . import tables
+from .stored import record_json
 from .writing import R
 
 #: The kinds a snapshot gathers besides the account itself.
@@ -44,12 +45,12 @@ def read_account(conn: Connection, account_id: str, *,
     rows = conn.execute(_snapshot_statement(sqlite), {"account_id": account_id}).all()
     found: dict[str, list[str]] = {cls.kind: [] for cls in _SNAPSHOT_KINDS}
     account: Account | None = None
-    for kind, record_id, data in rows:
+    for kind, *row in rows:
         if kind == Account.kind:
-            if record_id == account_id:
-                account = Account.model_validate_json(data)
+            if row[0] == account_id:
+                account = Account.model_validate_json(record_json(*row))
         else:
-            found[kind].append(data)
+            found[kind].append(record_json(*row))
     return account, found
 
 
@@ -61,16 +62,17 @@ def stream_snapshots(conn: Connection,
     records = tables.records
     streaming = {"yield_per": 500}  # per statement: the connection may be a transaction's
     accounts = conn.execute(
-        select(records.c.id, tables.revisions.c.data).select_from(tables.current)
+        select(*tables.revision_row).select_from(tables.current)
         .where(records.c.kind == Account.kind).order_by(records.c.id),
         execution_options=streaming)
     streams = {cls.kind: _AccountRows(conn.execute(_by_account_statement(cls.kind),
                                                    execution_options=streaming))
                for cls in _SNAPSHOT_KINDS}
-    for account_id, data in accounts:
+    for row in accounts:
+        account_id = row[0]
         found = {kind: stream.take(account_id) for kind, stream in streams.items()}
         if among is None or account_id in among:
-            yield assemble(Account.model_validate_json(data), found)
+            yield assemble(Account.model_validate_json(record_json(*row)), found)
 
 
 def assemble(account: Account, found: dict[str, list[str]]) -> AccountSnapshot:
@@ -91,19 +93,20 @@ def assemble(account: Account, found: dict[str, list[str]]) -> AccountSnapshot:
 
 
 class _AccountRows:
-    """One kind's ``(account_id, data)`` rows in account id order, taken account by account."""
+    """One kind's ``(account_id, *revision_row)`` rows in account id order, taken account by
+    account."""
 
-    def __init__(self, rows: Iterable[tuple[str, str]]) -> None:
+    def __init__(self, rows: Iterable[Sequence[Any]]) -> None:
         self._rows = iter(rows)
-        self._head: tuple[str, str] | None = next(self._rows, None)
+        self._head: Sequence[Any] | None = next(self._rows, None)
 
     def take(self, account_id: str) -> list[str]:
-        """The data of the rows of ``account_id``; rows of accounts before it are dropped
-        (their account does not exist)."""
+        """The JSON of the records of ``account_id``; rows of accounts before it are dropped
+        unread (their account does not exist)."""
         taken = []
         while self._head is not None and self._head[0] <= account_id:
             if self._head[0] == account_id:
-                taken.append(self._head[1])
+                taken.append(record_json(*self._head[1:]))
             self._head = next(self._rows, None)
         return taken
 
@@ -113,7 +116,7 @@ def _by_account_statement(kind: str) -> Any:
     """One kind's records with a non-null account, in (account id, id) order: walks the
     records_by_account index (kind, account_id), sorting only within each account."""
     table = tables.records
-    return select(table.c.account_id, tables.revisions.c.data).select_from(tables.current).where(
+    return select(table.c.account_id, *tables.revision_row).select_from(tables.current).where(
         (table.c.kind == kind) & table.c.account_id.is_not(None)
     ).order_by(table.c.account_id, table.c.id)
 
@@ -123,7 +126,7 @@ def _snapshot_statement(sqlite: bool) -> Any:
     """The snapshot's query, built once (building a statement costs more than running it)."""
     table = tables.records
     kinds = [Account.kind] + [cls.kind for cls in _SNAPSHOT_KINDS]
-    stmt = select(table.c.kind, table.c.id, tables.revisions.c.data).select_from(
+    stmt = select(table.c.kind, *tables.revision_row).select_from(
         tables.current).where(
         table.c.kind.in_(kinds) & (table.c.account_id == bindparam("account_id")))
     if sqlite:  # see Workspace.iter(): keep SQLite off the primary key

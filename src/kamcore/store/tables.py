@@ -22,8 +22,8 @@ from __future__ import annotations
 from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text
 from sqlalchemy.types import TypeEngine
 
-#: The schema this kamcore writes; the head of the migrations (``0005``).
-SCHEMA_VERSION = 5
+#: The schema this kamcore writes; the head of the migrations (``0006``).
+SCHEMA_VERSION = 6
 
 
 def key(length: int) -> TypeEngine[str]:
@@ -48,6 +48,7 @@ records = Table(
     # when the record was created (its first revision's saved_at); added by migration 0002
     Column("created_at", String(40), nullable=True),
     Index("records_by_account", "kind", "account_id"),
+    sqlite_with_rowid=False,  # the primary key is the table: no second copy of (kind, id)
 )
 
 revisions = Table(
@@ -59,13 +60,18 @@ revisions = Table(
     Column("data", Text, nullable=False),
     Column("saved_at", String(40), nullable=False),
     Column("saved_by", String(200), nullable=True),
+    sqlite_with_rowid=False,
 )
 
-#: Each record's head joined to its current revision: select ``revisions.c.data`` from it to
+#: Each record's head joined to its current revision: select :data:`revision_row` from it to
 #: read what a record says now (one primary-key probe per record).
 current = records.join(revisions, (revisions.c.kind == records.c.kind)
                        & (revisions.c.id == records.c.id)
                        & (revisions.c.revision == records.c.revision))
+
+#: The columns of a revision that give its record (:func:`kamcore.store.stored.record_json`).
+revision_row = (revisions.c.id, revisions.c.revision, revisions.c.saved_at, revisions.c.saved_by,
+                revisions.c.data)
 
 external_ids = Table(
     "external_ids",
@@ -74,7 +80,8 @@ external_ids = Table(
     Column("system", key(64), primary_key=True),
     Column("external_id", key(200), primary_key=True),
     Column("record_id", key(128), nullable=False),
-    Index("external_ids_by_record", "kind", "record_id"),
+    # freed by key, from the ids the record's previous version holds (no index by record)
+    sqlite_with_rowid=False,
 )
 
 meta = Table(

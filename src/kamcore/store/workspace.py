@@ -43,6 +43,7 @@ from .engine import (
 from .failures import database_error
 from .removing import is_tombstone, remove_record
 from .snapshots import assemble, read_account, stream_snapshots
+from .stored import record_json
 from .writing import R, SaveOutcome, content, current_data, first_revision, write_record
 
 if TYPE_CHECKING:
@@ -392,7 +393,7 @@ class Workspace:
         For pages: ``after`` starts after that id (keyset pagination: stable while records are
         added), ``limit`` stops after so many, ``among`` keeps only those ids.
         """
-        stmt = select(tables.revisions.c.data).select_from(tables.current).where(
+        stmt = select(*tables.revision_row).select_from(tables.current).where(
             tables.records.c.kind == cls.kind)
         if after is not None:
             stmt = stmt.where(tables.records.c.id > after)
@@ -411,8 +412,8 @@ class Workspace:
         with self._reading() as conn:
             # per statement: Connection.execution_options() would change the connection
             # itself, and a transaction's next INSERT would run as a server-side cursor
-            for data in conn.execute(stmt, execution_options={"yield_per": 500}).scalars():
-                yield cls.model_validate_json(data)
+            for row in conn.execute(stmt, execution_options={"yield_per": 500}):
+                yield cls.model_validate_json(record_json(*row))
 
     def count(self, cls: type[Record]) -> int:
         """How many records of one kind there are."""
@@ -449,14 +450,14 @@ class Workspace:
         gone)."""
         table = tables.revisions
         with self._reading() as conn:
-            data = conn.execute(select(table.c.data).where(
+            row = conn.execute(select(*tables.revision_row).where(
                 (table.c.kind == cls.kind) & (table.c.id == record_id)
-                & (table.c.revision == revision))).scalar()
-        if data is None or is_tombstone(data):
+                & (table.c.revision == revision))).first()
+        if row is None or is_tombstone(row.data):
             known = [str(info.revision) for info in self.history(cls, record_id)
                      if not info.removed]
             raise NotFoundError(f"revision of {cls.kind} {record_id}", str(revision), known)
-        return cls.model_validate_json(data)
+        return cls.model_validate_json(record_json(*row))
 
     def revisions_after(self, cls: type[Record], record_id: str, revision: int, *,
                         limit: int = 100) -> list[Change]:

@@ -12,15 +12,18 @@ tombstone (:func:`first_revision`), so no revision is ever overwritten.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import ConflictError, InvalidInputError
 from ..model import Record
 from . import tables
+from .stored import record_json, stored_json
 
 R = TypeVar("R", bound=Record)
 SaveOutcome = Literal["created", "updated", "unchanged"]
@@ -29,18 +32,11 @@ _META_FIELDS = {"revision", "created_at", "updated_at", "updated_by"}
 TOMBSTONE = '{"removed": true}'
 
 
-def stored_json(record: Record) -> str:
-    """The JSON a revision of ``record`` is stored as: compact, without the fields that hold
-    their defaults (reading it back gives them again: the same record, field for field)."""
-    return record.model_dump_json(exclude_defaults=True)
-
-
 def current_data(conn: Connection, kind: str, key: str) -> str | None:
-    """The stored data of the current revision of ``kind`` ``key``, or None."""
-    data: str | None = conn.execute(select(tables.revisions.c.data).select_from(tables.current)
-                                    .where((tables.records.c.kind == kind)
-                                           & (tables.records.c.id == key))).scalar()
-    return data
+    """The JSON of the current revision of ``kind`` ``key`` (the whole record), or None."""
+    row = conn.execute(select(*tables.revision_row).select_from(tables.current).where(
+        (tables.records.c.kind == kind) & (tables.records.c.id == key))).first()
+    return None if row is None else record_json(*row)
 
 
 def content(record: Record) -> dict[str, Any]:
@@ -82,13 +78,15 @@ def write_record(conn: Connection, stored: Record, base: int, *, keep_previous: 
     }
     previous: str | None = None
     _check_external_ids(conn, stored)
+    held: str | None = None
     if base == 0:
         row = {"kind": kind, "id": key, "created_at": saved_at, **values}
         if not insert_new(conn, tables.records, row):
             raise conflict(conn, kind, key, base)
     else:
-        if keep_previous:
-            previous = current_data(conn, kind, key)
+        if keep_previous or hasattr(stored, "external_ids"):
+            held = current_data(conn, kind, key)
+            previous = held if keep_previous else None
         result = conn.execute(
             update(tables.records).where(where & (tables.records.c.revision == base))
             .values(**values)
@@ -99,7 +97,7 @@ def write_record(conn: Connection, stored: Record, base: int, *, keep_previous: 
         kind=kind, id=key, revision=stored.revision, data=data, saved_at=saved_at,
         saved_by=stored.updated_by,
     ))
-    _index_external_ids(conn, stored, new=base == 0)
+    _index_external_ids(conn, stored, held)
     return previous
 
 
@@ -161,11 +159,31 @@ def _check_external_ids(conn: Connection, stored: Record) -> None:
             raise external_id_clash(stored, system, external_id, holder)
 
 
-def _index_external_ids(conn: Connection, stored: Record, *, new: bool) -> None:
+def release_external_ids(conn: Connection, held: Iterable[tuple[str, str, str, str]]) -> None:
+    """Free external ids records held: each ``(kind, system, external id, record id)``, by
+    the table's key (an id another record holds now is left to it)."""
     table = tables.external_ids
-    if not new:  # a new record has no entries to move
-        conn.execute(delete(table).where((table.c.kind == stored.kind)
-                                         & (table.c.record_id == stored.id)))
+    rows = [{"b_kind": kind, "b_system": system, "b_external_id": external_id, "b_record": key}
+            for kind, system, external_id, key in held]
+    if rows:
+        conn.execute(delete(table).where(
+            (table.c.kind == bindparam("b_kind")) & (table.c.system == bindparam("b_system"))
+            & (table.c.external_id == bindparam("b_external_id"))
+            & (table.c.record_id == bindparam("b_record"))), rows)
+
+
+def held_external_ids(kind: str, record_id: str,
+                      data: str | None) -> list[tuple[str, str, str, str]]:
+    """The external ids the record stored as ``data`` (its JSON) holds, as
+    :func:`release_external_ids` takes them."""
+    ids = (json.loads(data).get("external_ids") or {}) if data else {}
+    return [(kind, system, external_id, record_id) for system, external_id in ids.items()]
+
+
+def _index_external_ids(conn: Connection, stored: Record, previous: str | None) -> None:
+    """Index the external ids of ``stored``, freeing those its ``previous`` version held."""
+    table = tables.external_ids
+    release_external_ids(conn, held_external_ids(stored.kind, stored.id, previous))
     for system, external_id in sorted(external_ids(stored).items()):
         row = {"kind": stored.kind, "system": system, "external_id": external_id,
                "record_id": stored.id}
