@@ -2,8 +2,10 @@
 
 A revision row holds the record's id, revision, save time and saver in its own columns
 (``revisions.id``, ``revision``, ``saved_at``, ``saved_by``); its ``data`` is the rest of the
-record as compact JSON without the fields that hold their defaults. :func:`record_json` puts
-the columns back, so reading a revision gives the record that was saved, field for field.
+record as compact JSON without the fields that hold their defaults. A record's creation time
+is left out too when it is the save time (the first revision of a record); otherwise it is the
+JSON's first field (``null`` when not known). :func:`record_json` puts it all back, so reading
+a revision gives the record that was saved, field for field.
 """
 
 from __future__ import annotations
@@ -14,13 +16,23 @@ from ..model import Record
 
 #: The fields a revision row keeps in its columns, left out of its stored JSON.
 IN_COLUMNS = frozenset({"id", "revision", "updated_at", "updated_by"})
+#: What is left out of every stored JSON (the creation time is put back when needed).
+_LEFT_OUT: set[str] = {*IN_COLUMNS, "created_at"}
+#: How stored JSON starts when it carries the creation time itself.
+_CREATED = '{"created_at":'
 
 
 def stored_json(record: Record) -> str:
     """The JSON a revision of ``record`` is stored as (see the module). Its row's
     ``saved_at`` is ``record.updated_at`` in ISO 8601 (``""`` when unset) and its
     ``saved_by`` is ``record.updated_by``."""
-    return record.model_dump_json(exclude_defaults=True, exclude=IN_COLUMNS)
+    rest = record.model_dump_json(exclude_defaults=True, exclude=_LEFT_OUT)
+    created = record.created_at
+    if created is not None and created == record.updated_at:
+        return rest
+    lead = "null" if created is None else \
+        record.model_dump_json(include={"created_at"})[len(_CREATED):-1]
+    return _CREATED + lead + ("}" if rest == "{}" else "," + rest[1:])
 
 
 def record_json(record_id: str, revision: int, saved_at: str, saved_by: str | None,
@@ -29,6 +41,8 @@ def record_json(record_id: str, revision: int, saved_at: str, saved_by: str | No
     fields = [f'"id":{json.dumps(record_id)}', f'"revision":{revision}']
     if saved_at:
         fields.append(f'"updated_at":"{saved_at}"')
+        if not data.startswith(_CREATED):
+            fields.append(f'"created_at":"{saved_at}"')
     if saved_by is not None:
         fields.append(f'"updated_by":{json.dumps(saved_by)}')
     rest = data[1:]  # after the opening brace: "}" or the stored fields then "}"

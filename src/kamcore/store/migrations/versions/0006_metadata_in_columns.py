@@ -1,10 +1,11 @@
 """A revision's metadata in its columns only; SQLite tables keyed by their primary key.
 
 Before, each revision's JSON repeated the record's id, revision, save time and saver, which its
-row holds in ``id``, ``revision``, ``saved_at`` and ``saved_by``. Now the JSON holds the rest
-of the record and reading puts the columns back (:mod:`kamcore.store.stored`). Where a row's
-columns and its JSON disagreed, the JSON wins (what the record said), the column is corrected
-and the corrections are counted in the log; a workspace kamcore wrote has none.
+row holds in ``id``, ``revision``, ``saved_at`` and ``saved_by``, and its creation time, which
+in a record's first revision is its save time. Now the JSON holds the rest of the record (the
+creation time only when it differs) and reading puts them back (:mod:`kamcore.store.stored`).
+Where a row's columns and its JSON disagreed, the JSON wins (what the record said), the column
+is corrected and the corrections are counted in the log; a workspace kamcore wrote has none.
 
 On SQLite, ``records``, ``revisions`` and ``external_ids`` become ``WITHOUT ROWID`` tables:
 each is stored in its primary key's order, without a second copy of the key in an index. The
@@ -85,15 +86,25 @@ def _batches(bind: sa.Connection) -> Iterator[list[Row]]:
 
 
 def _to_columns(row: Row) -> tuple[Row, bool]:
-    """The row with its metadata out of the JSON, in its columns (the JSON's values win)."""
+    """The row with its metadata out of the JSON, in its columns (the JSON's values win); the
+    creation time left out when it is the save time, else first (as
+    :func:`kamcore.store.stored.stored_json` lays it out)."""
     fields = json.loads(row["data"])
     fields.pop("id", None)
     fields.pop("revision", None)
     updated_at = fields.pop("updated_at", None)
-    saved_at = datetime.fromisoformat(updated_at).isoformat() if updated_at else ""
+    saved_at = _moment(updated_at)
     saved_by = fields.pop("updated_by", None)
+    created = fields.pop("created_at", None)
+    if created is None or _moment(created) != saved_at:
+        fields = {"created_at": created, **fields}
     fixed = (saved_at, saved_by) != (row["saved_at"], row["saved_by"])
     return {"data": _compact(fields), "saved_at": saved_at, "saved_by": saved_by}, fixed
+
+
+def _moment(stamp: str | None) -> str:
+    """A stored time as a row's ``saved_at`` holds it (ISO 8601, UTC as +00:00; "" unset)."""
+    return datetime.fromisoformat(stamp).isoformat() if stamp else ""
 
 
 def _to_json(row: Row) -> tuple[Row, bool]:
@@ -101,11 +112,13 @@ def _to_json(row: Row) -> tuple[Row, bool]:
     field order: id, revision, created_at, updated_at, updated_by, then the rest; UTC as Z)."""
     rest = json.loads(row["data"])
     fields: Row = {"id": row["id"], "revision": row["revision"]}
-    if "created_at" in rest:
-        fields["created_at"] = rest.pop("created_at")
-    if row["saved_at"]:
-        fields["updated_at"] = row["saved_at"].removesuffix("+00:00") + (
-            "Z" if row["saved_at"].endswith("+00:00") else "")
+    saved_at = row["saved_at"].removesuffix("+00:00") + (
+        "Z" if row["saved_at"].endswith("+00:00") else "")
+    created = rest.pop("created_at") if "created_at" in rest else saved_at or None
+    if created is not None:
+        fields["created_at"] = created
+    if saved_at:
+        fields["updated_at"] = saved_at
     if row["saved_by"] is not None:
         fields["updated_by"] = row["saved_by"]
     return {"data": _compact({**fields, **rest}), "saved_at": row["saved_at"],
