@@ -17,6 +17,8 @@ import json
 import re
 import shutil
 import ssl
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -273,3 +275,22 @@ def connection(tmp_path: Path, sf_server: FakeSalesforce, certificate: tuple[Pat
         return path
 
     return write
+
+
+RunKam = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def kam(tmp_path: Path) -> RunKam:
+    """``kam(*args)``: run the installed ``kam`` on the workspace ``tmp_path / "kam.db"``
+    (created on first use); the completed process, its output as text."""
+    program = str(Path(sys.executable).parent / "kam")
+    db = tmp_path / "kam.db"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        if not db.exists():
+            subprocess.run([program, "-w", str(db), "init"], check=True, capture_output=True)
+        return subprocess.run([program, "-w", str(db), *args], capture_output=True, text=True,
+                              timeout=120)
+
+    return run

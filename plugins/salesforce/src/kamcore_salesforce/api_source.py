@@ -33,12 +33,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kamcore.documents import Document, load_document, validate_model
 from kamcore.errors import InvalidInputError, Problem
+from kamcore.importing import note
 
 from .mapping import OBJECTS
+from .plans import PLAN_OBJECTS, SWOT_FIELDS
 from .rows import DictRow, flatten
 
 ObjectName = Literal["Account", "Contact", "Opportunity", "OpportunityContactRole",
-                     "AccountContactRelation"]
+                     "AccountContactRelation", "AccountPlan", "AccountPlanObjective",
+                     "AccountPlanObjectiveMeasure"]
 
 #: The fields queried per object.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -51,7 +54,16 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "OpportunityContactRole": ("Id", "OpportunityId", "ContactId", "Role", "IsPrimary"),
     "AccountContactRelation": ("Id", "AccountId", "ContactId", "Roles", "IsDirect",
                                "IsActive"),
+    "AccountPlan": ("Id", "AccountId", "Name", "AccountVision", *SWOT_FIELDS.values()),
+    "AccountPlanObjective": ("Id", "AccountPlanId", "Name", "Description", "EndDate",
+                             "Status"),
+    "AccountPlanObjectiveMeasure": ("Id", "AccountPlanObjectiveId", "Name", "CurrentValue",
+                                    "TargetValue"),
 }
+#: Objects an org may not have: read unless absent ("Contacts to Multiple Accounts" off, sales
+#: account plans off or an API version before 62.0), when the connection file does not name
+#: ``objects``.
+OPTIONAL_OBJECTS = frozenset({"AccountContactRelation", *PLAN_OBJECTS})
 
 #: Keys that would put a secret in the file -> the key that names its environment variable.
 SECRET_KEYS: dict[str, str] = {
@@ -123,7 +135,7 @@ class ApiSource:
     """Queries each object once (the lighter relation objects are kept for a second pass)."""
 
     #: Objects streamed once; the others may be read twice and are kept in memory.
-    STREAMED = frozenset({"Account", "Contact"})
+    STREAMED = frozenset({"Account", "Contact", *PLAN_OBJECTS})
 
     def __init__(self, path: Path) -> None:
         self.connection, self.doc = load_connection(path)
@@ -203,9 +215,10 @@ class ApiSource:
         try:
             yield from self.client().query_all_iter(query, timeout=self.connection.timeout)
         except SalesforceMalformedRequest as exc:
-            if (sobject == "AccountContactRelation" and self.connection.objects is None
+            if (sobject in OPTIONAL_OBJECTS and self.connection.objects is None
                     and "INVALID_TYPE" in str(exc.content)):
-                return  # "Contacts to Multiple Accounts" is off in this org: nothing to read
+                note(f"{sobject}: not in this org (or API version); skipped")
+                return
             raise self._refused(sobject, query, exc) from None
         except SalesforceError as exc:
             raise self._refused(sobject, query, exc) from None
