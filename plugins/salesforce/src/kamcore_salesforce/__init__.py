@@ -10,8 +10,9 @@ Adapters (``kam import ADAPTER PATH``):
   naming environment variables for the credentials: :mod:`kamcore_salesforce.api_source`.
 
 All three map Salesforce objects to records the same way (:mod:`kamcore_salesforce.mapping`).
-Exporter ``salesforce-tasks`` writes a plan's actions as a Task CSV for Data Loader
-(:mod:`kamcore_salesforce.tasks`).
+Command ``kam sync push PLAN --to salesforce`` upserts a plan into the org's Account Plan
+objects (:mod:`kamcore_salesforce.push`). Exporter ``salesforce-tasks`` writes a plan's
+actions as a Task CSV for Data Loader (:mod:`kamcore_salesforce.tasks`).
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from kamcore import hookimpl
 from kamcore.plugin.contributions import Adapter, ExportContext, Exporter
 
 if TYPE_CHECKING:
+    import click
+
     from kamcore.model import Record
 
-__all__ = ["kam_adapters", "kam_exporters"]
+__all__ = ["kam_adapters", "kam_commands", "kam_exporters"]
 
 
 def read_csv(path: Path, *, encoding: str | None = None, object: str | None = None,
@@ -94,3 +97,11 @@ def kam_exporters() -> list[Exporter]:
     return [Exporter("salesforce-tasks", "The plan's actions as a Salesforce Task CSV for "
                                          "Data Loader (WhatId = the account's Salesforce Id).",
                      ".csv", _render_tasks)]
+
+
+@hookimpl
+def kam_commands() -> list[click.Command]:
+    """``kam sync push PLAN --to salesforce``."""
+    from .sync_cmd import sync
+
+    return [sync]

@@ -14,6 +14,7 @@ secrets -- never the secrets themselves::
     ca_bundle: corp-ca.pem          # optional: CA certificates to trust, relative to this file
     timeout: 120                    # seconds per request
     objects: [Account, Contact, Opportunity, OpportunityContactRole, AccountContactRelation]
+    kam_ids: true                   # the org has Kam_Id__c on the Account Plan objects
     where:                          # optional SOQL conditions per object
       Account: "Type = 'Customer'"
       Contact: "Account.Type = 'Customer'"
@@ -36,7 +37,7 @@ from kamcore.errors import InvalidInputError, Problem
 from kamcore.importing import note
 
 from .mapping import OBJECTS
-from .plans import PLAN_OBJECTS, SWOT_FIELDS
+from .plans import KAM_ID, PLAN_OBJECTS, SWOT_FIELDS
 from .rows import DictRow, flatten
 
 ObjectName = Literal["Account", "Contact", "Opportunity", "OpportunityContactRole",
@@ -92,6 +93,9 @@ class Connection(BaseModel):
     ca_bundle: str | None = None
     timeout: float = Field(default=120, gt=0)
     objects: list[ObjectName] | None = None
+    #: the org has kamcore's external id field Kam_Id__c on the three Account Plan objects
+    #: (``kam sync push`` needs it); reads then map pushed records back onto their plan
+    kam_ids: bool = False
     where: dict[ObjectName, str] = Field(default_factory=dict)
 
 
@@ -148,7 +152,10 @@ class ApiSource:
 
     def soql(self, sobject: str) -> str:
         """The query for one object (ordered by Id, so results do not depend on the server)."""
-        query = f"SELECT {', '.join(FIELDS[sobject])} FROM {sobject}"
+        fields = FIELDS[sobject]
+        if self.connection.kam_ids and sobject in PLAN_OBJECTS:
+            fields = (*fields, KAM_ID)
+        query = f"SELECT {', '.join(fields)} FROM {sobject}"
         where = self.connection.where.get(sobject)  # type: ignore[call-overload]
         if where:
             query += f" WHERE {where}"

@@ -28,6 +28,10 @@ Canceled, Cancelled, Dropped -> ``dropped``; any other label leaves the status u
 said in the import's notes. Objectives keep the order of their ``EndDate`` (undated last), then
 their Id, and measures their Id, so the same org data always gives the same plan.
 
+**Plans pushed from kamcore** (``kam sync push``) carry their kamcore ids in the external id
+field ``Kam_Id__c``: a record that has it keeps that id (``<plan id>`` for the plan,
+``<plan id>:<objective id>`` for an objective), so a pull after a push updates the same plan.
+
 **Re-imports.** The plan's id derives from the AccountPlan's Id, so importing again updates the
 same plan. Its methodology and step are set when the plan is created (the methodology's first
 step) and kept afterwards (a plan advanced in kamcore stays where it is); the three sections
@@ -60,6 +64,9 @@ SWOT_FIELDS: dict[str, str] = {
     "opportunities": "RelationshipOpportunities", "threats": "RelationshipThreats",
 }
 VISION_FIELD = "AccountVision"
+#: The external id field ``kam sync push`` keys records by (see
+#: :mod:`kamcore_salesforce.outbound`); a record that has it is mapped back onto its plan.
+KAM_ID = "Kam_Id__c"
 #: The plan sections an Account Plan fills.
 PLAN_SECTIONS = ("swot", "executive_summary", "joint_objectives")
 #: AccountPlanObjective ``Status`` labels (lower case) -> objective status.
@@ -183,7 +190,7 @@ class PlanMapper:
             key = self.own_key(row)
             owner = self._parent(row, "AccountPlanId")
             own = [measure for _, measure in sorted(measures.pop(key, []), key=lambda m: m[0])]
-            objective = _objective(row, f"sf-{self.token(key)}", own)
+            objective = _objective(row, row.text(KAM_ID) or f"sf-{self.token(key)}", own)
             due = objective.get("due")
             order = (0 if due else 1, due or "", key)
             objectives[owner].append((order, objective))
@@ -200,6 +207,10 @@ class PlanMapper:
         account = row.key("AccountId")
         if account is None:
             return None
+        pushed = row.text(KAM_ID)  # a plan pushed from kamcore: its own id
+        plan_id = pushed or f"sf-{self.token(key)}"
+        for objective in objectives:  # "<plan id>:<objective id>" -> the objective's id
+            objective["id"] = objective["id"].removeprefix(f"{plan_id}:")
         methodology = self.methodology()
         keys = {section.key for section in methodology.sections}
         sections: dict[str, Any] = {}
@@ -213,9 +224,11 @@ class PlanMapper:
         if "joint_objectives" in keys and objectives:
             sections["joint_objectives"] = {"objectives": objectives}
         plan = Plan.model_validate({
-            "id": f"sf-{self.token(key)}", "account_id": f"sf-{self.token(account)}",
+            "id": plan_id, "account_id": f"sf-{self.token(account)}",
             "methodology": MethodologyRef(name=methodology.name, version=methodology.version),
             "step": methodology.first_step.key, "sections": sections})
-        # a patch: the methodology and step are the plan's own once it exists
-        plan.__pydantic_fields_set__.difference_update({"methodology", "step"})
+        # a patch: the methodology and step are the plan's own once it exists, and so is the
+        # account of a plan pushed from kamcore (its account's id need not be sf-<Id>)
+        plan.__pydantic_fields_set__.difference_update(
+            {"methodology", "step", *(("account_id",) if pushed else ())})
         return plan
