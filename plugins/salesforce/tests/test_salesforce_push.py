@@ -179,3 +179,14 @@ def test_401_and_network_error_leave_the_workspace_unchanged(
         push_plan(kam_workspace, PLAN, path)
     assert "cannot reach Salesforce" in str(dropped.value)
     assert kam_workspace.settings() == {} and len(_writes(org)) == 1
+
+
+def test_plan_imported_from_salesforce_is_not_pushed(kam_workspace: Workspace, plan: Plan,
+                                                     org: Any, connection: Any) -> None:
+    """Its records have no Kam_Id__c: an upsert by it would make a second Account Plan."""
+    kam_workspace.save(plan.model_copy(update={"id": "sf-0XaDn0000000001AAA", "revision": 0}))
+    with pytest.raises(InvalidInputError, match="was imported from a Salesforce Account Plan"):
+        push_plan(kam_workspace, "sf-0XaDn0000000001AAA", connection(kam_ids=True))
+    with pytest.raises(InvalidInputError, match="push needs kamcore's external id field"):
+        push_plan(kam_workspace, PLAN, connection())
+    assert not _writes(org) and kam_workspace.settings() == {}

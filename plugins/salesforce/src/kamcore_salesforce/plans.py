@@ -32,11 +32,16 @@ their Id, and measures their Id, so the same org data always gives the same plan
 field ``Kam_Id__c``: a record that has it keeps that id (``<plan id>`` for the plan,
 ``<plan id>:<objective id>`` for an objective), so a pull after a push updates the same plan.
 
-**Re-imports.** The plan's id derives from the AccountPlan's Id, so importing again updates the
-same plan. Its methodology and step are set when the plan is created (the methodology's first
-step) and kept afterwards (a plan advanced in kamcore stays where it is); the three sections
-above are Salesforce's and are replaced by what it holds, while the plan's other sections are
-left alone. A Salesforce text value that is empty leaves its part out.
+**Re-imports.** The plan's id derives from the AccountPlan's Id (or its ``Kam_Id__c``), so
+importing again updates the same plan. Its methodology and step are set when the plan is
+created (the methodology's first step) and kept afterwards (a plan advanced in kamcore stays
+where it is). The three sections are *merged* into the stored ones
+(:func:`kamcore.importing.merge_sections`): Salesforce's values replace the fields they map to,
+objectives are matched by id and measures by name, and what Salesforce does not hold -- the
+customer's sign-off, an objective's ``measure`` and ``target`` text, a measure's baseline and
+unit, the summary's highlights -- stays. The plan's other sections are left alone. An empty
+Salesforce value leaves its part out (it does not clear kamcore's), and an objective deleted in
+Salesforce stays in kamcore (imports never delete).
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ Salesforce record (an objective removed in kamcore stays in Salesforce). A refus
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,9 @@ from .plans import KAM_ID
 #: Records per sObject Collections request (Salesforce's limit).
 BATCH = 200
 STATE_PREFIX = "salesforce.pushed:"
+#: The id of a plan read from a Salesforce AccountPlan without Kam_Id__c (``sf-<Id>``,
+#: ``sf-ref-<referenceId>``).
+IMPORTED = re.compile(r"^sf-(?:ref-.+|[A-Za-z0-9]{18})$")
 
 
 @attrs.frozen
@@ -196,12 +200,18 @@ def push_plan(workspace: Workspace, plan_id: str, connection: Path, *,
     :param connection: a ``salesforce-api`` connection file (credentials from the environment
         variables it names).
     :raises NotFoundError: no such plan.
-    :raises InvalidInputError: the account has no Salesforce Id, the login or a request failed
+    :raises InvalidInputError: the plan was imported from Salesforce (``sf-<Id>``), its
+        account has no Salesforce Id, the connection file has no ``kam_ids: true``, the login or a request failed
         (the workspace is unchanged).
     :raises PushConflictError: records changed in Salesforce since the last push; nothing
         written.
     """
     plan = workspace.get(Plan, plan_id)
+    if IMPORTED.match(plan.id):
+        raise InvalidInputError(
+            f"plan {plan_id!r} was imported from a Salesforce Account Plan (it has no "
+            f"{KAM_ID}); push writes plans made in kamcore: change this one in Salesforce, or "
+            "start a plan in kamcore (kam plan new) and push that")
     account = workspace.get(Account, plan.account_id)
     salesforce_account = account.external_ids.get("salesforce")
     if salesforce_account is None:
