@@ -201,8 +201,8 @@ def push_plan(workspace: Workspace, plan_id: str, connection: Path, *,
         variables it names).
     :raises NotFoundError: no such plan.
     :raises InvalidInputError: the plan was imported from Salesforce (``sf-<Id>``), its
-        account has no Salesforce Id, the connection file has no ``kam_ids: true``, the login or a request failed
-        (the workspace is unchanged).
+        account has no Salesforce Id, the connection file has no ``kam_ids: true``, the login
+        or a request failed (the workspace is unchanged).
     :raises PushConflictError: records changed in Salesforce since the last push; nothing
         written.
     """
