@@ -12,7 +12,10 @@ replaced: set fields (``roles``) get the imported values added, dict fields
 (``external_ids``, ``contact_roles``, ``attributes``) get the imported entries added or
 replaced by key. So the ``champion`` role a person gave a stakeholder, or the HubSpot id an
 account already carries, survive a Salesforce re-import; an entry removed in the CRM is not
-removed here (do that in kamcore).
+removed here (do that in kamcore). A partial plan's ``sections`` are merged deeper
+(:func:`merge_sections`): objects key by key, lists of items with an ``id`` (or a ``name``)
+item by item, so the customer's sign-off recorded in kamcore on a joint objective survives a
+re-import of the CRM's account plan.
 
 **Progress.** While ``kam import`` shows a progress bar, :func:`current_meter` returns a
 :class:`ProgressMeter`; adapters that stream files report the bytes they expect and have read
@@ -287,6 +290,33 @@ def _patched_fields(record: Record) -> frozenset[str] | None:
     return None if given >= every else given
 
 
+def _item_key(items: list[Any]) -> str | None:
+    """``"id"`` when every item is an object with an ``id``, else ``"name"`` likewise, else
+    None: the key section list items are matched by."""
+    for key in ("id", "name"):
+        if items and all(isinstance(item, dict) and key in item for item in items):
+            return key
+    return None
+
+
+def merge_sections(stored: Any, patch: Any) -> Any:
+    """Plan section data ``patch`` merged into ``stored``: objects key by key (recursively);
+    lists whose items all have an ``id`` (or all a ``name``) item by item -- in the stored
+    order, patched items merged into theirs, new ones appended, stored ones kept; anything
+    else is the patch's."""
+    if isinstance(stored, dict) and isinstance(patch, dict):
+        return {**stored, **{key: merge_sections(stored[key], value) if key in stored else value
+                             for key, value in patch.items()}}
+    if isinstance(stored, list) and isinstance(patch, list):
+        key = _item_key(stored + patch)
+        if key is not None:
+            patched = {item[key]: item for item in patch}
+            known = {item[key] for item in stored}
+            return [merge_sections(item, patched[item[key]]) if item[key] in patched else item
+                    for item in stored] + [item for item in patch if item[key] not in known]
+    return patch
+
+
 def merge_patch(current: Record, patch: Record, fields: Iterable[str]) -> Record:
     """``current`` with the ``fields`` of ``patch`` applied (collections merged, see above)."""
     update: dict[str, Any] = {}
@@ -295,7 +325,9 @@ def merge_patch(current: Record, patch: Record, fields: Iterable[str]) -> Record
             continue
         value = getattr(patch, name)
         stored = getattr(current, name)
-        if isinstance(value, frozenset) and isinstance(stored, frozenset):
+        if isinstance(current, Plan) and name == "sections":
+            value = merge_sections(stored, value)
+        elif isinstance(value, frozenset) and isinstance(stored, frozenset):
             value = stored | value
         elif isinstance(value, dict) and isinstance(stored, dict):
             value = {**stored, **value}

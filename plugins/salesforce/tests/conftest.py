@@ -5,8 +5,14 @@ The server (:class:`FakeSalesforce`) is a real HTTPS server on 127.0.0.1 with a 
 certificate (simple-salesforce builds every REST URL as ``https://<instance>``). It answers
 the SOAP ``login`` call with the documented ``loginResponse`` (``serverUrl``, ``sessionId``)
 and ``GET /services/data/vNN.N/query/?q=`` with pages of ``{"totalSize", "done",
-"nextRecordsUrl", "records"}`` served from the package's sample records; the queries it got
-are kept in ``soql`` and every request in ``requests``.
+"nextRecordsUrl", "records"}`` served from the package's sample records (a ``WHERE Kam_Id__c
+IN (...)`` condition is applied, others are not); the queries it got are kept in ``soql`` and
+every request in ``requests``. ``PATCH /services/data/vNN.N/composite/sobjects/{object}/
+Kam_Id__c`` upserts records by that external id as sObject Collections do (REST API Developer
+Guide, "Upsert Up to 200 Records": ``{"allOrNone", "records"}`` in, one ``{"id", "success",
+"errors", "created"}`` per record out; a parent named by its external id,
+``"AccountPlan": {"Kam_Id__c": ...}``, becomes its Id), stamping each record written with a
+new ``SystemModstamp``.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ import json
 import re
 import shutil
 import ssl
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,6 +38,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from kamcore_salesforce.ids import to18
 
 SESSION = "00DDn000000TEST!AQ8AQFakeSessionTokenForTests"
 USERNAME = "kam@acme.example"
@@ -111,6 +120,25 @@ class FakeSalesforce(ThreadingHTTPServer):
         self.requests: list[tuple[str, str]] = []
         self.cursors: dict[str, list[dict[str, Any]]] = {}
         self.soql: list[str] = []
+        self.clock = 0
+        self.fail_writes = False
+
+    def stamp(self) -> str:
+        """A new SystemModstamp, later than every one before."""
+        self.clock += 1
+        return (dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC) + dt.timedelta(seconds=self.clock)
+                ).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+
+    def find(self, sobject: str, kam_id: str) -> dict[str, Any] | None:
+        """The record of ``sobject`` with this Kam_Id__c."""
+        return next((r for r in self.records.get(sobject, []) if r.get("Kam_Id__c") == kam_id),
+                    None)
+
+    def edit(self, sobject: str, kam_id: str, **fields: Any) -> None:
+        """Change a record as a user in Salesforce would (a new SystemModstamp)."""
+        record = self.find(sobject, kam_id)
+        assert record is not None
+        record.update(fields, SystemModstamp=self.stamp())
 
     @property
     def base(self) -> str:
@@ -189,7 +217,51 @@ class _Handler(BaseHTTPRequestHandler):
                               "message": f"sObject type '{name}' is not supported."}])
             return
         records = self.server.records[sobject.group(1)]
+        wanted = re.search(r"WHERE Kam_Id__c IN \((.*)\)", soql)
+        if wanted is not None:
+            ids = {v.replace("\\'", "'") for v in re.findall(r"'((?:[^'\\]|\\.)*)'",
+                                                                wanted.group(1))}
+            records = [r for r in records if r.get("Kam_Id__c") in ids]
         self._page(version.group(1), list(records), total=len(records))
+
+    def do_PATCH(self) -> None:
+        self.server.requests.append(("PATCH", self.path))
+        if self.headers.get("Authorization") != f"Bearer {SESSION}":
+            self._json(401, [{"message": "Session expired or invalid",
+                              "errorCode": "INVALID_SESSION_ID"}])
+            return
+        if self.server.fail_writes:  # the network drops the request
+            self.connection.shutdown(2)
+            return
+        match = re.fullmatch(r"/services/data/v\d+\.\d+/composite/sobjects/(\w+)/Kam_Id__c",
+                             self.path)
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        if match is None:
+            self._json(404, [{"errorCode": "NOT_FOUND", "message": "no such resource"}])
+            return
+        sobject, results = match.group(1), []
+        table = self.server.records.setdefault(sobject, [])
+        for incoming in body["records"]:
+            fields = {k: v for k, v in incoming.items() if k != "attributes"}
+            for name, value in list(fields.items()):
+                if isinstance(value, dict):  # a parent by its external id
+                    parent = self.server.find(name, value["Kam_Id__c"])
+                    assert parent is not None, f"no {name} {value}"
+                    del fields[name]
+                    fields[f"{name}Id"] = parent["Id"]
+            record = self.server.find(sobject, fields["Kam_Id__c"])
+            created = record is None
+            if record is None:
+                prefix = {"AccountPlan": "0Xa", "AccountPlanObjective": "0Xb"}.get(sobject, "0Xc")
+                record = {"attributes": {"type": sobject},
+                          "Id": to18(f"{prefix}Dn00000{len(table):05d}")}
+                table.append(record)
+            record.update(fields, SystemModstamp=self.server.stamp())
+            record["attributes"]["url"] = \
+                f"/services/data/v62.0/sobjects/{sobject}/{record['Id']}"
+            results.append({"id": record["Id"], "success": True, "errors": [],
+                            "created": created})
+        self._json(200, results)
 
     def _page(self, version: str, records: list[dict[str, Any]], total: int | None) -> None:
         size = self.server.page_size
@@ -273,3 +345,22 @@ def connection(tmp_path: Path, sf_server: FakeSalesforce, certificate: tuple[Pat
         return path
 
     return write
+
+
+RunKam = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def kam(tmp_path: Path) -> RunKam:
+    """``kam(*args)``: run the installed ``kam`` on the workspace ``tmp_path / "kam.db"``
+    (created on first use); the completed process, its output as text."""
+    program = str(Path(sys.executable).parent / "kam")
+    db = tmp_path / "kam.db"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        if not db.exists():
+            subprocess.run([program, "-w", str(db), "init"], check=True, capture_output=True)
+        return subprocess.run([program, "-w", str(db), *args], capture_output=True, text=True,
+                              timeout=120)
+
+    return run

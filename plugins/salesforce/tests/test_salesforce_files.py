@@ -4,27 +4,17 @@ upper-case headers, and ``--object`` / ``--encoding`` -- through the installed `
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kamcore.model import Account, Stakeholder
 from kamcore.store import Workspace
 
-KAM = str(Path(sys.executable).parent / "kam")
 SAMPLES = Path(str(files("kamcore_salesforce") / "samples" / "csv"))
 ACME = "sf-001Dn00000002QaIAI"
-
-
-def _kam(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    db = tmp_path / "kam.db"
-    if not db.exists():
-        subprocess.run([KAM, "-w", str(db), "init"], check=True, capture_output=True)
-    return subprocess.run([KAM, "-w", str(db), *args], capture_output=True, text=True,
-                          timeout=120)
 
 
 def _workspace(tmp_path: Path) -> Workspace:
@@ -35,7 +25,7 @@ def _sample(name: str) -> str:
     return (SAMPLES / name).read_text(encoding="utf-8")
 
 
-def test_default_export_names_are_recognised_by_their_header(tmp_path: Path) -> None:
+def test_default_export_names_are_recognised_by_their_header(tmp_path: Path, kam: Any) -> None:
     """Data Loader's ``extract.csv``, a Bulk API result file and ``accountData.csv`` in one
     folder: each object from its header; another CSV in the folder is skipped and said so."""
     folder = tmp_path / "export"
@@ -45,60 +35,63 @@ def test_default_export_names_are_recognised_by_their_header(tmp_path: Path) -> 
     (folder / "750Dn000003bA1x-result.csv").write_text(_sample("Opportunity.csv"),
                                                         encoding="utf-8")
     (folder / "notes.csv").write_text("Title,Body\nhello,world\n", encoding="utf-8")
-    done = _kam(tmp_path, "import", "salesforce-csv", str(folder), "--json")
+    done = kam("import", "salesforce-csv", str(folder), "--json")
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert {row["kind"]: row["created"] for row in summary["kinds"]}.keys() >= {
         "account", "stakeholder", "opportunity"}
     assert "notes.csv: skipped (not an export of Account, Contact, Opportunity, "\
-           "OpportunityContactRole, AccountContactRelation)" in summary["notes"]
+           "OpportunityContactRole, AccountContactRelation, AccountPlan, AccountPlanObjective, "\
+           "AccountPlanObjectiveMeasure)" in summary["notes"]
     assert "extract.csv: read as UTF-8 (checked)" in summary["notes"]
     with _workspace(tmp_path) as ws:
         assert ws.get(Account, ACME).name
         assert ws.count(Stakeholder) > 0
 
 
-def test_a_header_that_fits_several_objects_is_refused_naming_them(tmp_path: Path) -> None:
+def test_a_header_that_fits_several_objects_is_refused_naming_them(tmp_path: Path,
+                                                                   kam: Any) -> None:
     path = tmp_path / "extract.csv"
     path.write_text("Id,AccountId,LastName,StageName\n003Dn00000001Xz,001Dn00000002Qa,Li,"
                     "Closed Won\n", encoding="utf-8")
-    done = _kam(tmp_path, "import", "salesforce-csv", str(path))
+    done = kam("import", "salesforce-csv", str(path))
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "its header fits several Salesforce objects (Opportunity, Contact)" in done.stderr
     assert f"{path}:1: could be Opportunity or Contact" in done.stderr
     # stated with --object, it is read as that object
-    done = _kam(tmp_path, "import", "salesforce-csv", str(path), "--object", "contact")
+    done = kam("import", "salesforce-csv", str(path), "--object", "contact")
     assert done.returncode == 0, done.stderr
     with _workspace(tmp_path) as ws:
         assert [s.name for s in ws.iter(Stakeholder)] == ["Li"]
 
 
-def test_a_file_nothing_says_anything_about(tmp_path: Path) -> None:
+def test_a_file_nothing_says_anything_about(tmp_path: Path, kam: Any) -> None:
     path = tmp_path / "extract.csv"
     path.write_text("Id,Whatever\n1,2\n", encoding="utf-8")
-    done = _kam(tmp_path, "import", "salesforce-csv", str(path))
+    done = kam("import", "salesforce-csv", str(path))
     assert done.returncode == 2
     assert "cannot tell which Salesforce object this file holds from its name or its " \
            "header" in done.stderr and "give --object" in done.stderr
-    done = _kam(tmp_path, "import", "salesforce-csv", str(path), "--object", "Lead")
+    done = kam("import", "salesforce-csv", str(path), "--object", "Lead")
     assert done.returncode == 2
     assert "--object 'Lead': not an object this adapter reads; give one of Account, " \
            "Contact" in done.stderr
-    done = _kam(tmp_path, "import", "salesforce-csv", str(tmp_path), "--object", "Contact")
+    done = kam("import", "salesforce-csv", str(tmp_path), "--object", "Contact")
     assert done.returncode == 2 and "PATH is a folder" in done.stderr
-    done = _kam(tmp_path, "import", "hubspot-csv", str(path), "--object", "Contact")
+    done = kam("import", "hubspot-csv", str(path), "--object", "Contact")
     assert done.returncode == 2
     assert "adapter 'hubspot-csv' has no option --object; it takes --encoding" in done.stderr
 
 
-def test_windows_1252_from_an_old_data_loader_with_upper_case_headers(tmp_path: Path) -> None:
+def test_windows_1252_from_an_old_data_loader_with_upper_case_headers(tmp_path: Path,
+                                                                      kam: Any) -> None:
     """The failure users met (``cannot decode byte b'\\xba'``): Windows-1252 bytes, and the
     upper-case headers older Data Loader versions write."""
     path = tmp_path / "Account.csv"
     path.write_bytes("ID,NAME,INDUSTRY\r\n001Dn00000002QaIAI,Compañía Nº 1 “Acme”,Energía\r\n"
                      .encode("cp1252"))
     assert b"\xba" in path.read_bytes()
-    done = _kam(tmp_path, "import", "salesforce-csv", str(path))
+    done = kam("import", "salesforce-csv", str(path))
     assert done.returncode == 0, done.stderr
     assert "Account.csv: read as Windows-1252 (detected)" in done.stdout
     with _workspace(tmp_path) as ws:
@@ -106,13 +99,13 @@ def test_windows_1252_from_an_old_data_loader_with_upper_case_headers(tmp_path: 
     assert (acme.name, acme.industry) == ("Compañía Nº 1 “Acme”", "Energía")
 
 
-def test_utf16_and_a_given_encoding(tmp_path: Path) -> None:
+def test_utf16_and_a_given_encoding(tmp_path: Path, kam: Any) -> None:
     folder = tmp_path / "export"
     folder.mkdir()
     (folder / "Account.csv").write_bytes(_sample("Account.csv").encode("utf-16"))
     (folder / "Contact.csv").write_bytes(
         _sample("Contact.csv").replace("Chris", "Ĳsbrand").encode("utf-16"))
-    done = _kam(tmp_path, "import", "salesforce-csv", str(folder), "--json")
+    done = kam("import", "salesforce-csv", str(folder), "--json")
     assert done.returncode == 0, done.stderr
     assert "Account.csv: read as UTF-16 (byte order mark)" in json.loads(done.stdout)["notes"]
     with _workspace(tmp_path) as ws:
@@ -120,11 +113,11 @@ def test_utf16_and_a_given_encoding(tmp_path: Path) -> None:
 
     latin = tmp_path / "Account.csv"
     latin.write_bytes("Id,Name\n001Dn00000002QaIAI,Soci\xe9t\xe9\n".encode("latin-1"))
-    done = _kam(tmp_path, "import", "salesforce-csv", str(latin), "--encoding", "utf-8")
+    done = kam("import", "salesforce-csv", str(latin), "--encoding", "utf-8")
     assert done.returncode == 2
     assert f"{latin}:2: cannot decode byte b'\\xe9' as UTF-8; give the file's encoding with " \
            "--encoding" in done.stderr
-    done = _kam(tmp_path, "import", "salesforce-csv", str(latin), "--encoding", "latin-1")
+    done = kam("import", "salesforce-csv", str(latin), "--encoding", "latin-1")
     assert done.returncode == 0, done.stderr
     assert "read as Latin-1 (ISO-8859-1) (given)" in done.stdout
     with _workspace(tmp_path) as ws:
@@ -132,11 +125,11 @@ def test_utf16_and_a_given_encoding(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("codec", ["utf-8-sig", "cp1252", "utf-16"])
-def test_hubspot_exports_in_each_encoding(tmp_path: Path, codec: str) -> None:
+def test_hubspot_exports_in_each_encoding(tmp_path: Path, kam: Any, codec: str) -> None:
     path = tmp_path / "hubspot-crm-exports-all-companies.csv"
     path.write_bytes("Record ID,Company name,Industry\n101,Société Générale,Banque\n"
                      .encode(codec))
-    done = _kam(tmp_path, "import", "hubspot-csv", str(path))
+    done = kam("import", "hubspot-csv", str(path))
     assert done.returncode == 0, done.stderr
     with _workspace(tmp_path) as ws:
         assert ws.get(Account, "hs-company-101").name == "Société Générale"

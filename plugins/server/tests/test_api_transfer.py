@@ -136,4 +136,4 @@ def test_an_upload_named_extract_in_windows_1252_is_read_and_says_how(
     assert unknown.status_code == 422 and "klingon" in unknown.json()["detail"]
     options = {a["name"]: a["options"] for a in
                client.get("/api/v1/adapters", headers=as_("ada")).json()["items"]}
-    assert set(options["salesforce-csv"]) == {"encoding", "object"}
+    assert set(options["salesforce-csv"]) == {"encoding", "object", "methodology"}

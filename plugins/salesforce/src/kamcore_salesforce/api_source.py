@@ -14,6 +14,7 @@ secrets -- never the secrets themselves::
     ca_bundle: corp-ca.pem          # optional: CA certificates to trust, relative to this file
     timeout: 120                    # seconds per request
     objects: [Account, Contact, Opportunity, OpportunityContactRole, AccountContactRelation]
+    kam_ids: true                   # the org has Kam_Id__c on the Account Plan objects
     where:                          # optional SOQL conditions per object
       Account: "Type = 'Customer'"
       Contact: "Account.Type = 'Customer'"
@@ -33,12 +34,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kamcore.documents import Document, load_document, validate_model
 from kamcore.errors import InvalidInputError, Problem
+from kamcore.importing import note
 
 from .mapping import OBJECTS
+from .plans import KAM_ID, PLAN_OBJECTS, SWOT_FIELDS
 from .rows import DictRow, flatten
 
 ObjectName = Literal["Account", "Contact", "Opportunity", "OpportunityContactRole",
-                     "AccountContactRelation"]
+                     "AccountContactRelation", "AccountPlan", "AccountPlanObjective",
+                     "AccountPlanObjectiveMeasure"]
 
 #: The fields queried per object.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -51,7 +55,16 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "OpportunityContactRole": ("Id", "OpportunityId", "ContactId", "Role", "IsPrimary"),
     "AccountContactRelation": ("Id", "AccountId", "ContactId", "Roles", "IsDirect",
                                "IsActive"),
+    "AccountPlan": ("Id", "AccountId", "Name", "AccountVision", *SWOT_FIELDS.values()),
+    "AccountPlanObjective": ("Id", "AccountPlanId", "Name", "Description", "EndDate",
+                             "Status"),
+    "AccountPlanObjectiveMeasure": ("Id", "AccountPlanObjectiveId", "Name", "CurrentValue",
+                                    "TargetValue"),
 }
+#: Objects an org may not have: read unless absent ("Contacts to Multiple Accounts" off, sales
+#: account plans off or an API version before 62.0), when the connection file does not name
+#: ``objects``.
+OPTIONAL_OBJECTS = frozenset({"AccountContactRelation", *PLAN_OBJECTS})
 
 #: Keys that would put a secret in the file -> the key that names its environment variable.
 SECRET_KEYS: dict[str, str] = {
@@ -80,6 +93,9 @@ class Connection(BaseModel):
     ca_bundle: str | None = None
     timeout: float = Field(default=120, gt=0)
     objects: list[ObjectName] | None = None
+    #: the org has kamcore's external id field Kam_Id__c on the three Account Plan objects
+    #: (``kam sync push`` needs it); reads then map pushed records back onto their plan
+    kam_ids: bool = False
     where: dict[ObjectName, str] = Field(default_factory=dict)
 
 
@@ -123,7 +139,7 @@ class ApiSource:
     """Queries each object once (the lighter relation objects are kept for a second pass)."""
 
     #: Objects streamed once; the others may be read twice and are kept in memory.
-    STREAMED = frozenset({"Account", "Contact"})
+    STREAMED = frozenset({"Account", "Contact", *PLAN_OBJECTS})
 
     def __init__(self, path: Path) -> None:
         self.connection, self.doc = load_connection(path)
@@ -136,7 +152,10 @@ class ApiSource:
 
     def soql(self, sobject: str) -> str:
         """The query for one object (ordered by Id, so results do not depend on the server)."""
-        query = f"SELECT {', '.join(FIELDS[sobject])} FROM {sobject}"
+        fields = FIELDS[sobject]
+        if self.connection.kam_ids and sobject in PLAN_OBJECTS:
+            fields = (*fields, KAM_ID)
+        query = f"SELECT {', '.join(fields)} FROM {sobject}"
         where = self.connection.where.get(sobject)  # type: ignore[call-overload]
         if where:
             query += f" WHERE {where}"
@@ -203,9 +222,10 @@ class ApiSource:
         try:
             yield from self.client().query_all_iter(query, timeout=self.connection.timeout)
         except SalesforceMalformedRequest as exc:
-            if (sobject == "AccountContactRelation" and self.connection.objects is None
+            if (sobject in OPTIONAL_OBJECTS and self.connection.objects is None
                     and "INVALID_TYPE" in str(exc.content)):
-                return  # "Contacts to Multiple Accounts" is off in this org: nothing to read
+                note(f"{sobject}: not in this org (or API version); skipped")
+                return
             raise self._refused(sobject, query, exc) from None
         except SalesforceError as exc:
             raise self._refused(sobject, query, exc) from None

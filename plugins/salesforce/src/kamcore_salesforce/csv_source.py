@@ -40,6 +40,11 @@ _MARKS: dict[str, tuple[frozenset[str], ...]] = {
                                frozenset({"accountid", "contactid", "roles"})),
     "Opportunity": (frozenset({"stagename"}), frozenset({"accountid", "closedate"})),
     "Contact": (frozenset({"lastname"}), frozenset({"firstname", "accountid"})),
+    "AccountPlanObjectiveMeasure": (frozenset({"accountplanobjectiveid"}),),
+    "AccountPlanObjective": (frozenset({"accountplanid"}),),
+    "AccountPlan": tuple(frozenset({"accountid", field}) for field in (
+        "accountvision", "relationshipstrengths", "relationshipweaknesses",
+        "relationshipopportunities", "relationshipthreats")),
 }
 #: Columns only other objects' exports have: an Account export has none of them.
 _NOT_ACCOUNT = frozenset({"accountid", "contactid", "opportunityid", "stagename", "lastname",

@@ -12,6 +12,8 @@
   ``CloseDate``, ``Probability``, ``CurrencyIsoCode``; ``IsClosed``/``IsWon`` -> status).
 * OpportunityContactRole -> ``Opportunity.contact_roles[stakeholder id] = role code``, and the
   role code is added to that stakeholder's roles.
+* AccountPlan, AccountPlanObjective, AccountPlanObjectiveMeasure -> a
+  :class:`~kamcore.model.Plan` of the account (:mod:`kamcore_salesforce.plans`).
 
 **Ids.** A record's id derives from its Salesforce Id (always the 18-character form):
 ``sf-<Id>``. A contact's stakeholder in another account (through an AccountContactRelation)
@@ -47,12 +49,13 @@ from pydantic import ValidationError
 from kamcore.errors import InvalidInputError
 from kamcore.model import Account, Opportunity, Record, Relationship, Stakeholder
 
+from .plans import PLAN_OBJECTS, PlanMapper
 from .rows import Row
 
 OBJECTS = ("Account", "Contact", "Opportunity", "OpportunityContactRole",
-           "AccountContactRelation")
-#: Objects that give records of their own (the two others only enrich them).
-RECORD_OBJECTS = frozenset({"Account", "Contact", "Opportunity"})
+           "AccountContactRelation", *PLAN_OBJECTS)
+#: Objects that give records of their own (the others only enrich them).
+RECORD_OBJECTS = frozenset({"Account", "Contact", "Opportunity", "AccountPlan"})
 
 #: Salesforce's standard contact role labels -> kamcore role codes.
 ROLE_CODES: dict[str, str] = {
@@ -197,8 +200,9 @@ class _Seen:
 class Mapper:
     """Turns one source's rows into records; use :meth:`records` once."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, methodology: str | None = None) -> None:
         self.source = source
+        self.plans = PlanMapper(self._rows, self._own_key, token, methodology)
         self.objects = source.objects()
         self.seen = _Seen()
         self.relations: dict[str, list[_Relation]] = defaultdict(list)
@@ -211,10 +215,10 @@ class Mapper:
         return self.source.rows(sobject) if sobject in self.objects else iter(())
 
     def records(self) -> Iterator[Record]:
-        """Accounts, then stakeholders and relationships, then opportunities."""
+        """Accounts, then stakeholders and relationships, then opportunities, then plans."""
         if not self.objects & RECORD_OBJECTS:
             raise InvalidInputError(
-                "nothing to import: no Account, Contact or Opportunity data found "
+                "nothing to import: no Account, Contact, Opportunity or AccountPlan data found "
                 f"(the Salesforce objects read are {', '.join(OBJECTS)})")
         for row in self._rows("Account"):
             yield self.account(row)
@@ -227,6 +231,7 @@ class Mapper:
             opportunity = self.opportunity(row)
             if opportunity is not None:
                 yield opportunity
+        yield from self.plans.records()
 
     # -- accounts ---------------------------------------------------------------------------
 
@@ -419,6 +424,7 @@ class Mapper:
         return roles
 
 
-def map_records(source: Source) -> Iterator[Record]:
-    """The kamcore records of everything ``source`` holds."""
-    yield from Mapper(source).records()
+def map_records(source: Source, methodology: str | None = None) -> Iterator[Record]:
+    """The kamcore records of everything ``source`` holds; plans from Account Plans are made
+    under ``methodology`` (default: sama7, see :mod:`kamcore_salesforce.plans`)."""
+    yield from Mapper(source, methodology).records()

@@ -32,6 +32,9 @@ CHILD_LOOKUPS: dict[tuple[str, str], str] = {
     ("Contact", "OpportunityContactRole"): "ContactId",
     ("Opportunity", "OpportunityContactRole"): "OpportunityId",
     ("Contact", "Contact"): "ReportsToId",
+    ("Account", "AccountPlan"): "AccountId",
+    ("AccountPlan", "AccountPlanObjective"): "AccountPlanId",
+    ("AccountPlanObjective", "AccountPlanObjectiveMeasure"): "AccountPlanObjectiveId",
 }
 
 

@@ -61,6 +61,9 @@ def import_files(adapter: str,
                                                  description=(
                      "The CRM object the files hold (e.g. Contact) when their names and "
                      "headers do not say it; for adapters that take the option.")),
+                 methodology: str | None = Query(default=None, max_length=80, description=(
+                     "The methodology of plans made from the CRM's account plans (e.g. "
+                     "sama7); for adapters that take the option.")),
                  who: Principal = Depends(checker("write")),
                  ws: Workspace = Depends(workspace)) -> dict[str, Any]:
     """Read the uploaded files with the adapter and write the records in one transaction.
@@ -74,7 +77,8 @@ def import_files(adapter: str,
                                              observe=_only_seen_by(who), options={
                                                  name: value for name, value in (
                                                      ("encoding", encoding),
-                                                     ("object", object_name))
+                                                     ("object", object_name),
+                                                     ("methodology", methodology))
                                                  if value is not None})
         except InvalidInputError as exc:
             raise _relocated(exc, folder) from None
