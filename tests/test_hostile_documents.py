@@ -44,6 +44,8 @@ CASES: dict[str, tuple[str, str, str, int]] = {
     "del": ("del.yaml", "a: 1\nb: x\x7f\n", "control character U+007F", 2),
     "lone-surrogate-yaml": ("lone.yaml", 'a: 1\nb: "x\\ud800"\n',
                             "surrogate without its pair", 2),
+    "list-as-key": ("key.yaml", "a: 1\n? - b\n: 2\n", "a key must be a plain value", 2),
+    "mapping-as-key": ("key2.yaml", "a: 1\n? {b: 1}\n: 2\n", "a key must be a plain value", 2),
 }
 
 

@@ -253,6 +253,12 @@ def _walk(node: yaml.Node, path: PathKey, out: dict[PathKey, tuple[int, int]],
     if isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):  # `? - a` makes a list a key
+                problems.append(Problem("a key must be a plain value, not a list or mapping",
+                                        source=source, path=path,
+                                        line=key_node.start_mark.line + 1,
+                                        column=key_node.start_mark.column + 1))
+                continue
             key = key_node.value
             if key in seen:
                 problems.append(
@@ -379,7 +385,7 @@ def _parse_yaml(text: str, source: str) -> Document:
         problems: list[Problem] = []
         _walk(node, (), positions, problems, source)
         if problems:
-            raise InvalidInputError(f"{source}: the document has duplicate keys", problems)
+            raise InvalidInputError(f"{source}: the document has keys it cannot take", problems)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
