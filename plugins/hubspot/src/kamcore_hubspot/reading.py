@@ -6,8 +6,10 @@ or one such file. A file is recognised by its name (``...companies...``, ``...co
 ``Deal Stage`` for deals, ``First Name`` / ``Last Name`` / ``Email`` for contacts,
 ``Company name`` / ``Company Domain Name`` for companies). Files are streamed row by row in
 their encoding (UTF-8 with or without a byte order mark, UTF-16, or a legacy one detected or
-given with ``--encoding``; the import's summary says which); headers are HubSpot's labels,
-matched without regard to case.
+given with ``--encoding``; the import's summary says which); headers are HubSpot's labels in
+English, German, French or Spanish (:mod:`kamcore_hubspot.labels`), matched without regard to
+case; a single file whose name and headers name no object is refused with the headers looked
+for.
 
 **Mapping.**
 
@@ -52,39 +54,10 @@ from kamcore.csvrows import read_header, stream_csv
 from kamcore.errors import InvalidInputError, Problem
 from kamcore.model import Account, Opportunity, Record, Stakeholder
 
+from .labels import HEADERS, MARKERS, expected, marker_labels
+
 KINDS = ("companies", "contacts", "deals")
 M = TypeVar("M", bound=Record)
-
-#: Field -> the header labels it may have (first found wins), lower-case.
-HEADERS: dict[str, tuple[str, ...]] = {
-    "id": ("record id", "company id", "contact id", "deal id", "hs_object_id"),
-    "company_name": ("company name", "name"),
-    "domain": ("company domain name", "domain", "website url"),
-    "industry": ("industry",),
-    "revenue": ("annual revenue",),
-    "company_owner": ("company owner",),
-    "parent": ("parent company id",),
-    "first_name": ("first name",),
-    "last_name": ("last name",),
-    "email": ("email",),
-    "title": ("job title",),
-    "department": ("department",),
-    "contact_owner": ("contact owner",),
-    "last_activity": ("last activity date",),
-    "companies": ("associated company ids", "associated company id",
-                  "associated company ids (primary)"),
-    "primary_company": ("associated company ids (primary)", "primary associated company id",
-                        "primary company id"),
-    "deal_name": ("deal name",),
-    "stage": ("deal stage",),
-    "amount": ("amount",),
-    "close_date": ("close date",),
-    "probability": ("deal probability",),
-    "currency": ("currency",),
-    "won": ("is closed won",),
-    "closed": ("is deal closed?", "is closed"),
-    "contacts": ("associated contact ids", "associated contact id"),
-}
 
 _TRUE = frozenset({"true", "yes", "y", "1", "on"})
 _FALSE = frozenset({"false", "no", "n", "0", "off"})
@@ -212,8 +185,9 @@ def _columns(source: str, names: list[str]) -> dict[str, int]:
             columns[field] = found
     if "id" not in columns:
         raise InvalidInputError(f"{source}: no Record ID column", [
-            Problem("HubSpot exports carry each record's id in 'Record ID'; include it in "
-                    "the export", source=source, line=1, path=("Record ID",))])
+            Problem("HubSpot exports carry each record's id in 'Record ID' (in the export's "
+                    f"language: {expected('id')}); include it in the export", source=source,
+                    line=1, path=("Record ID",))])
     return columns
 
 
@@ -227,13 +201,19 @@ def kind_of(path: Path, header: Sequence[str] | None = None) -> str | None:
     if header is None:
         return None
     labels = {h.strip().lower() for h in header}
-    if labels & {"deal name", "deal stage"}:
-        return "deals"
-    if labels & {"first name", "last name", "email", "job title"}:
-        return "contacts"
-    if labels & {"company name", "company domain name"}:
-        return "companies"
-    return None
+    return next((kind for kind, _ in MARKERS if labels & marker_labels(kind)), None)
+
+
+def unrecognised(path: Path) -> InvalidInputError:
+    """The refusal of a file whose name and headers name no object, listing what is looked
+    for in each language."""
+    wanted = "; ".join(f"{kind}: " + " / ".join(sorted(marker_labels(kind)))
+                       for kind, _ in MARKERS)
+    return InvalidInputError(
+        f"{path}: cannot tell whether it holds companies, contacts or deals; put the word in "
+        "its name, or export it with HubSpot's column labels (English, German, French or "
+        "Spanish)", [Problem(f"expected one of these headers -- {wanted}", source=str(path),
+                             line=1)])
 
 
 def read_rows(path: Path, kind: str, encoding: str | None = None) -> Iterator[Row]:
@@ -290,9 +270,7 @@ class HubSpotExport:
             if kind is not None:
                 self.files[kind].append(file)
             elif not path.is_dir():
-                raise InvalidInputError(
-                    f"{file}: cannot tell whether it holds companies, contacts or deals; put "
-                    "the word in its name, or export it with HubSpot's column labels")
+                raise unrecognised(file)
         if not self.files:
             raise InvalidInputError(f"{path}: no HubSpot companies, contacts or deals export "
                                     "found (.csv files)")
