@@ -116,7 +116,10 @@ def parse_id(text: str) -> str:
 
 
 class Row:
-    """One CSV record with typed getters; bad values abort with file, line and column."""
+    """One record with typed getters, its values as text by field (``columns``: field -> index
+    into ``values``; ``labels``: the source's name of each value); bad values abort with file,
+    line and column. A CSV row as read; other sources subclass it and override :meth:`where`
+    and :meth:`fail`."""
 
     __slots__ = ("columns", "kind", "labels", "line", "source", "values")
 
@@ -124,6 +127,10 @@ class Row:
                  labels: Sequence[str], values: Sequence[str]) -> None:
         self.kind, self.source, self.line = kind, source, line
         self.columns, self.labels, self.values = columns, labels, values
+
+    def where(self) -> str:
+        """Where the record is, for a message (``file:line``)."""
+        return f"{self.source}:{self.line}"
 
     def present(self, field: str) -> bool:
         return field in self.columns
@@ -257,30 +264,18 @@ def deal_id(ident: str) -> str:
     return f"hs-deal-{ident}"
 
 
-class HubSpotExport:
-    """The export files under a path; :meth:`records` streams their records."""
+class RecordMapper:
+    """Maps the rows of companies, contacts and deals to records, the same way whatever their
+    source (see the module docs); subclasses say where the rows come from (:meth:`rows`)."""
 
-    def __init__(self, path: Path, encoding: str | None = None) -> None:
-        self.encoding = encoding
-        self.files: dict[str, list[Path]] = defaultdict(list)
-        candidates = sorted(p for p in path.iterdir() if p.is_file()
-                            and p.suffix.lower() == ".csv") if path.is_dir() else [path]
-        for file in candidates:
-            kind = kind_of(file) or kind_of(file, read_header(file, encoding))
-            if kind is not None:
-                self.files[kind].append(file)
-            elif not path.is_dir():
-                raise unrecognised(file)
-        if not self.files:
-            raise InvalidInputError(f"{path}: no HubSpot companies, contacts or deals export "
-                                    "found (.csv files)")
+    def __init__(self) -> None:
         self.seen: dict[str, dict[str, str]] = defaultdict(dict)
         #: contact id -> its stakeholders' company ids (the first is its own)
         self.contact_companies: dict[str, list[str]] = {}
 
-    def _rows(self, kind: str) -> Iterator[Row]:
-        for file in self.files.get(kind, []):
-            yield from read_rows(file, kind, self.encoding)
+    def rows(self, kind: str) -> Iterator[Row]:
+        """The rows of ``kind`` (``companies``, ``contacts``, ``deals``)."""
+        raise NotImplementedError
 
     def _own_id(self, row: Row) -> str:
         ident: str | None = row.parsed("id", parse_id)
@@ -289,7 +284,7 @@ class HubSpotExport:
         first = self.seen[row.kind].get(ident)
         if first is not None:
             row.fail("id", f"record {ident} appears twice (also at {first})")
-        self.seen[row.kind][ident] = f"{row.source}:{row.line}"
+        self.seen[row.kind][ident] = row.where()
         return ident
 
     def _companies(self, row: Row) -> list[str]:
@@ -299,11 +294,11 @@ class HubSpotExport:
 
     def records(self) -> Iterator[Record]:
         """Companies, then contacts, then deals."""
-        for row in self._rows("companies"):
+        for row in self.rows("companies"):
             yield self.company(row)
-        for row in self._rows("contacts"):
+        for row in self.rows("contacts"):
             yield from self.contact(row)
-        for row in self._rows("deals"):
+        for row in self.rows("deals"):
             deal = self.deal(row)
             if deal is not None:
                 yield deal
@@ -408,3 +403,27 @@ class HubSpotExport:
         if stage in ("closed won", "won") and won is None:
             return "won"
         return "open" if won is False or row.present("stage") else None
+
+
+class HubSpotExport(RecordMapper):
+    """The CSV export files under a path; :meth:`records` streams their records."""
+
+    def __init__(self, path: Path, encoding: str | None = None) -> None:
+        super().__init__()
+        self.encoding = encoding
+        self.files: dict[str, list[Path]] = defaultdict(list)
+        candidates = sorted(p for p in path.iterdir() if p.is_file()
+                            and p.suffix.lower() == ".csv") if path.is_dir() else [path]
+        for file in candidates:
+            kind = kind_of(file) or kind_of(file, read_header(file, encoding))
+            if kind is not None:
+                self.files[kind].append(file)
+            elif not path.is_dir():
+                raise unrecognised(file)
+        if not self.files:
+            raise InvalidInputError(f"{path}: no HubSpot companies, contacts or deals export "
+                                    "found (.csv files)")
+
+    def rows(self, kind: str) -> Iterator[Row]:
+        for file in self.files.get(kind, []):
+            yield from read_rows(file, kind, self.encoding)
