@@ -92,10 +92,14 @@ def _print_examples(summary: ImportSummary) -> None:
 @click.option("--object", "sobject", metavar="NAME",
               help="The CRM object a one-file PATH holds, when neither its name nor its "
                    "header says (salesforce-csv).")
+@click.option("--since", metavar="DATETIME",
+              help="Read only records modified since this ISO datetime, for the live adapters "
+                   "that can (hubspot-api).")
 @json_option
 @click.pass_context
 def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool, force: bool,
-            encoding: str | None, sobject: str | None, as_json: bool) -> None:
+            encoding: str | None, sobject: str | None, since: str | None,
+            as_json: bool) -> None:
     """Import records from PATH with ADAPTER, in one transaction (all or nothing).
 
     Re-importing the same data changes nothing: records are matched by their ids, which
@@ -115,8 +119,8 @@ def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool, for
             def observe(records: Iterable[Record]) -> Iterator[Record]:
                 return _with_progress(records, meter, stack)
 
-        given = {name: value for name, value in (("encoding", encoding), ("object", sobject))
-                 if value is not None}
+        given = {name: value for name, value in (("encoding", encoding), ("object", sobject),
+                                                 ("since", since)) if value is not None}
         summary = import_with(workspace, actor(ctx), adapter_name, Path(path), dry_run=dry_run,
                               force=force, observe=observe, options=given)
     totals = {o: summary.total(o) for o in OUTCOMES}

@@ -51,6 +51,7 @@ from .objects import (
     OBJECT_PROPERTIES,
     CrmObject,
     Locate,
+    SINGULAR,
     PathKey,
     object_rows,
 )
@@ -147,7 +148,7 @@ def _retry() -> Any:
             return None if wait is None else min(wait, MAX_WAIT)
 
     return CappedRetry(total=RETRIES, status_forcelist=(429,), allowed_methods=None,
-                       respect_retry_after_header=True, backoff_factor=0.5,
+                       respect_retry_after_header=True, backoff_factor=0.2,
                        raise_on_status=True)
 
 
@@ -176,13 +177,14 @@ class ApiObjects(RecordMapper):
         from pydantic import ValidationError
 
         for page in pages:
-            for data in page:
-                label = f"{self.source}: {kind[:-1]} {data.get('id')}"
+            for item in page:
+                data = {key: value for key, value in item.items() if value is not None}
+                label = f"{self.source}: {SINGULAR[kind]} {data.get('id')}"
                 try:
                     obj = CrmObject.model_validate(data)
                 except ValidationError as exc:
                     error = exc.errors()[0]
-                    raise InvalidInputError(f"unexpected {kind[:-1]} from {label}", [Problem(
+                    raise InvalidInputError(f"unexpected {SINGULAR[kind]} from {label}", [Problem(
                         str(error["msg"]), source=self.source,
                         path=(kind, str(data.get("id")), *error["loc"]))]) from None
                 yield label, obj, self._locator(kind, obj.id)
