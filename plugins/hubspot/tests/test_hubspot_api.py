@@ -1,6 +1,7 @@
 """hubspot-api against a real HTTP server on 127.0.0.1 speaking HubSpot's CRM v3 wire format
-(the ``hubspot`` fixture: ``conftest.FakeHubSpot``): paging, associations, ``since`` through the search API, 429
-with Retry-After, 401 and a dropped connection mid-read leaving the workspace unchanged."""
+(the ``hubspot`` fixture: ``conftest.FakeHubSpot``): paging, associations, ``since`` through
+the search API, 429 with Retry-After, 401 and a dropped connection mid-read leaving the
+workspace unchanged."""
 
 from __future__ import annotations
 

@@ -49,9 +49,9 @@ from kamcore.errors import InvalidInputError, Problem
 from .objects import (
     ASSOCIATIONS,
     OBJECT_PROPERTIES,
+    SINGULAR,
     CrmObject,
     Locate,
-    SINGULAR,
     PathKey,
     object_rows,
 )
