@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -142,7 +143,8 @@ def test_kam_import_since_through_the_cli(hubspot: Any, connection: Path,
 ])
 def test_bad_settings_are_refused_before_any_request(
         kam_registry: Registry, hubspot: Any, connection: Path,
-        monkeypatch: pytest.MonkeyPatch, setup, needle: str) -> None:  # type: ignore[no-untyped-def]
+        monkeypatch: pytest.MonkeyPatch, setup: Callable[[pytest.MonkeyPatch, Path], object],
+        needle: str) -> None:
     setup(monkeypatch, connection)
     with pytest.raises(InvalidInputError, match=needle):
         list(_read(kam_registry, connection))
