@@ -65,7 +65,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "first_name": ("vorname",),
         "last_name": ("nachname",),
         "email": ("e-mail",),
-        "title": ("jobbezeichnung", "position"),
+        "title": ("jobbezeichnung",),
         "department": ("abteilung",),
         "contact_owner": ("kontaktinhaber",),
         "deal_name": ("deal-name",),
