@@ -95,11 +95,14 @@ def _print_examples(summary: ImportSummary) -> None:
 @click.option("--methodology", metavar="NAME",
               help="The methodology of plans the adapter makes from the CRM's account plans "
                    "(salesforce-*: default sama7).")
+@click.option("--since", metavar="DATETIME",
+              help="Read only records modified since this ISO datetime, for the live adapters "
+                   "that can (hubspot-api).")
 @json_option
 @click.pass_context
 def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool, force: bool,
             encoding: str | None, sobject: str | None, methodology: str | None,
-            as_json: bool) -> None:
+            since: str | None, as_json: bool) -> None:
     """Import records from PATH with ADAPTER, in one transaction (all or nothing).
 
     Re-importing the same data changes nothing: records are matched by their ids, which
@@ -120,8 +123,8 @@ def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool, for
                 return _with_progress(records, meter, stack)
 
         given = {name: value for name, value in (("encoding", encoding), ("object", sobject),
-                                                 ("methodology", methodology))
-                 if value is not None}
+                                                 ("methodology", methodology),
+                                                 ("since", since)) if value is not None}
         summary = import_with(workspace, actor(ctx), adapter_name, Path(path), dry_run=dry_run,
                               force=force, observe=observe, options=given)
     totals = {o: summary.total(o) for o in OUTCOMES}

@@ -6,8 +6,10 @@ or one such file. A file is recognised by its name (``...companies...``, ``...co
 ``Deal Stage`` for deals, ``First Name`` / ``Last Name`` / ``Email`` for contacts,
 ``Company name`` / ``Company Domain Name`` for companies). Files are streamed row by row in
 their encoding (UTF-8 with or without a byte order mark, UTF-16, or a legacy one detected or
-given with ``--encoding``; the import's summary says which); headers are HubSpot's labels,
-matched without regard to case.
+given with ``--encoding``; the import's summary says which); headers are HubSpot's labels in
+English, German, French or Spanish (:mod:`kamcore_hubspot.labels`), matched without regard to
+case; a single file whose name and headers name no object is refused with the headers looked
+for.
 
 **Mapping.**
 
@@ -52,39 +54,10 @@ from kamcore.csvrows import read_header, stream_csv
 from kamcore.errors import InvalidInputError, Problem
 from kamcore.model import Account, Opportunity, Record, Stakeholder
 
+from .labels import HEADERS, MARKERS, expected, marker_labels
+
 KINDS = ("companies", "contacts", "deals")
 M = TypeVar("M", bound=Record)
-
-#: Field -> the header labels it may have (first found wins), lower-case.
-HEADERS: dict[str, tuple[str, ...]] = {
-    "id": ("record id", "company id", "contact id", "deal id", "hs_object_id"),
-    "company_name": ("company name", "name"),
-    "domain": ("company domain name", "domain", "website url"),
-    "industry": ("industry",),
-    "revenue": ("annual revenue",),
-    "company_owner": ("company owner",),
-    "parent": ("parent company id",),
-    "first_name": ("first name",),
-    "last_name": ("last name",),
-    "email": ("email",),
-    "title": ("job title",),
-    "department": ("department",),
-    "contact_owner": ("contact owner",),
-    "last_activity": ("last activity date",),
-    "companies": ("associated company ids", "associated company id",
-                  "associated company ids (primary)"),
-    "primary_company": ("associated company ids (primary)", "primary associated company id",
-                        "primary company id"),
-    "deal_name": ("deal name",),
-    "stage": ("deal stage",),
-    "amount": ("amount",),
-    "close_date": ("close date",),
-    "probability": ("deal probability",),
-    "currency": ("currency",),
-    "won": ("is closed won",),
-    "closed": ("is deal closed?", "is closed"),
-    "contacts": ("associated contact ids", "associated contact id"),
-}
 
 _TRUE = frozenset({"true", "yes", "y", "1", "on"})
 _FALSE = frozenset({"false", "no", "n", "0", "off"})
@@ -143,7 +116,10 @@ def parse_id(text: str) -> str:
 
 
 class Row:
-    """One CSV record with typed getters; bad values abort with file, line and column."""
+    """One record with typed getters, its values as text by field (``columns``: field -> index
+    into ``values``; ``labels``: the source's name of each value); bad values abort with file,
+    line and column. A CSV row as read; other sources subclass it and override :meth:`where`
+    and :meth:`fail`."""
 
     __slots__ = ("columns", "kind", "labels", "line", "source", "values")
 
@@ -151,6 +127,10 @@ class Row:
                  labels: Sequence[str], values: Sequence[str]) -> None:
         self.kind, self.source, self.line = kind, source, line
         self.columns, self.labels, self.values = columns, labels, values
+
+    def where(self) -> str:
+        """Where the record is, for a message (``file:line``)."""
+        return f"{self.source}:{self.line}"
 
     def present(self, field: str) -> bool:
         return field in self.columns
@@ -212,8 +192,9 @@ def _columns(source: str, names: list[str]) -> dict[str, int]:
             columns[field] = found
     if "id" not in columns:
         raise InvalidInputError(f"{source}: no Record ID column", [
-            Problem("HubSpot exports carry each record's id in 'Record ID'; include it in "
-                    "the export", source=source, line=1, path=("Record ID",))])
+            Problem("HubSpot exports carry each record's id in 'Record ID' (in the export's "
+                    f"language: {expected('id')}); include it in the export", source=source,
+                    line=1, path=("Record ID",))])
     return columns
 
 
@@ -227,13 +208,19 @@ def kind_of(path: Path, header: Sequence[str] | None = None) -> str | None:
     if header is None:
         return None
     labels = {h.strip().lower() for h in header}
-    if labels & {"deal name", "deal stage"}:
-        return "deals"
-    if labels & {"first name", "last name", "email", "job title"}:
-        return "contacts"
-    if labels & {"company name", "company domain name"}:
-        return "companies"
-    return None
+    return next((kind for kind, _ in MARKERS if labels & marker_labels(kind)), None)
+
+
+def unrecognised(path: Path) -> InvalidInputError:
+    """The refusal of a file whose name and headers name no object, listing what is looked
+    for in each language."""
+    wanted = "; ".join(f"{kind}: " + " / ".join(sorted(marker_labels(kind)))
+                       for kind, _ in MARKERS)
+    return InvalidInputError(
+        f"{path}: cannot tell whether it holds companies, contacts or deals; put the word in "
+        "its name, or export it with HubSpot's column labels (English, German, French or "
+        "Spanish)", [Problem(f"expected one of these headers -- {wanted}", source=str(path),
+                             line=1)])
 
 
 def read_rows(path: Path, kind: str, encoding: str | None = None) -> Iterator[Row]:
@@ -277,32 +264,18 @@ def deal_id(ident: str) -> str:
     return f"hs-deal-{ident}"
 
 
-class HubSpotExport:
-    """The export files under a path; :meth:`records` streams their records."""
+class RecordMapper:
+    """Maps the rows of companies, contacts and deals to records, the same way whatever their
+    source (see the module docs); subclasses say where the rows come from (:meth:`rows`)."""
 
-    def __init__(self, path: Path, encoding: str | None = None) -> None:
-        self.encoding = encoding
-        self.files: dict[str, list[Path]] = defaultdict(list)
-        candidates = sorted(p for p in path.iterdir() if p.is_file()
-                            and p.suffix.lower() == ".csv") if path.is_dir() else [path]
-        for file in candidates:
-            kind = kind_of(file) or kind_of(file, read_header(file, encoding))
-            if kind is not None:
-                self.files[kind].append(file)
-            elif not path.is_dir():
-                raise InvalidInputError(
-                    f"{file}: cannot tell whether it holds companies, contacts or deals; put "
-                    "the word in its name, or export it with HubSpot's column labels")
-        if not self.files:
-            raise InvalidInputError(f"{path}: no HubSpot companies, contacts or deals export "
-                                    "found (.csv files)")
+    def __init__(self) -> None:
         self.seen: dict[str, dict[str, str]] = defaultdict(dict)
         #: contact id -> its stakeholders' company ids (the first is its own)
         self.contact_companies: dict[str, list[str]] = {}
 
-    def _rows(self, kind: str) -> Iterator[Row]:
-        for file in self.files.get(kind, []):
-            yield from read_rows(file, kind, self.encoding)
+    def rows(self, kind: str) -> Iterator[Row]:
+        """The rows of ``kind`` (``companies``, ``contacts``, ``deals``)."""
+        raise NotImplementedError
 
     def _own_id(self, row: Row) -> str:
         ident: str | None = row.parsed("id", parse_id)
@@ -311,7 +284,7 @@ class HubSpotExport:
         first = self.seen[row.kind].get(ident)
         if first is not None:
             row.fail("id", f"record {ident} appears twice (also at {first})")
-        self.seen[row.kind][ident] = f"{row.source}:{row.line}"
+        self.seen[row.kind][ident] = row.where()
         return ident
 
     def _companies(self, row: Row) -> list[str]:
@@ -321,11 +294,11 @@ class HubSpotExport:
 
     def records(self) -> Iterator[Record]:
         """Companies, then contacts, then deals."""
-        for row in self._rows("companies"):
+        for row in self.rows("companies"):
             yield self.company(row)
-        for row in self._rows("contacts"):
+        for row in self.rows("contacts"):
             yield from self.contact(row)
-        for row in self._rows("deals"):
+        for row in self.rows("deals"):
             deal = self.deal(row)
             if deal is not None:
                 yield deal
@@ -430,3 +403,27 @@ class HubSpotExport:
         if stage in ("closed won", "won") and won is None:
             return "won"
         return "open" if won is False or row.present("stage") else None
+
+
+class HubSpotExport(RecordMapper):
+    """The CSV export files under a path; :meth:`records` streams their records."""
+
+    def __init__(self, path: Path, encoding: str | None = None) -> None:
+        super().__init__()
+        self.encoding = encoding
+        self.files: dict[str, list[Path]] = defaultdict(list)
+        candidates = sorted(p for p in path.iterdir() if p.is_file()
+                            and p.suffix.lower() == ".csv") if path.is_dir() else [path]
+        for file in candidates:
+            kind = kind_of(file) or kind_of(file, read_header(file, encoding))
+            if kind is not None:
+                self.files[kind].append(file)
+            elif not path.is_dir():
+                raise unrecognised(file)
+        if not self.files:
+            raise InvalidInputError(f"{path}: no HubSpot companies, contacts or deals export "
+                                    "found (.csv files)")
+
+    def rows(self, kind: str) -> Iterator[Row]:
+        for file in self.files.get(kind, []):
+            yield from read_rows(file, kind, self.encoding)
