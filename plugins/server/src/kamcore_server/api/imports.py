@@ -41,7 +41,8 @@ def adapters(who: Principal = Depends(checker("read"))) -> dict[str, Any]:
     """Every installed adapter: the name to import with, what it reads and the options it
     takes (query parameters of the import)."""
     return {"items": [{"name": a.name, "description": a.description,
-                       "options": dict(a.options)} for a in sorted(get_registry().adapters.values(), key=lambda a: a.name)]}
+                       "options": dict(a.options)}
+                      for a in sorted(get_registry().adapters.values(), key=lambda a: a.name)]}
 
 
 @router.post("/imports/{adapter}", access="write", summary="Import a CRM export")

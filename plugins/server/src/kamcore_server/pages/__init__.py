@@ -11,7 +11,8 @@ does.
 
 from __future__ import annotations
 
-from . import account, dashboard, plan, share, signin
+from . import account, dashboard, plan, reviews, share, signin
 
 #: The page routers, in the order the application includes them.
-ROUTERS = (share.router, signin.router, dashboard.router, account.router, plan.router)
+ROUTERS = (share.router, signin.router, dashboard.router, account.router, plan.router,
+           reviews.router)
