@@ -66,16 +66,15 @@ def diff_page(plan_id: str, request: Request,
 
     plan, methodology = plan_of(ws, who, plan_id)
     reviews = list(enumerate(operations.list_reviews(ws, plan.id), start=1))
-    problem, changes, diff = "", (), None
+    problem, diff = "", None
     try:
         diff = compare(ws, plan.id, from_ or None, None if to in ("", "now") else to,
                        methodology)
-        changes = diff.changes
     except InvalidInputError as exc:
         problem = str(exc)
     return page(request, who, "diff.html", 422 if problem else 200, plan=plan,
                 account=ws.get(Account, plan.account_id), reviews=reviews, chosen_from=from_,
-                chosen_to=to or "now", diff=diff, changes=changes, problem=problem)
+                chosen_to=to or "now", diff=diff, problem=problem)
 
 
 @router.get("/reviews", access="read", response_class=HTMLResponse)
