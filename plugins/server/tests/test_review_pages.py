@@ -137,3 +137,16 @@ def test_reviews_due_lists_only_the_plans_a_member_may_see_overdue_first(
     _sign_in(client, "ada")
     everyone = client.get("/reviews").text
     assert len(re.findall(r"#reviews\">", everyone)) > len(re.findall(r"#reviews\">", page.text))
+
+
+def test_the_plan_page_offers_a_download_in_every_installed_format(client: TestClient) -> None:
+    from kamcore.plugin.registry import get_registry
+
+    _sign_in(client)
+    page = client.get(f"/plans/{PLAN}").text
+    menu = page[page.index('<details class="menu downloads">'):]
+    menu = menu[:menu.index("</details>")]
+    names = sorted(get_registry().exporters)
+    assert re.findall(r'/exports/([^"]+)" download>', menu) == names
+    html = client.get(f"/api/v1/plans/{PLAN}/exports/html")
+    assert html.status_code == 200 and html.text.lstrip().startswith("<!")
