@@ -234,6 +234,7 @@ def test_reviews_the_diff_between_them_downloads_and_an_import_in_the_browser(
     form.get_by_role("button", name="Record review").click()
     error = page.locator("#error-score-relationship_depth")
     expect(error).to_contain_text("needs a value")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     page.locator("#reviews").screenshot(path=str(artefacts / "plan-review-form.png"))
     form = page.locator("#reviews form.review")
     expect(form.get_by_label("Decisions, one per line")).to_have_value(
@@ -284,6 +285,8 @@ def test_reviews_the_diff_between_them_downloads_and_an_import_in_the_browser(
     result = page.locator("#import-result")
     expect(result.get_by_role("status")).to_contain_text("Preview (nothing written yet)")
     expect(result.locator("table.preview tbody tr").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280, \
+        "the import page scrolls sideways"
     page.screenshot(path=str(artefacts / "import-preview.png"), full_page=True)
     result.get_by_role("button", name="Apply this import").click()
     expect(result.get_by_role("status")).to_contain_text("Imported:")
