@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import re
 from importlib.resources import files
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -151,3 +153,40 @@ def test_the_dashboard_is_cut_into_pages_that_keep_the_order() -> None:
     assert select(rows, page=99).page == 3
     assert select(rows, sort="nonsense").sort == "name"
     assert {r.tier for r in select(rows, tier="key").rows} == {"key"}
+
+
+def test_the_dashboard_counts_findings_from_kept_results_checked_again_only_on_change(
+        client: TestClient, workspace_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kamcore.planning
+    from kamcore import operations
+    from kamcore.model import Account
+    from kamcore.operations import Actor
+    from kamcore.store import Workspace
+
+    checked: list[str] = []
+    real = kamcore.planning.check_plan
+
+    def counting(plan: Any, *args: Any, **kwargs: Any) -> Any:
+        checked.append(plan.account_id)
+        return real(plan, *args, **kwargs)
+
+    monkeypatch.setattr(kamcore.planning, "check_plan", counting)
+    sign_in(client, "ada")
+    first = client.get("/?sort=name").text
+    # the first view checks the plans unless an earlier view of this workspace kept them
+    rows = re.findall(r'href="/plans/([^"]+)">.*?(\d+) errors?</span> <span class="badge[^"]*">'
+                      r'(\d+) warnings?', first, re.S)
+    assert rows
+    with Workspace.open(workspace_file) as ws:
+        for plan_id, errors, warnings in rows:
+            severities = [f.severity for f in operations.check(ws, plan_id)[1]]
+            assert (int(errors), int(warnings)) == (severities.count("error"),
+                                                    severities.count("warning")), plan_id
+    checked.clear()
+    assert client.get("/?sort=name").text == first
+    assert checked == []  # nothing changed: the kept findings are read
+    with Workspace.open(workspace_file) as ws:
+        operations.edit_account(ws, Actor("ada"), "helios", {"industry": "Aerospace"})
+        assert ws.get(Account, "helios").industry == "Aerospace"
+    client.get("/")
+    assert set(checked) == {"helios"}

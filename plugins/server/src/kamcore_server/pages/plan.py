@@ -30,6 +30,7 @@ from ..principal import Principal
 from ..rules import KamRouter, checker, require_account, workspace
 from . import forms
 from .rendering import PageRoute, go, page
+from .reviewing import reviews_view
 
 router = KamRouter(tags=["pages"], include_in_schema=False, route_class=PageRoute)
 
@@ -37,8 +38,9 @@ router = KamRouter(tags=["pages"], include_in_schema=False, route_class=PageRout
 HISTORY: int = 30
 
 
-def _plan(ws: Workspace, who: Principal, plan_id: str, *, write: bool = False
-          ) -> tuple[Plan, Methodology]:
+def plan_of(ws: Workspace, who: Principal, plan_id: str, *, write: bool = False
+            ) -> tuple[Plan, Methodology]:
+    """The plan ``who`` may see (or change, with ``write``) and its methodology."""
     plan = ws.get(Plan, plan_id)
     require_account(who, plan.account_id, write=write)
     return plan, get_registry().methodology(plan.methodology.name)
@@ -84,8 +86,8 @@ def _fragment(request: Request, who: Principal, ws: Workspace, plan: Plan,
 @router.get("/plans/{plan_id}", access="read", response_class=HTMLResponse)
 def plan_page(plan_id: str, request: Request, who: Principal = Depends(checker("read")),
               ws: Workspace = Depends(workspace)) -> HTMLResponse:
-    """The plan: steps and gate, findings, sections, advance, history."""
-    plan, methodology = _plan(ws, who, plan_id)
+    """The plan: steps and gate, findings, sections, advance, reviews, downloads, history."""
+    plan, methodology = plan_of(ws, who, plan_id)
     _, findings = operations.check(ws, plan.id)
     current = methodology.step_index(plan.step)
     steps = [{"step": step, "state": "done" if index < current else
@@ -100,6 +102,7 @@ def plan_page(plan_id: str, request: Request, who: Principal = Depends(checker("
                 methodology=methodology, steps=steps,
                 current=methodology.steps[current], gate=gate, findings=findings,
                 sections=sections, history=history, last=current + 1 >= len(methodology.steps),
+                rv=reviews_view(ws, who, plan, methodology),
                 may_write=who.role in ("admin", "member"), option_value=forms.option_value)
 
 
@@ -108,7 +111,7 @@ def section_fragment(plan_id: str, key: str, request: Request, edit: bool = Fals
                      who: Principal = Depends(checker("read")),
                      ws: Workspace = Depends(workspace)) -> HTMLResponse:
     """One section, read (or as its form with ``?edit=true``), at the plan's revision now."""
-    plan, methodology = _plan(ws, who, plan_id, write=edit)
+    plan, methodology = plan_of(ws, who, plan_id, write=edit)
     return _fragment(request, who, ws, plan, methodology, key, editing=edit)
 
 
@@ -117,7 +120,7 @@ async def save_section(plan_id: str, key: str, request: Request,
                        who: Principal = Depends(checker("write")),
                        ws: Workspace = Depends(workspace)) -> HTMLResponse:
     """Save a section's form, based on the plan revision it was read at."""
-    plan, methodology = _plan(ws, who, plan_id, write=True)
+    plan, methodology = plan_of(ws, who, plan_id, write=True)
     form = {name: str(value) for name, value in (await request.form()).items()}
     item = forms.widget(methodology.section(key).schema.schema)
     data = forms.read(item, form)
@@ -146,7 +149,7 @@ def revision_changes(plan_id: str, revision: int, request: Request,
     """What revision ``revision`` changed, in words (the changes of ``kam plan diff``)."""
     from kamcore.changes import compare
 
-    plan, methodology = _plan(ws, who, plan_id)
+    plan, methodology = plan_of(ws, who, plan_id)
     changes = compare(ws, plan.id, str(revision - 1), str(revision), methodology).changes \
         if revision > 1 else ()
     return page(request, who, "_changes.html", revision=revision, changes=changes)
@@ -157,7 +160,7 @@ def advance(plan_id: str, request: Request, revision: int = Form(..., ge=0),
             who: Principal = Depends(checker("write")),
             ws: Workspace = Depends(workspace)) -> Response:
     """Move the plan to its next step if the gate is met; else say what blocks it."""
-    plan, _ = _plan(ws, who, plan_id, write=True)
+    plan, _ = plan_of(ws, who, plan_id, write=True)
     try:
         operations.advance(ws, Actor(who.name), plan.id, base_revision=revision)
     except AdvanceRefused as exc:

@@ -1,8 +1,9 @@
 """What the portfolio dashboard shows: one row per account the user may see.
 
 A row holds the account's tier, its current plan (the one saved last) with its methodology and
-step, the counts of that plan's findings (every plugin's checks, through
-:func:`kamcore.operations.check`), the plan's next review (overdue or not) and the account's
+step, the counts of that plan's findings (every plugin's checks, the results kept by
+:func:`kamcore.portfolio.plan_findings`, so a plan is checked again only when its account
+changed), the plan's next review (overdue or not) and the account's
 latest score card. :func:`rows` builds them; :func:`select` filters, sorts and cuts one page,
 reading only the query string's words it knows.
 """
@@ -15,10 +16,9 @@ from typing import Final
 
 import attrs
 
-from kamcore import operations
-from kamcore.errors import KamError
 from kamcore.model import Account, Plan
 from kamcore.plugin.registry import get_registry
+from kamcore.portfolio import plan_findings
 from kamcore.reviews import DueReview, due_reviews
 from kamcore.store import Workspace
 
@@ -72,6 +72,7 @@ def visible_accounts(ws: Workspace, who: Principal) -> Iterator[Account]:
 def rows(ws: Workspace, accounts: Iterable[Account], as_of: date) -> Iterator[Row]:
     """The dashboard row of each account."""
     registry = get_registry()
+    findings = dict(plan_findings(ws, registry, as_of))
     for account in accounts:
         snapshot = ws.snapshot(account.id)
         card = max(snapshot.score_cards, key=lambda c: c.scored_at, default=None)
@@ -84,15 +85,16 @@ def rows(ws: Workspace, accounts: Iterable[Account], as_of: date) -> Iterator[Ro
         row = attrs.evolve(row, plan_id=plan.id, methodology=plan.methodology.name,
                            step=plan.step)
         methodology = registry.methodologies.get(plan.methodology.name)
-        try:
-            _, findings = operations.check(ws, plan.id, as_of=as_of, registry=registry)
-        except KamError as exc:
-            yield attrs.evolve(row, note=str(exc))
+        found = findings.get(account.id, {}).get(plan.id)
+        if methodology is None or found is None:
+            yield attrs.evolve(row, note=f"methodology {plan.methodology.name!r} is not "
+                                         "installed")
             continue
-        severities = [f.severity for f in findings]
-        due = due_reviews(plan, methodology, snapshot.reviews, as_of) if methodology else []
+        severities = [f.severity for f in found]
+        due = due_reviews(plan, methodology, snapshot.reviews, as_of)
         yield attrs.evolve(row, errors=severities.count("error"),
                            warnings=severities.count("warning"), review=due[0] if due else None)
+
 
 def current_plan(plans: Iterable[Plan]) -> Plan | None:
     """The plan saved last (None without one): the one the dashboard and map show."""

@@ -18,3 +18,13 @@ document.addEventListener("kam:plan-saved", function (event) {
     revision.value = String(event.detail.revision);
   }
 });
+
+// The import page: other files chosen after a preview make the preview (and its "Apply"
+// button) stale, so it goes; the server refuses files other than those previewed anyway.
+document.addEventListener("change", function (event) {
+  var form = document.getElementById("import-form");
+  var result = document.getElementById("import-result");
+  if (form && result && form.contains(event.target) && event.target.type !== "submit") {
+    result.innerHTML = "";
+  }
+});
