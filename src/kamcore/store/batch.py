@@ -221,10 +221,10 @@ def _check_external_ids_many(conn: Connection, writes: Sequence[Write]) -> None:
                 holder = holders.get(key)
             if holder is not None and holder != stored.id:
                 raise external_id_clash(stored, system, external_id, holder)  # type: ignore[arg-type]
-        if base and previous is not None:  # the ids it held are released
-            old = external_ids(type(stored).model_validate_json(previous))
-            for system, external_id in old.items():
-                played[(stored.kind, system, external_id)] = None
+        if base:  # the ids it held are released
+            for kind, system, external_id, _key in held_external_ids(stored.kind, stored.id,
+                                                                     previous):
+                played[(kind, system, external_id)] = None
         for system, external_id in ids.items():
             played[(stored.kind, system, external_id)] = stored.id
 
