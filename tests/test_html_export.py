@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import shutil
 import struct
 import subprocess
 import sys
@@ -53,6 +51,7 @@ from kamcore.testing import (
     HOSTILE_ACTION_TITLE,
     HOSTILE_NAME,
     ExporterContract,
+    chromium,
     sample_account,
     sample_opportunity,
     sample_stakeholder,
@@ -582,19 +581,9 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--enable-logging=stderr", "--v=0")
 
 
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    if os.environ.get("CI"):
-        pytest.fail("chromium is not installed: .ci/setup.d/10-chromium.sh should have "
-                    "installed it (apt-get install chromium)")
-    pytest.skip("chromium is not installed (run .ci/setup.d/10-chromium.sh); CI requires it")
-
-
 def _run_chromium(tmp_path: Path, page: Path, *args: str) -> subprocess.CompletedProcess[str]:
     profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
-    return subprocess.run([_chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args,
+    return subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args,
                            page.as_uri()], capture_output=True, text=True, timeout=120,
                           cwd=tmp_path)
 

@@ -12,7 +12,6 @@ page goes to ``build/test-artefacts/web/`` (or ``$KAM_TEST_ARTEFACTS/web``) to l
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -24,23 +23,15 @@ from typing import Any
 
 import pytest
 
+from kamcore.testing import chromium
+
 playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    if os.environ.get("CI"):
-        pytest.fail("chromium is not installed: .ci/setup.d/10-chromium.sh should have "
-                    "installed it (apt-get install chromium)")
-    pytest.skip("chromium is not installed (run .ci/setup.d/10-chromium.sh); CI requires it")
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """pytest-playwright launches Debian's Chromium (Playwright downloads no browser here)."""
-    return {**browser_type_launch_args, "executable_path": _chromium(),
+    return {**browser_type_launch_args, "executable_path": chromium(),
             "args": ["--no-sandbox", "--disable-dev-shm-usage"]}
 
 

@@ -18,6 +18,7 @@ the fixture it needs::
 
 from __future__ import annotations
 
+from .browser import chromium
 from .contracts import (
     AdapterContract,
     ExporterContract,
@@ -50,6 +51,7 @@ __all__ = [
     "MethodologyContract",
     "PluginContract",
     "RubricContract",
+    "chromium",
     "message_at",
     "sample_account",
     "sample_opportunity",
