@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from ._base import ExternalIds, Record, RecordId
+from ._base import ExternalIds, Record, RecordId, StringSet
 
 OpportunityStatus = Literal["open", "won", "lost"]
 
@@ -28,4 +28,8 @@ class Opportunity(Record):
     product_line: str | None = None
     business_unit: str | None = None
     contact_roles: dict[str, str] = Field(default_factory=dict)
+    competitors: StringSet = Field(
+        default=frozenset(),
+        description="Competitors known on this deal, by name (e.g. Salesforce's "
+                    "OpportunityCompetitor.CompetitorName).")
     external_ids: ExternalIds = Field(default_factory=dict)
