@@ -1,9 +1,11 @@
 """Reading what changed: the revisions a record gained after one, the records of an account
-saved since a moment. Server processes tell open clients about changes from these reads (they
-keep nothing in memory between requests, so every process sees every change).
+saved since a moment, and the versions of every record of a kind touched since a moment.
+Server processes tell open clients about changes from these reads (they keep nothing in memory
+between requests, so every process sees every change); account movements
+(:mod:`kamcore.movements`) are computed from :func:`versions_since`.
 
-Both run on a connection for :meth:`Workspace.revisions_after` and
-:meth:`Workspace.changed_since`.
+They run on a connection for :meth:`Workspace.revisions_after`,
+:meth:`Workspace.changed_since` and :meth:`Workspace.versions_since`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,11 @@ from sqlalchemy import Connection, select
 
 from ..model import RECORD_TYPES
 from . import tables
+from .stored import record_json
+from .writing import TOMBSTONE
+
+#: Ids per ``IN (...)`` list (SQLite allows a few hundred bound values per statement safely).
+_CHUNK = 400
 
 
 @attrs.frozen
@@ -50,3 +57,43 @@ def changed_since(conn: Connection, account_id: str, since: str, limit: int) -> 
             & (table.c.updated_at >= since))
         .order_by(table.c.updated_at, table.c.kind, table.c.id).limit(limit))
     return [Change(*row) for row in rows]
+
+
+@attrs.frozen
+class Version:
+    """One revision of a record as read back: its number, when and by whom it was saved, and
+    the whole record's JSON (None for the revision that removed the record)."""
+
+    revision: int
+    saved_at: str
+    saved_by: str | None
+    data: str | None
+
+
+def versions_since(conn: Connection, kind: str, since: str) -> dict[str, list[Version]]:
+    """Every record of ``kind`` saved or removed at or after ``since`` (ISO 8601 UTC), by id,
+    each with its revisions oldest first: the last one saved before ``since`` (the record as it
+    was then; absent for a record created since), then every one saved since.
+
+    Two reads find the records (heads saved since, removals since) without reading any other
+    record's history; their revisions are then read by id, a few hundred ids per statement.
+    """
+    heads, revisions = tables.records, tables.revisions
+    touched = set(conn.execute(select(heads.c.id).where(
+        (heads.c.kind == kind) & (heads.c.updated_at >= since))).scalars())
+    touched.update(conn.execute(select(revisions.c.id).where(
+        (revisions.c.kind == kind) & (revisions.c.saved_at >= since)
+        & (revisions.c.data == TOMBSTONE))).scalars())
+    found: dict[str, list[Version]] = {}
+    ids = sorted(touched)
+    for start in range(0, len(ids), _CHUNK):
+        rows = conn.execute(select(*tables.revision_row).where(
+            (revisions.c.kind == kind) & revisions.c.id.in_(ids[start:start + _CHUNK]))
+            .order_by(revisions.c.id, revisions.c.revision))
+        for row in rows:
+            versions = found.setdefault(row.id, [])
+            if row.saved_at < since and versions:  # only the last one before `since` counts
+                versions.pop()
+            versions.append(Version(row.revision, row.saved_at, row.saved_by,
+                                    None if row.data == TOMBSTONE else record_json(*row)))
+    return found

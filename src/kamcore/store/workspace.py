@@ -28,7 +28,7 @@ from ..errors import NotFoundError, WorkspaceError
 from ..model import Account, Plan, Record, Review
 from . import batch, tables
 from .batch import Write
-from .changes import Change, changed_since, revisions_after
+from .changes import Change, Version, changed_since, revisions_after, versions_since
 from .engine import (
     check_schema_version,
     display_url,
@@ -472,6 +472,14 @@ class Workspace:
         since appears once, at its newest revision; a removed record does not appear."""
         with self._reading() as conn:
             return changed_since(conn, account_id, since, limit)
+
+    def versions_since(self, cls: type[Record], since: str) -> dict[str, list[Version]]:
+        """Every record of kind ``cls`` saved or removed at or after ``since`` (ISO 8601,
+        UTC), by id, with its revisions from the last one saved before ``since`` (absent for a
+        record created since) to its newest, oldest first; a removal is a version without data.
+        Records untouched since are not read at all."""
+        with self._reading() as conn:
+            return versions_since(conn, cls.kind, since)
 
     def snapshot(self, account_id: str) -> AccountSnapshot:
         """The account with all its records (see :class:`AccountSnapshot`)."""
