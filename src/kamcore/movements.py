@@ -105,15 +105,18 @@ class Evidence:
 
 @attrs.frozen
 class Movement:
-    """One movement: the finding (code, message naming the evidence, subject: the record's id)
-    and its evidence."""
+    """One movement: the finding (code; message: ``text`` then the evidence in words; subject:
+    the record's id), ``text`` (the movement alone, e.g. ``Ed Buyer is a new economic buyer:
+    added to the account``) and its evidence."""
 
     finding: Finding
+    text: str
     evidence: Evidence
 
     def as_dict(self) -> dict[str, Any]:
-        """The finding's fields with ``evidence``."""
-        return {**self.finding.model_dump(mode="json"), "evidence": self.evidence.as_dict()}
+        """The finding's fields with ``text`` and ``evidence``."""
+        return {**self.finding.model_dump(mode="json"), "text": self.text,
+                "evidence": self.evidence.as_dict()}
 
 
 @attrs.frozen
@@ -211,6 +214,11 @@ def _settled(window: Sequence[_Seen], holds: Callable[[Any], bool]) -> _Seen:
     return window[start]
 
 
+def _names(competitor: str) -> Callable[[Any], bool]:
+    """Whether a version of an opportunity names ``competitor``."""
+    return lambda deal: deal is not None and competitor in deal.competitors
+
+
 def _who(person: Stakeholder) -> str:
     return f"{person.name} ({person.title})" if person.title else person.name
 
@@ -293,6 +301,8 @@ class _Judge:
     def _arrival(self, was: Stakeholder | None, now: Stakeholder, window: Sequence[_Seen],
                  code: str, what: str, holds: Callable[[Any], bool]) -> Movement:
         seen = _settled(window, holds)
+        old: Any
+        new: Any
         if was is None:
             how, field, old, new = "added to the account", "account_id", None, now.account_id
         elif was.account_id != now.account_id:
@@ -309,6 +319,8 @@ class _Judge:
                    window: Sequence[_Seen]) -> Movement:
         seen = _settled(window, lambda p: not self._here(p))
         held = sorted(before.roles) or (["C-level"] if before.is_executive else [])
+        old: Any
+        new: Any
         if now is None:
             how, field, old, new = "removed", "removed", False, True
         elif now.account_id != before.account_id:
@@ -330,7 +342,7 @@ class _Judge:
             else frozenset()
         out = []
         for name in sorted(now.competitors - known):
-            seen = _settled(window, lambda deal, n=name: deal is not None and n in deal.competitors)
+            seen = _settled(window, _names(name))
             out.append(self._movement(
                 "movement-new-competitor",
                 f"{name} is a new competitor on the open opportunity {now.name}", now,
@@ -344,4 +356,4 @@ class _Judge:
         evidence = Evidence(record.kind, record.id, record.name, field, old, new,
                             seen.revision, seen.at, seen.by, dict(record.external_ids))
         return Movement(finding(SOURCE, code, f"{text} ({evidence.words()})",
-                                subject=record.id), evidence)
+                                subject=record.id), text, evidence)

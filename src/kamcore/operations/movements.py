@@ -77,4 +77,5 @@ def _plan(workspace: Workspace, account_id: str, plan_id: str | None) -> Plan | 
                 [Problem("of another account", path=("plan",))])
         return plan
     current = [p for p in workspace.iter(Plan, account_id=account_id) if p.superseded_by is None]
-    return max(current, key=lambda p: (p.created_at.isoformat() if p.created_at else "", p.id), default=None)
+    return max(current, key=lambda p: (p.created_at.isoformat() if p.created_at else "", p.id),
+               default=None)
