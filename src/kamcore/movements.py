@@ -36,7 +36,8 @@ leaves. Changes undone since the moment are no movement (the states are compared
 step).
 
 The moment a plan's movements count from (:func:`plan_since`) is when its last review was
-recorded, else when the plan was created: recording a review clears them.
+recorded (the latest recorded, whatever the day it was held), else when the plan was created:
+recording a review clears them.
 
 Only records saved or removed since the earliest moment asked for are read
 (:meth:`~kamcore.store.Workspace.versions_since`), once for any number of accounts
@@ -132,14 +133,14 @@ class Scope:
 
 
 def plan_since(plan: Plan, reviews: Iterable[Review]) -> datetime:
-    """When ``plan``'s movements count from: when its last review (by date) was recorded, else
-    when the plan was created (now for a plan never saved)."""
-    from .reviews import last_review
-
-    review = last_review(reviews, plan.id)
-    moment = (review.created_at if review is not None and review.created_at is not None
-              else plan.created_at)
-    return as_utc(moment) if moment is not None else datetime.now(UTC)
+    """When ``plan``'s movements count from: when the latest of its ``reviews`` was recorded
+    (a review recorded today for a past date clears what moved before it), else when the
+    plan was created (now for a plan never saved)."""
+    recorded = [as_utc(r.created_at) for r in reviews
+                if r.plan_id == plan.id and r.created_at is not None]
+    if recorded:
+        return max(recorded)
+    return as_utc(plan.created_at) if plan.created_at is not None else datetime.now(UTC)
 
 
 def find_movements(workspace: Workspace, scopes: Sequence[Scope]) -> list[list[Movement]]:
