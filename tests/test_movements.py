@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -18,6 +18,9 @@ from kamcore.model import Plan, Stakeholder
 from kamcore.movements import Movement
 from kamcore.reviews import AdHocRefresh
 from kamcore.store import Workspace
+
+if TYPE_CHECKING:
+    from conftest import Backend
 
 ANN = ops.Actor("ann")
 SYNC = ops.Actor("sync:salesforce")
@@ -184,16 +187,27 @@ def test_since_a_date_counts_from_that_day(db: Path) -> None:
         "Incumbent is a new competitor on the open opportunity Renewal"]
 
 
-def test_versions_since_reads_only_records_touched_since(db: Path) -> None:
-    with Workspace.open(db) as ws:
+def test_versions_since_reads_only_records_touched_since(backend: Backend) -> None:
+    with Workspace.open(backend.target, create=True) as ws:
+        ops.add_account(ws, ANN, "Acme", account_id="acme")
+        ops.add_stakeholder(ws, ANN, "acme", "Cara", roles=["champion"])
+        for name in ("Tim", "Nia"):
+            ops.add_stakeholder(ws, ANN, "acme", name)
         moment = datetime.now(UTC)
         ops.edit_stakeholder(ws, SYNC, "acme.tim", {"title": "VP Operations"})
+        ops.edit_stakeholder(ws, SYNC, "acme.tim", {"title": "SVP Operations"})
         ops.remove_stakeholder(ws, SYNC, "acme.cara")
+        ops.add_stakeholder(ws, SYNC, "acme", "Ed")
         versions = ws.versions_since(Stakeholder, moment.isoformat())
-    assert sorted(versions) == ["acme.cara", "acme.tim"]  # not Nia
-    assert [(v.revision, v.saved_by, v.data is None) for v in versions["acme.cara"]] == [
-        (1, "ann", False), (2, "sync:salesforce", True)]
-    assert [v.revision for v in versions["acme.tim"]] == [1, 2]
+        assert sorted(versions) == ["acme.cara", "acme.ed", "acme.tim"]  # not Nia
+        assert [(v.revision, v.saved_by, v.data is None) for v in versions["acme.cara"]] == [
+            (1, "ann", False), (2, "sync:salesforce", True)]
+        assert [v.revision for v in versions["acme.tim"]] == [1, 2, 3]
+        assert [v.revision for v in versions["acme.ed"]] == [1]  # created since: no baseline
+        tim = [Stakeholder.model_validate_json(v.data or "") for v in versions["acme.tim"]]
+        assert [p.title for p in tim] == [None, "VP Operations", "SVP Operations"]
+        [move] = ops.account_movements(ws, "acme", since=moment).movements  # on this backend
+        assert move.finding.code == "movement-left"
 
 
 def test_reviews_due_lists_an_ad_hoc_refresh_until_a_review_is_recorded(db: Path) -> None:
