@@ -198,7 +198,7 @@ def test_versions_since_reads_only_records_touched_since(backend: Backend) -> No
         ops.edit_stakeholder(ws, SYNC, "acme.tim", {"title": "SVP Operations"})
         ops.remove_stakeholder(ws, SYNC, "acme.cara")
         ops.add_stakeholder(ws, SYNC, "acme", "Ed")
-        versions = ws.versions_since(Stakeholder, moment.isoformat())
+        versions = ws.versions_since(Stakeholder, {"acme": moment.isoformat()})
         assert sorted(versions) == ["acme.cara", "acme.ed", "acme.tim"]  # not Nia
         assert [(v.revision, v.saved_by, v.data is None) for v in versions["acme.cara"]] == [
             (1, "ann", False), (2, "sync:salesforce", True)]
@@ -288,3 +288,18 @@ def test_one_read_serves_many_accounts(db: Path) -> None:
     assert [[m.finding.code for m in moves] for moves in found] == [
         ["movement-left"], ["movement-new-executive"], []]
     assert found[0][0].evidence.at <= datetime.now(UTC)
+
+
+def test_a_move_between_accounts_whose_ids_differ_only_where_one_has_an_underscore(
+        tmp_path: Path) -> None:
+    with Workspace.open(tmp_path / "kam.db", create=True) as ws:
+        ops.add_account(ws, ANN, "North X", account_id="northx1")
+        ops.add_account(ws, ANN, "North 1", account_id="north_1")
+        ops.add_stakeholder(ws, ANN, "northx1", "Cara", stakeholder_id="cara",
+                            roles=["champion"])
+        moment = datetime.now(UTC)
+        ops.import_records(ws, SYNC, [Stakeholder(id="cara", account_id="north_1",
+                                                  name="Cara")])
+        [move] = ops.account_movements(ws, "northx1", since=moment).movements
+    assert (move.finding.code, move.evidence.old, move.evidence.new) == (
+        "movement-left", "northx1", "north_1")

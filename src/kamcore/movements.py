@@ -39,9 +39,9 @@ The moment a plan's movements count from (:func:`plan_since`) is when its last r
 recorded (the latest recorded, whatever the day it was held), else when the plan was created:
 recording a review clears them.
 
-Only records saved or removed since the earliest moment asked for are read
-(:meth:`~kamcore.store.Workspace.versions_since`), once for any number of accounts
-(:func:`find_movements` takes them all at once).
+Only the records of the account saved since its moment, and records removed or moved between
+accounts since, are read (:meth:`~kamcore.store.Workspace.versions_since`), in one pass for
+any number of accounts (:func:`find_movements` takes them all at once).
 """
 
 from __future__ import annotations
@@ -150,9 +150,12 @@ def find_movements(workspace: Workspace, scopes: Sequence[Scope]) -> list[list[M
     """
     if not scopes:
         return []
-    since = min(as_utc(scope.since) for scope in scopes).astimezone(UTC).isoformat()
-    people = _by_account(_histories(workspace, Stakeholder, since))
-    deals = _by_account(_histories(workspace, Opportunity, since))
+    moments: dict[str, str] = {}
+    for scope in scopes:
+        moment = as_utc(scope.since).astimezone(UTC).isoformat()
+        moments[scope.account_id] = min(moment, moments.get(scope.account_id, moment))
+    people = _by_account(_histories(workspace, Stakeholder, moments))
+    deals = _by_account(_histories(workspace, Opportunity, moments))
     found = []
     for scope in scopes:
         moment = as_utc(scope.since)
@@ -181,14 +184,15 @@ class _Seen:
     record: Any
 
 
-def _histories(workspace: Workspace, cls: type[R], since: str) -> list[list[_Seen]]:
+def _histories(workspace: Workspace, cls: type[R],
+               moments: Mapping[str, str]) -> list[list[_Seen]]:
     def seen(version: Version) -> _Seen:
         record = None if version.data is None else cls.model_validate_json(version.data)
         return _Seen(version.revision, as_utc(datetime.fromisoformat(version.saved_at)),
                      version.saved_by, record)
 
     return [[seen(v) for v in versions]
-            for versions in workspace.versions_since(cls, since).values()]
+            for versions in workspace.versions_since(cls, moments).values()]
 
 
 def _by_account(histories: Iterable[list[_Seen]]) -> dict[str, list[list[_Seen]]]:
