@@ -46,6 +46,7 @@ any number of accounts (:func:`find_movements` takes them all at once).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
@@ -159,15 +160,16 @@ def find_movements(workspace: Workspace, scopes: Sequence[Scope]) -> list[list[M
     found = []
     for scope in scopes:
         moment = as_utc(scope.since)
-        judge = _Judge(scope)
         moves: list[Movement] = []
+        judge = _Judge(scope) if scope.account_id in people or scope.account_id in deals \
+            else None
         for history in people.get(scope.account_id, ()):
             baseline, window = _split(history, moment)
-            if window:
+            if window and judge is not None:
                 moves.extend(judge.stakeholder(baseline, window))
         for history in deals.get(scope.account_id, ()):
             baseline, window = _split(history, moment)
-            if window:
+            if window and judge is not None:
                 moves.extend(judge.opportunity(baseline, window))
         found.append(sorted(moves, key=lambda m: (m.evidence.at, m.finding.code,
                                                   m.evidence.record_id)))
@@ -241,7 +243,6 @@ class _Judge:
 
     def __init__(self, scope: Scope) -> None:
         from .methodology.staleness import DEFAULT_ECONOMIC_BUYER_ROLE, economic_buyer_role
-        from .shapes import shaped_items
 
         self.scope = scope
         methodology = scope.methodology
@@ -249,11 +250,18 @@ class _Judge:
                       else DEFAULT_ECONOMIC_BUYER_ROLE)
         self.buying_roles = (frozenset(methodology.roles)
                              if methodology is not None and methodology.roles else None)
-        self.mapped = frozenset(
+
+    @functools.cached_property
+    def mapped(self) -> frozenset[str]:
+        """The ids on the plan's stakeholder map (read when a title changed)."""
+        from .shapes import shaped_items
+
+        if self.scope.plan is None:
+            return frozenset()
+        return frozenset(
             shaped.item["stakeholder_id"] for shaped in
-            shaped_items(scope.plan, methodology, ("stakeholder_entry",))
-            if isinstance(shaped.item.get("stakeholder_id"), str)
-        ) if scope.plan is not None else frozenset()
+            shaped_items(self.scope.plan, self.scope.methodology, ("stakeholder_entry",))
+            if isinstance(shaped.item.get("stakeholder_id"), str))
 
     # predicates on one version of a stakeholder (None: removed, or not created yet)
 
