@@ -153,8 +153,8 @@ def find_movements(workspace: Workspace, scopes: Sequence[Scope]) -> list[list[M
         return []
     moments: dict[str, str] = {}
     for scope in scopes:
-        moment = as_utc(scope.since).astimezone(UTC).isoformat()
-        moments[scope.account_id] = min(moment, moments.get(scope.account_id, moment))
+        text = as_utc(scope.since).astimezone(UTC).isoformat()
+        moments[scope.account_id] = min(text, moments.get(scope.account_id, text))
     people = _by_account(_histories(workspace, Stakeholder, moments))
     deals = _by_account(_histories(workspace, Opportunity, moments))
     found = []
