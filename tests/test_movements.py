@@ -115,10 +115,17 @@ def _mark_gone(ws: Workspace) -> None:
     ops.edit_stakeholder(ws, SYNC, "acme.cara", {"left_on": date(2026, 11, 30)})
 
 
+def _mark_gone_on_the_command_line(ws: Workspace) -> None:
+    assert run(["-w", str(ws.url.removeprefix("sqlite:///")), "--user", "sync:salesforce",
+                "stakeholder", "set", "acme.cara", "--left-on", "2026-11-30"]) == 0
+
+
 @pytest.mark.parametrize(("leave", "field", "old", "new", "how"), [
     (_remove, "removed", False, True, "left: removed"),
     (_move, "account_id", "acme", "other", "left: moved to account other"),
     (_mark_gone, "left_on", None, "2026-11-30", "left: marked as gone on 2026-11-30"),
+    (_mark_gone_on_the_command_line, "left_on", None, "2026-11-30",
+     "left: marked as gone on 2026-11-30"),
 ])
 def test_a_champion_who_left(db: Path, leave: Any, field: str, old: Any, new: Any,
                              how: str) -> None:
@@ -303,3 +310,16 @@ def test_a_move_between_accounts_whose_ids_differ_only_where_one_has_an_undersco
         [move] = ops.account_movements(ws, "northx1", since=moment).movements
     assert (move.finding.code, move.evidence.old, move.evidence.new) == (
         "movement-left", "northx1", "north_1")
+
+
+def test_every_movement_kind_is_documented() -> None:
+    import re
+
+    from kamcore import movements
+
+    codes = set(re.findall(r"``(movement-[a-z-]+)``", movements.__doc__ or ""))
+    assert len(codes) == 5
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    for page in ("reviews.md", "concepts.md"):
+        text = (docs / page).read_text(encoding="utf-8")
+        assert [code for code in sorted(codes) if f"`{code}`" not in text] == [], page
