@@ -147,7 +147,8 @@ def plan_since(plan: Plan, reviews: Iterable[Review]) -> datetime:
 def find_movements(workspace: Workspace, scopes: Sequence[Scope]) -> list[list[Movement]]:
     """The movements of each scope, in the order given, each list oldest first.
 
-    The records saved or removed since the earliest ``since`` are read once for all scopes.
+    One read for all scopes: the records of each account saved since its (earliest) moment,
+    and the records removed or moved between accounts since the earliest moment.
     """
     if not scopes:
         return []
@@ -160,17 +161,14 @@ def find_movements(workspace: Workspace, scopes: Sequence[Scope]) -> list[list[M
     found = []
     for scope in scopes:
         moment = as_utc(scope.since)
+        touched = [(_split(h, moment), True) for h in people.get(scope.account_id, ())] + \
+            [(_split(h, moment), False) for h in deals.get(scope.account_id, ())]
+        judge = _Judge(scope) if any(window for (_base, window), _person in touched) else None
         moves: list[Movement] = []
-        judge = _Judge(scope) if scope.account_id in people or scope.account_id in deals \
-            else None
-        for history in people.get(scope.account_id, ()):
-            baseline, window = _split(history, moment)
+        for (baseline, window), person in touched:
             if window and judge is not None:
-                moves.extend(judge.stakeholder(baseline, window))
-        for history in deals.get(scope.account_id, ()):
-            baseline, window = _split(history, moment)
-            if window and judge is not None:
-                moves.extend(judge.opportunity(baseline, window))
+                moves.extend(judge.stakeholder(baseline, window) if person
+                             else judge.opportunity(baseline, window))
         found.append(sorted(moves, key=lambda m: (m.evidence.at, m.finding.code,
                                                   m.evidence.record_id)))
     return found
@@ -228,14 +226,6 @@ def _names(competitor: str) -> Callable[[Any], bool]:
 
 def _who(person: Stakeholder) -> str:
     return f"{person.name} ({person.title})" if person.title else person.name
-
-
-def _words(value: Any) -> str:
-    if value is None:
-        return "none"
-    if isinstance(value, (list, tuple, frozenset, set)):
-        return ", ".join(sorted(str(v) for v in value)) or "none"
-    return str(value)
 
 
 class _Judge:
@@ -307,8 +297,8 @@ class _Judge:
             seen = _settled(window, lambda p: self._here(p) and p.title == after.title)
             out.append(self._movement(
                 "movement-title-changed",
-                f"{after.name}'s title changed: {_words(before.title)} -> "
-                f"{_words(after.title)}", after, "title", before.title, after.title, seen))
+                f"{after.name}'s title changed: {before.title or 'none'} -> "
+                f"{after.title or 'none'}", after, "title", before.title, after.title, seen))
         return out
 
     def _arrival(self, was: Stakeholder | None, now: Stakeholder, window: Sequence[_Seen],
