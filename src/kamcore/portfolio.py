@@ -21,13 +21,14 @@ import attrs
 from . import cache
 from .errors import InvalidInputError
 from .model import Account, Finding, Plan, Review, ScoreCard
+from .movements import Scope, find_movements, plan_since
 from .plugin.registry import Registry
 from .rubric import Rubric, score_account
 from .store import Workspace
 from .store.derived import salt
 
 if TYPE_CHECKING:
-    from .reviews import DueReview
+    from .reviews import AdHocRefresh, DueReview
     from .snapshot import AccountSnapshot
 
 
@@ -287,18 +288,24 @@ def stale_score_findings(rows: Iterable[PortfolioRow], rubric: Rubric,
 
 
 def reviews_due(workspace: Workspace, registry: Registry, as_of: date, *,
-                only_overdue: bool = False,
-                plans: Iterable[Plan] | None = None) -> list[tuple[Plan, DueReview]]:
+                only_overdue: bool = False, plans: Iterable[Plan] | None = None,
+                movements: bool = True) -> list[tuple[Plan, DueReview | AdHocRefresh]]:
     """Each plan's next review of each kind of its cadence, overdue ones first (then by due
     date, plan and kind). Plans whose methodology is not installed are left out, and so are
     plans rolled over into a successor (``superseded_by``): the successor is reviewed now.
 
-    :param only_overdue: keep only the reviews past due on ``as_of``.
+    With ``movements``, a plan whose account moved since its last review held on or before
+    ``as_of`` (see :mod:`kamcore.movements`) is listed as needing an ad-hoc refresh
+    (:class:`~kamcore.reviews.AdHocRefresh`, due on ``as_of``, after the overdue reviews); the
+    movements of every plan are read in one pass.
+
+    :param only_overdue: keep only the reviews past due on ``as_of`` (no ad-hoc refresh).
     :param plans: the plans to look at (default: every plan, streamed).
     """
-    from .reviews import due_reviews
+    from .reviews import due_reviews, last_review
 
-    rows: list[tuple[Plan, DueReview]] = []
+    rows: list[tuple[Plan, DueReview | AdHocRefresh]] = []
+    scopes: list[tuple[Scope, date | None]] = []
     for plan in workspace.iter(Plan) if plans is None else plans:
         methodology = registry.methodologies.get(plan.methodology.name)
         if methodology is None or plan.superseded_by is not None:
@@ -306,4 +313,21 @@ def reviews_due(workspace: Workspace, registry: Registry, as_of: date, *,
         reviews = list(workspace.iter(Review, account_id=plan.account_id))
         rows.extend((plan, item) for item in due_reviews(plan, methodology, reviews, as_of)
                     if item.overdue or not only_overdue)
+        if movements and not only_overdue:
+            held = [r for r in reviews if r.date <= as_of]
+            last = last_review(held, plan.id)
+            scopes.append((Scope(plan.account_id, plan_since(plan, held), plan, methodology),
+                           last.date if last is not None else None))
+    rows.extend(_refreshes(workspace, scopes, as_of))
     return sorted(rows, key=lambda row: (not row[1].overdue, row[1].due, row[0].id, row[1].kind))
+
+
+def _refreshes(workspace: Workspace, scopes: list[tuple[Scope, date | None]],
+               as_of: date) -> Iterator[tuple[Plan, AdHocRefresh]]:
+    """An ad-hoc refresh for each scope's plan with movements since its moment."""
+    from .reviews import AdHocRefresh
+
+    found = find_movements(workspace, [scope for scope, _last in scopes])
+    for (scope, last), moves in zip(scopes, found, strict=True):
+        if moves and scope.plan is not None:
+            yield scope.plan, AdHocRefresh(tuple(moves), scope.since, last, as_of)

@@ -1,11 +1,12 @@
-"""Reviews of a plan: when each kind is next due (from the methodology's cadence), and which
-review a reference such as ``review:2`` or ``review:last`` names."""
+"""Reviews of a plan: when each kind is next due (from the methodology's cadence), a plan
+needing an ad-hoc refresh because its account moved (:class:`AdHocRefresh`), and which review
+a reference such as ``review:2`` or ``review:last`` names."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
@@ -15,6 +16,7 @@ from .errors import InvalidInputError
 if TYPE_CHECKING:
     from .methodology import Methodology
     from .model import Finding, Plan, Review
+    from .movements import Movement
 
 
 @attrs.frozen
@@ -45,6 +47,48 @@ class DueReview:
         return {"plan": plan.id, "account": plan.account_id, "kind": self.kind,
                 "every": self.cadence.every, "last": self.last, "due": self.due,
                 "overdue": self.overdue, "days_overdue": self.days_overdue}
+
+
+@attrs.frozen
+class AdHocRefresh:
+    """A plan that needs a refresh now, outside its cadence: its account moved since its last
+    review (``since``: when that review was recorded, else when the plan was created; ``last``:
+    the review's date). The ``movements`` (:mod:`kamcore.movements`) are the reason; recording
+    a review clears them. Listed with the due reviews: due on ``as_of``, never overdue.
+    """
+
+    #: The kind it is listed as (no cadence kind is called so).
+    kind: ClassVar[str] = "ad-hoc"
+    #: How it is labelled.
+    label: ClassVar[str] = "ad-hoc refresh"
+
+    movements: tuple[Movement, ...]
+    since: datetime
+    last: date | None
+    as_of: date
+
+    @property
+    def due(self) -> date:
+        """Due now: on ``as_of``."""
+        return self.as_of
+
+    @property
+    def overdue(self) -> bool:
+        """Never overdue: it is due on the day it is judged."""
+        return False
+
+    @property
+    def days_overdue(self) -> int:
+        """Always 0."""
+        return 0
+
+    def as_dict(self, plan: Plan) -> dict[str, object]:
+        """As :meth:`DueReview.as_dict` (``every`` None), with ``since`` and the
+        ``movements``."""
+        return {"plan": plan.id, "account": plan.account_id, "kind": self.kind, "every": None,
+                "last": self.last, "due": self.due, "overdue": False, "days_overdue": 0,
+                "since": self.since.isoformat(),
+                "movements": [movement.as_dict() for movement in self.movements]}
 
 
 def plan_start(plan: Plan, fallback: date) -> date:

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from kamcore import operations
-from kamcore.model import Plan
+from kamcore.model import Plan, Stakeholder
 from kamcore.store import Workspace
 
 PLAN = "helios-sama7"
@@ -150,3 +150,30 @@ def test_the_plan_page_offers_a_download_in_every_installed_format(client: TestC
     assert re.findall(r'/exports/([^"]+)" download>', menu) == names
     html = client.get(f"/api/v1/plans/{PLAN}/exports/html")
     assert html.status_code == 200 and html.text.lstrip().startswith("<!")
+
+
+def test_reviews_due_shows_an_ad_hoc_refresh_until_the_plan_is_reviewed(
+        client: TestClient, workspace_file: Path) -> None:
+    _sign_in(client)
+    assert 'class="adhoc"' not in client.get("/reviews").text
+    with Workspace.open(workspace_file) as ws:
+        person = next(s for s in ws.iter(Stakeholder, account_id="helios") if s.roles)
+        operations.edit_stakeholder(ws, operations.Actor("sync:salesforce"), person.id,
+                                    {"title": "VP <Grid> & Ops"})
+        [(plan, refresh)] = [(p, d) for p, d in operations.reviews_due(ws, date.today())
+                             if d.kind == "ad-hoc"]
+    page = client.get("/reviews").text
+    row = page[page.index('<tr class="adhoc">'):]
+    row = row[:row.index("</tr>")]
+    assert f'<a href="/plans/{plan.id}#reviews">' in row
+    [movement] = refresh.movements
+    assert str(escape(movement.finding.message)) in row
+    assert "VP &lt;Grid&gt; &amp; Ops" in row and "<Grid>" not in page
+    assert "by sync:salesforce" in row
+    with Workspace.open(workspace_file) as ws:
+        taken = {r.date for r in operations.list_reviews(ws, plan.id)
+                 if r.review_kind == "internal"}
+        held_on = next(date.today() - timedelta(days=n) for n in range(400)
+                       if date.today() - timedelta(days=n) not in taken)
+        operations.record_review(ws, operations.Actor("ann"), plan.id, "internal", held_on)
+    assert 'class="adhoc"' not in client.get("/reviews").text

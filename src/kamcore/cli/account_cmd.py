@@ -1,4 +1,4 @@
-"""``kam account add|set|list|show``."""
+"""``kam account add|set|list|show|movements``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ._common import (
     json_option,
     key_values,
     open_workspace,
+    parse_date,
     print_json,
     print_table,
 )
@@ -22,7 +23,7 @@ FIELDS = {"industry": "industry", "revenue": "annual_revenue", "owner": "owner",
 
 @click.group()
 def account() -> None:
-    """Add, change, list and show accounts."""
+    """Add, change, list and show accounts; what moved at them."""
 
 
 @account.command("add")
@@ -145,3 +146,39 @@ def show(ctx: click.Context, account_id: str, as_json: bool) -> None:
     print_table("plans", ["id", "methodology", "step", "revision"], [
         [p.id, f"{p.methodology.name} {p.methodology.version}", p.step, p.revision]
         for p in snapshot.plans])
+
+
+@account.command("movements")
+@click.argument("account_id")
+@click.option("--since", help="Count from this day (YYYY-MM-DD, UTC; default: when the plan's "
+                              "last review was recorded, else when the plan was created).")
+@click.option("--plan", "plan_id", help="The plan judged for (default: the account's current "
+                                        "plan).")
+@json_option
+@click.pass_context
+def movements(ctx: click.Context, account_id: str, since: str | None, plan_id: str | None,
+              as_json: bool) -> None:
+    """What moved at ACCOUNT since its plan's last review: new economic buyers and C-level
+    contacts, champions or sponsors who left, title changes of key stakeholders, new
+    competitors on open opportunities; each with the revision and source (e.g.
+    sync:salesforce) that brought it."""
+    from datetime import UTC, datetime, time
+
+    from ..operations import account_movements
+
+    day = parse_date(since, "--since")
+    start = datetime.combine(day, time(), tzinfo=UTC) if day is not None else None
+    found = account_movements(open_workspace(ctx), account_id, since=start, plan_id=plan_id)
+    if as_json:
+        print_json(found.as_dict())
+        return
+    title = f"movements of {account_id} since {found.since:%Y-%m-%d %H:%M} UTC" + (
+        f" (plan {found.plan_id})" if found.plan_id else "")
+    if not found.movements:
+        click.echo(f"no {title}")
+        return
+    print_table(title, ["when (UTC)", "movement", "what", "revision", "by", "CRM ids"], [
+        [f"{m.evidence.at:%Y-%m-%d %H:%M}", m.finding.code.removeprefix("movement-"),
+         m.text, m.evidence.revision,
+         m.evidence.by, ", ".join(f"{k}={v}" for k, v in sorted(m.evidence.external_ids.items()))]
+        for m in found.movements])

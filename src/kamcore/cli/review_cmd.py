@@ -82,8 +82,12 @@ def list_reviews(ctx: click.Context, plan_id: str, as_json: bool) -> None:
 @json_option
 @click.pass_context
 def due(ctx: click.Context, as_of: str | None, only_overdue: bool, as_json: bool) -> None:
-    """Each plan's next review of each kind, overdue ones first."""
+    """Each plan's next review of each kind, overdue ones first; and the plans needing an
+    ad-hoc refresh because their account moved since their last review (new economic buyer
+    or executive, a champion or sponsor gone, a key title change, a new competitor), with the
+    movements as the reason."""
     from ..operations import reviews_due
+    from ..reviews import AdHocRefresh
 
     when = parse_date(as_of, "--as-of") or date.today()
     rows = reviews_due(open_workspace(ctx), when, only_overdue=only_overdue)
@@ -91,6 +95,14 @@ def due(ctx: click.Context, as_of: str | None, only_overdue: bool, as_json: bool
         print_json([d.as_dict(p) for p, d in rows])
         return
     print_table(f"reviews due as of {when}", ["plan", "kind", "every", "last", "due", "status"],
-                [[p.id, d.kind, d.cadence.every, d.last or "never", d.due,
+                [[p.id, d.label, "-", d.last or "never", d.due,
+                  f"{len(d.movements)} movement(s) since {d.since:%Y-%m-%d}"]
+                 if isinstance(d, AdHocRefresh) else
+                 [p.id, d.kind, d.cadence.every, d.last or "never", d.due,
                   f"overdue {d.days_overdue} days" if d.overdue else "upcoming"]
                  for p, d in rows])
+    for p, d in rows:
+        if isinstance(d, AdHocRefresh):
+            click.echo(f"{p.id} needs an ad-hoc refresh:")
+            for movement in d.movements:
+                click.echo(f"  - {movement.finding.message}")

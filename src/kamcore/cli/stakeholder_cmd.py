@@ -23,7 +23,8 @@ FIELDS = {"title": "title", "business-unit": "business_unit", "seniority": "seni
           "role": "roles",
           "influence": "influence", "support": "support", "strength": "relationship_strength",
           "authority": "decision_authority", "owner": "seller_owner",
-          "last-contact": "last_contact", "placeholder": "placeholder", "reports-to": "reports_to"}
+          "last-contact": "last_contact", "placeholder": "placeholder", "reports-to": "reports_to",
+          "left-on": "left_on"}
 
 person_options = options(
     click.option("--title"),
@@ -43,6 +44,8 @@ person_options = options(
     click.option("--reports-to", metavar="ID", help="Id of their manager (a stakeholder)."),
     click.option("--placeholder/--no-placeholder", default=None,
                  help="Stands for a person not known yet in a known role (\"the CFO\")."),
+    click.option("--left-on", metavar="DATE", help="The day they left the customer, "
+                                                   "YYYY-MM-DD (an account movement)."),
 )
 
 
@@ -50,13 +53,13 @@ def _fields(title: str | None, business_unit: str | None, seniority: str | None,
             roles: tuple[str, ...],
             influence: int | None, support: int | None, strength: int | None,
             authority: str | None, owner: str | None, last_contact: str | None,
-            placeholder: bool | None) -> dict[str, Any]:
+            placeholder: bool | None, left_on: str | None) -> dict[str, Any]:
     """The Stakeholder fields the options give."""
     return given(title=title, business_unit=business_unit, seniority=seniority,
                  roles=frozenset(roles) if roles else None, influence=influence,
                  support=support, relationship_strength=strength, decision_authority=authority,
                  seller_owner=owner, last_contact=parse_date(last_contact, "--last-contact"),
-                 placeholder=placeholder)
+                 placeholder=placeholder, left_on=parse_date(left_on, "--left-on"))
 
 
 @click.group()

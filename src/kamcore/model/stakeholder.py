@@ -24,7 +24,9 @@ class Stakeholder(Record):
     blocker ...). ``support`` runs from -2 (opposes) to +2 (sponsors). A ``placeholder``
     stands for a person not known yet in a known role ("the CFO: unknown"): maps and tables
     show it as such, it is never "not contacted", and a role held only by placeholders is a
-    coverage gap (see docs/stakeholder-map.md).
+    coverage gap (see docs/stakeholder-map.md). ``left_on`` marks a person who left the
+    customer while keeping their record and history (an account movement, see
+    :mod:`kamcore.movements`).
     """
 
     kind: ClassVar[str] = "stakeholder"
@@ -46,6 +48,9 @@ class Stakeholder(Record):
     email: str | None = None
     placeholder: bool = Field(
         default=False, description="Stands for a person not known yet in a known role.")
+    left_on: date | None = Field(
+        default=None, description="The day the person left the customer (a CRM marking the "
+                                  "contact as gone); None while they are there.")
     external_ids: ExternalIds = Field(default_factory=dict)
 
     @property

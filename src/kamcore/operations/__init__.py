@@ -16,7 +16,8 @@ kamcore's own errors only: :class:`~kamcore.errors.InvalidInputError` (with fiel
 based on; nothing written) and :class:`~kamcore.planning.AdvanceRefused`.
 
 Modules: :mod:`.accounts`, :mod:`.people` (stakeholders and relationships),
-:mod:`.opportunities`, :mod:`.plans`, :mod:`.reviews`, :mod:`.scoring` (scores and the
+:mod:`.opportunities`, :mod:`.plans`, :mod:`.reviews`, :mod:`.movements` (what moved at the
+customer since a review), :mod:`.scoring` (scores and the
 programme segment), :mod:`.revenue` (revenue facts), :mod:`.metrics` (programme metrics),
 :mod:`.transfer`
 (import and export), :mod:`.signoff` (the customer's word on a joint objective), :mod:`.access`
@@ -31,6 +32,7 @@ from __future__ import annotations
 from .accounts import add_account, edit_account, set_tier_from_rubric
 from .actor import Actor
 from .metrics import programme_metrics
+from .movements import AccountMovements, account_movements
 from .opportunities import add_opportunity, edit_opportunity, remove_opportunity
 from .people import (
     StakeholderRemoval,
@@ -60,11 +62,13 @@ from .signoff import request_objective_change, sign_off_objective
 from .transfer import ExportedFile, export_plan, export_portfolio, import_records, import_with
 
 __all__ = [
+    "AccountMovements",
     "Actor",
     "ExportedFile",
     "Restored",
     "RolledOver",
     "StakeholderRemoval",
+    "account_movements",
     "add_account",
     "add_opportunity",
     "add_relationship",

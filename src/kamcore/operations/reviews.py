@@ -21,7 +21,7 @@ from .records import build, create
 
 if TYPE_CHECKING:
     from ..methodology import Methodology
-    from ..reviews import DueReview
+    from ..reviews import AdHocRefresh, DueReview
     from ..snapshot import AccountSnapshot
 
 
@@ -122,16 +122,21 @@ def list_reviews(workspace: Workspace, plan_id: str) -> list[Review]:
 
 def reviews_due(workspace: Workspace, as_of: date, *, only_overdue: bool = False,
                 plan_ids: Collection[str] | None = None,
-                registry: Registry | None = None) -> list[tuple[Plan, DueReview]]:
+                registry: Registry | None = None,
+                movements: bool = True) -> list[tuple[Plan, DueReview | AdHocRefresh]]:
     """Each plan's next review of each kind of its cadence on ``as_of``, overdue ones first
     (then by due date, plan and kind); plans whose methodology is not installed are left out.
+    With ``movements``, plans whose account moved since their last review are listed as
+    needing an ad-hoc refresh (:class:`~kamcore.reviews.AdHocRefresh`, the movements as the
+    reason; see :func:`kamcore.portfolio.reviews_due`).
 
-    :param only_overdue: keep only the reviews past due on ``as_of``.
+    :param only_overdue: keep only the reviews past due on ``as_of`` (no ad-hoc refresh).
     :param plan_ids: only these plans (unknown ids are ignored); None: every plan, read one at
         a time.
     """
     from ..portfolio import reviews_due as due
 
     plans = workspace.iter(Plan, among=plan_ids)
-    return due(workspace, installed(registry), as_of, only_overdue=only_overdue, plans=plans)
+    return due(workspace, installed(registry), as_of, only_overdue=only_overdue, plans=plans,
+               movements=movements)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -28,7 +28,7 @@ from ..errors import NotFoundError, WorkspaceError
 from ..model import Account, Plan, Record, Review
 from . import batch, tables
 from .batch import Write
-from .changes import Change, changed_since, revisions_after
+from .changes import Change, Version, changed_since, revisions_after, versions_since
 from .engine import (
     check_schema_version,
     display_url,
@@ -472,6 +472,17 @@ class Workspace:
         since appears once, at its newest revision; a removed record does not appear."""
         with self._reading() as conn:
             return changed_since(conn, account_id, since, limit)
+
+    def versions_since(self, cls: type[Record],
+                       moments: Mapping[str, str]) -> dict[str, list[Version]]:
+        """The records of kind ``cls`` of the accounts in ``moments`` (account id -> ISO 8601
+        UTC moment) saved since their account's moment, and those removed or moved between
+        accounts since the earliest, by id, each with its revisions from the last one saved
+        before the earliest moment (absent for a record created since) to its newest, oldest
+        first; a removal is a version without data (see
+        :func:`kamcore.store.changes.versions_since`). Other records' revisions are not read."""
+        with self._reading() as conn:
+            return versions_since(conn, cls.kind, moments)
 
     def snapshot(self, account_id: str) -> AccountSnapshot:
         """The account with all its records (see :class:`AccountSnapshot`)."""
