@@ -41,8 +41,8 @@ def test_default_export_names_are_recognised_by_their_header(tmp_path: Path, kam
     assert {row["kind"]: row["created"] for row in summary["kinds"]}.keys() >= {
         "account", "stakeholder", "opportunity"}
     assert "notes.csv: skipped (not an export of Account, Contact, Opportunity, "\
-           "OpportunityContactRole, AccountContactRelation, AccountPlan, AccountPlanObjective, "\
-           "AccountPlanObjectiveMeasure)" in summary["notes"]
+           "OpportunityContactRole, AccountContactRelation, OpportunityCompetitor, AccountPlan, "\
+           "AccountPlanObjective, AccountPlanObjectiveMeasure)" in summary["notes"]
     assert "extract.csv: read as UTF-8 (checked)" in summary["notes"]
     with _workspace(tmp_path) as ws:
         assert ws.get(Account, ACME).name
