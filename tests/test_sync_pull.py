@@ -16,7 +16,7 @@ from kamcore import Account, Adapter, InvalidInputError, NotFoundError, Workspac
 from kamcore.operations import sync_pull
 from kamcore.plugin.host import PluginInfo
 from kamcore.plugin.registry import Registry
-from kamcore.syncing import modified, parse_stamp, watermark_key
+from kamcore.syncing import began, modified, parse_stamp, watermark_key
 
 KEY = watermark_key("kt")
 #: the ``since`` of each read
@@ -25,12 +25,15 @@ calls: list[str | None] = []
 
 def read(path: Path, *, since: str | None = None) -> Iterator[Account]:
     """Accounts of a JSON list ``{"id", "name", "stamp"}``: those stamped after ``since``; an
-    item ``{"fail": "why"}`` fails the read there."""
+    item ``{"fail": "why"}`` fails the read there, ``{"now": stamp}`` reports the CRM's time."""
     calls.append(since)
     after = None if since is None else parse_stamp(since)
     for item in json.loads(path.read_text(encoding="utf-8")):
         if "fail" in item:
             raise InvalidInputError(f"{path}: {item['fail']}")
+        if "now" in item:
+            began(parse_stamp(item["now"]))
+            continue
         if after is not None and parse_stamp(item["stamp"]) <= after:
             continue
         modified(item["stamp"])
@@ -120,3 +123,12 @@ def test_unknown_source_and_bad_watermarks_are_refused(
         with pytest.raises(InvalidInputError, match="'yesterday': expected an ISO datetime"):
             sync_pull(ws, "kt", crm({**ACME, "stamp": "yesterday"}), registry=registry)
         assert ws.count(Account) == 0 and KEY not in ws.settings()
+
+
+def test_the_watermark_never_passes_the_crms_time_when_the_pull_began(
+        tmp_path: Path, registry: Registry, crm: Any) -> None:
+    with Workspace.open(tmp_path / "kam.db", create=True) as ws:
+        path = crm({"now": "2026-12-01T09:00:03Z"}, ACME, GLOBEX, {"now": "2026-12-01T09:00:09Z"})
+        assert sync_pull(ws, "kt", path, registry=registry).watermark == "2026-12-01T09:00:03.000Z"
+        path = crm({"now": "2026-12-01T09:00:09Z"}, ACME, GLOBEX)
+        assert sync_pull(ws, "kt", path, registry=registry).watermark == ACME["stamp"]

@@ -6,7 +6,11 @@ from ``SOURCE`` (its :attr:`~kamcore.plugin.contributions.Adapter.sync`) with th
 successful pull saw. While it reads, the adapter calls :func:`modified` with the stamp of every
 record it receives from the CRM (Salesforce's ``SystemModstamp``, HubSpot's ``updatedAt``);
 :func:`tracking` collects the highest, which becomes the next watermark -- the CRM's clock,
-never the local one.
+never the local one. An adapter that reads several objects one after another also reports
+the CRM's time when it began (:func:`began`, e.g. from its first response's ``Date``
+header): the watermark never passes it, so a record changed *while* the pull ran, in an object
+read before the change, is read by the next pull rather than skipped because a later object
+had a later stamp.
 
 Watermarks are kept as text (:func:`format_stamp`: UTC, milliseconds, ``Z``), in the
 workspace setting ``sync.<source>.watermark`` (:func:`watermark_key`).
@@ -50,14 +54,27 @@ def format_stamp(moment: datetime) -> str:
 
 @attrs.define
 class Stamps:
-    """The highest modification stamp reported so far (None: no record read)."""
+    """The highest modification stamp reported so far (None: no record read) and the earliest
+    time the CRM said it was when the adapter began reading (None: not reported)."""
 
     highest: datetime | None = None
+    start: datetime | None = None
 
     def add(self, moment: datetime) -> None:
         """Count one record's stamp."""
         if self.highest is None or moment > self.highest:
             self.highest = moment
+
+    def began(self, moment: datetime) -> None:
+        """Count one report of the CRM's time (the earliest is kept)."""
+        if self.start is None or moment < self.start:
+            self.start = moment
+
+    def watermark(self) -> datetime | None:
+        """The highest stamp, but never past :attr:`start` (None: no record read)."""
+        if self.highest is None or self.start is None:
+            return self.highest
+        return min(self.highest, self.start)
 
 
 _STAMPS: ContextVar[Stamps | None] = ContextVar("kamcore_sync_stamps", default=None)
@@ -75,6 +92,14 @@ def modified(stamp: str | datetime | None, what: str = "modification stamp") -> 
         return
     moment = stamp if isinstance(stamp, datetime) else parse_stamp(stamp, what)
     stamps.add(moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment)
+
+
+def began(moment: datetime) -> None:
+    """Report the CRM's own time as the adapter begins reading (an aware datetime; reporting
+    it again keeps the earliest); outside :func:`tracking` nothing is kept."""
+    stamps = _STAMPS.get()
+    if stamps is not None:
+        stamps.began(moment)
 
 
 @contextmanager

@@ -9,7 +9,9 @@ and ``GET /services/data/vNN.N/query/?q=`` with pages of ``{"totalSize", "done",
 ``Kam_Id__c IN (...)``, ``Id IN (...)`` and ``SystemModstamp > <dateTime literal>`` are applied,
 others are not); the queries it got are kept in ``soql`` and every request in ``requests``.
 ``faults`` makes the query of an object fail: ``"401"`` (INVALID_SESSION_ID), ``"429"`` (with
-``Retry-After``), ``"drop"`` (the connection closes without an answer).
+``Retry-After``), ``"drop"`` (the connection closes without an answer); ``on_query`` runs a
+function when an object's query arrives (a user editing records meanwhile). Responses are
+dated (``Date``) by the server's clock, the one its ``SystemModstamp`` values come from.
 ``PATCH /services/data/vNN.N/composite/sobjects/{object}/Kam_Id__c`` upserts records by that
 external id as sObject Collections do (REST API Developer Guide, "Upsert Up to 200 Records":
 ``{"allOrNone", "records"}`` in, one ``{"id", "success", "errors", "created"}`` per record out;
@@ -20,6 +22,7 @@ stamping each record written with a new ``SystemModstamp``.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import ipaddress
 import json
 import re
@@ -125,12 +128,16 @@ class FakeSalesforce(ThreadingHTTPServer):
         self.clock = 0
         self.fail_writes = False
         self.faults: dict[str, str] = {}
+        self.on_query: dict[str, Callable[[], None]] = {}
+
+    def now(self) -> dt.datetime:
+        """The server's time: the last SystemModstamp it gave."""
+        return dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC) + dt.timedelta(seconds=self.clock)
 
     def stamp(self) -> str:
         """A new SystemModstamp, later than every one before."""
         self.clock += 1
-        return (dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC) + dt.timedelta(seconds=self.clock)
-                ).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+        return self.now().strftime("%Y-%m-%dT%H:%M:%S.000+0000")
 
     def find(self, sobject: str, kam_id: str) -> dict[str, Any] | None:
         """The record of ``sobject`` with this Kam_Id__c."""
@@ -162,6 +169,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header: the server's clock."""
+        return email.utils.format_datetime(self.server.now(), usegmt=True)
 
     def _send(self, status: int, body: str, content_type: str) -> None:
         data = body.encode("utf-8")
@@ -221,6 +232,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if self._fault(self.server.faults.get(sobject.group(1))):
             return
+        edit = self.server.on_query.get(sobject.group(1))
+        if edit is not None:
+            edit()
         records = self.server.records[sobject.group(1)]
         wanted = re.search(r"WHERE Kam_Id__c IN \((.*)\)", soql)
         if wanted is not None:

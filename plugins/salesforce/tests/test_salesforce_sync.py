@@ -12,7 +12,7 @@ import pytest
 from kamcore_salesforce.push import push_plan
 
 from kamcore import InvalidInputError
-from kamcore.model import Opportunity, Plan, Stakeholder
+from kamcore.model import Account, Opportunity, Plan, Stakeholder
 from kamcore.operations import sync_pull
 from kamcore.plugin.registry import Registry
 from kamcore.store import Workspace
@@ -21,6 +21,7 @@ from kamcore.syncing import watermark_key
 from .test_salesforce_push import PLAN, SECTIONS
 
 KEY = watermark_key("salesforce")
+ACME = "001Dn00000002QaIAI"  # Acme Industrial
 CHRIS = "003Dn00000001XzIAI"  # Chris Finance, CFO of Acme Industrial
 HELEN = "003Dn00000003XzIAI"  # Helen Park, Plant Director at Acme Industrial
 BIG_DEAL = "006Dn00000001KpIAI"
@@ -140,13 +141,39 @@ def test_a_failure_mid_pull_leaves_workspace_and_watermark(
     assert kam_workspace.get(Stakeholder, f"sf-{CHRIS}").title == "CEO"
 
 
+def test_a_change_made_while_a_pull_runs_is_read_by_the_next(
+        kam_workspace: Workspace, kam_registry: Registry, org: Any, connection: Any) -> None:
+    """Accounts are read first; a user edits one while the opportunities are being read, and
+    an opportunity after it: the watermark stays at Salesforce's time when the pull began
+    (its first response's Date), not the opportunity's later stamp."""
+    path = connection()
+    sync_pull(kam_workspace, "salesforce", path, registry=kam_registry)
+
+    def meanwhile() -> None:
+        _find(org, "Account", ACME).update(Name="Acme Industrial AG",
+                                           SystemModstamp=org.stamp())
+        _find(org, "Opportunity", BIG_DEAL).update(StageName="Negotiation/Review",
+                                                   SystemModstamp=org.stamp())
+        del org.on_query["Opportunity"]
+
+    org.on_query["Opportunity"] = meanwhile
+    during = sync_pull(kam_workspace, "salesforce", path, registry=kam_registry)
+    assert kam_workspace.get(Opportunity, f"sf-{BIG_DEAL}").stage == "Negotiation/Review"
+    assert kam_workspace.get(Account, f"sf-{ACME}").name == "Acme Industrial"  # read before
+    assert during.watermark == "2026-12-01T09:00:21.000Z"  # when the pull began
+
+    after = sync_pull(kam_workspace, "salesforce", path, registry=kam_registry)
+    assert kam_workspace.get(Account, f"sf-{ACME}").name == "Acme Industrial AG"
+    assert after.summary.total("updated") == 1 and after.watermark == "2026-12-01T09:00:23.000Z"
+
+
 def test_a_pull_after_a_push_writes_nothing(kam_workspace: Workspace, kam_registry: Registry,
                                             org: Any, connection: Any) -> None:
     for sobject in ("AccountPlan", "AccountPlanObjective", "AccountPlanObjectiveMeasure"):
         org.records[sobject] = []
     path = connection(kam_ids=True, api_version="62.0")
     sync_pull(kam_workspace, "salesforce", path, registry=kam_registry)
-    account = "sf-001Dn00000002QaIAI"
+    account = f"sf-{ACME}"
     sama7 = kam_registry.methodology("sama7")
     from kamcore.model import MethodologyRef
 

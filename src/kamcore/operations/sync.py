@@ -49,7 +49,9 @@ def sync_pull(workspace: Workspace, source: str, path: Path, *, dry_run: bool = 
     Without a watermark (the first pull, or after ``kam settings unset
     sync.<source>.watermark``) everything is read. The watermark advances, in the same
     transaction, to the highest modification stamp the CRM reported (never the local clock),
-    only when the pull succeeded; a pull that reads nothing leaves it, and writes nothing.
+    only when the pull succeeded, and never past the CRM's time when the pull began, when the
+    adapter reports it (see :mod:`kamcore.syncing`); a pull that reads nothing leaves it, and
+    writes nothing.
 
     :param dry_run: read and count, roll back: nothing written, the watermark unchanged.
     :param observe: wraps the stream of records read (progress), as for :func:`import_with`.
@@ -70,11 +72,11 @@ def sync_pull(workspace: Workspace, source: str, path: Path, *, dry_run: bool = 
         if dry_run:
             summary = import_with(workspace, actor, adapter.name, path, dry_run=True,
                                   registry=plugins, observe=observe, options=options)
-            return PullResult(source, summary, previous, _advanced(previous, seen.highest))
+            return PullResult(source, summary, previous, _advanced(previous, seen.watermark()))
         with workspace.transaction():
             summary = import_with(workspace, actor, adapter.name, path, registry=plugins,
                                   observe=observe, options=options)
-            watermark = _advanced(previous, seen.highest)
+            watermark = _advanced(previous, seen.watermark())
             if watermark != previous:
                 workspace.set_setting(key, watermark)
     return PullResult(source, summary, previous, watermark)

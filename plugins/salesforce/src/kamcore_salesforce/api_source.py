@@ -30,7 +30,9 @@ rightly, the parents of a changed junction or child record (:data:`PARENTS`: the
 opportunity of an OpportunityContactRole, the opportunity of an OpportunityCompetitor, the
 objective and plan of a measure...) are read too, by Id, when they did not change themselves.
 Every record's ``SystemModstamp`` is reported (:func:`kamcore.syncing.modified`), the highest
-becoming the next watermark.
+becoming the next watermark, and so is Salesforce's time when the reading began (the ``Date``
+header of its first response, :func:`kamcore.syncing.began`), past which the watermark never
+goes: a record changed while the objects are read one after another is read next time.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from kamcore.documents import Document, load_document, validate_model
 from kamcore.errors import InvalidInputError, Problem
 from kamcore.importing import note
-from kamcore.syncing import modified, parse_stamp
+from kamcore.syncing import began, modified, parse_stamp
 
 from .mapping import OBJECTS
 from .plans import KAM_ID, PLAN_OBJECTS, SWOT_FIELDS
@@ -216,6 +218,7 @@ class ApiSource:
 
         conn, doc = self.connection, self.doc
         session = requests.Session()
+        session.hooks["response"].append(_server_time)
         if conn.ca_bundle:
             bundle = (Path(doc.source).parent / conn.ca_bundle).resolve()
             if not bundle.is_file():
@@ -305,6 +308,19 @@ class ApiSource:
                            path=(sobject, str(ident), *((field,) if field else ())))
 
         return DictRow(sobject, fields, label, locate)
+
+
+def _server_time(response: Any, *args: Any, **kwargs: Any) -> None:
+    """A requests response hook: Salesforce's time, from the response's ``Date`` header."""
+    from email.utils import parsedate_to_datetime
+
+    header = response.headers.get("Date")
+    try:
+        moment = parsedate_to_datetime(header) if header else None
+    except (TypeError, ValueError):
+        moment = None
+    if moment is not None and moment.tzinfo is not None:
+        began(moment)
 
 
 def soql_datetime(moment: datetime) -> str:
