@@ -131,4 +131,5 @@ def test_the_watermark_never_passes_the_crms_time_when_the_pull_began(
         path = crm({"now": "2026-12-01T09:00:03Z"}, ACME, GLOBEX, {"now": "2026-12-01T09:00:09Z"})
         assert sync_pull(ws, "kt", path, registry=registry).watermark == "2026-12-01T09:00:03.000Z"
         path = crm({"now": "2026-12-01T09:00:09Z"}, ACME, GLOBEX)
-        assert sync_pull(ws, "kt", path, registry=registry).watermark == ACME["stamp"]
+        assert sync_pull(ws, "KT", path, registry=registry).watermark == ACME["stamp"]
+        assert ws.settings() == {KEY: ACME["stamp"]}  # one watermark, whatever the case

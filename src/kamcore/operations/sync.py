@@ -62,6 +62,7 @@ def sync_pull(workspace: Workspace, source: str, path: Path, *, dry_run: bool = 
     """
     plugins = installed(registry)
     adapter = plugins.sync_adapter(source)
+    source = adapter.sync or source  # as the adapter spells it (the lookup ignores case)
     key = watermark_key(source)
     previous = workspace.settings().get(key)
     if previous is not None:  # a watermark set by hand must still be one
