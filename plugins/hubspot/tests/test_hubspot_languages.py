@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kamcore import InvalidInputError
-from kamcore.importing import import_records
+from kamcore.importing import import_records, noting
 from kamcore.model import Account, Opportunity, Stakeholder
 from kamcore.plugin.registry import Registry
 from kamcore.store import Workspace
@@ -103,3 +103,21 @@ def test_a_file_without_an_id_column_names_the_id_labels(kam_registry: Registry,
         list(kam_registry.adapter("hubspot-csv").read(path))
     message = refused.value.problems[0].message
     assert "'id de registro'" in message and "'datensatz-id'" in message
+
+
+def test_translated_association_columns_are_not_read_and_said_so(
+        kam_workspace: Workspace, kam_registry: Registry, tmp_path: Path) -> None:
+    """No HubSpot source at hand shows the association columns' labels in German, French or
+    Spanish: a contacts export whose association column is translated is read without it, its
+    contacts are skipped, and the import's notes say why."""
+    folder = tmp_path / "de"
+    folder.mkdir()
+    (folder / "kontakte.csv").write_text(
+        "Datensatz-ID,Vorname,Nachname,Zugeordnete Unternehmens-IDs\n21,Zoë,Müller,11\n",
+        encoding="utf-8")
+    with noting() as notes:
+        summary = import_records(kam_workspace, kam_registry.adapter("hubspot-csv").read(folder))
+    assert summary.total("created") == 0 and kam_workspace.count(Stakeholder) == 0
+    assert f"{folder / 'kontakte.csv'}: no Associated Company IDs column (association columns " \
+           "are read under HubSpot's English labels only): its contacts belong to no company " \
+           "and are skipped" in notes

@@ -5,19 +5,24 @@ The server (:class:`FakeSalesforce`) is a real HTTPS server on 127.0.0.1 with a 
 certificate (simple-salesforce builds every REST URL as ``https://<instance>``). It answers
 the SOAP ``login`` call with the documented ``loginResponse`` (``serverUrl``, ``sessionId``)
 and ``GET /services/data/vNN.N/query/?q=`` with pages of ``{"totalSize", "done",
-"nextRecordsUrl", "records"}`` served from the package's sample records (a ``WHERE Kam_Id__c
-IN (...)`` condition is applied, others are not); the queries it got are kept in ``soql`` and
-every request in ``requests``. ``PATCH /services/data/vNN.N/composite/sobjects/{object}/
-Kam_Id__c`` upserts records by that external id as sObject Collections do (REST API Developer
-Guide, "Upsert Up to 200 Records": ``{"allOrNone", "records"}`` in, one ``{"id", "success",
-"errors", "created"}`` per record out; a parent named by its external id,
-``"AccountPlan": {"Kam_Id__c": ...}``, becomes its Id), stamping each record written with a
-new ``SystemModstamp``.
+"nextRecordsUrl", "records"}`` served from the package's sample records (conditions
+``Kam_Id__c IN (...)``, ``Id IN (...)`` and ``SystemModstamp > <dateTime literal>`` are applied,
+others are not); the queries it got are kept in ``soql`` and every request in ``requests``.
+``faults`` makes the query of an object fail: ``"401"`` (INVALID_SESSION_ID), ``"429"`` (with
+``Retry-After``), ``"drop"`` (the connection closes without an answer); ``on_query`` runs a
+function when an object's query arrives (a user editing records meanwhile). Responses are
+dated (``Date``) by the server's clock, the one its ``SystemModstamp`` values come from.
+``PATCH /services/data/vNN.N/composite/sobjects/{object}/Kam_Id__c`` upserts records by that
+external id as sObject Collections do (REST API Developer Guide, "Upsert Up to 200 Records":
+``{"allOrNone", "records"}`` in, one ``{"id", "success", "errors", "created"}`` per record out;
+a parent named by its external id, ``"AccountPlan": {"Kam_Id__c": ...}``, becomes its Id),
+stamping each record written with a new ``SystemModstamp``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import ipaddress
 import json
 import re
@@ -122,12 +127,17 @@ class FakeSalesforce(ThreadingHTTPServer):
         self.soql: list[str] = []
         self.clock = 0
         self.fail_writes = False
+        self.faults: dict[str, str] = {}
+        self.on_query: dict[str, Callable[[], None]] = {}
+
+    def now(self) -> dt.datetime:
+        """The server's time: the last SystemModstamp it gave."""
+        return dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC) + dt.timedelta(seconds=self.clock)
 
     def stamp(self) -> str:
         """A new SystemModstamp, later than every one before."""
         self.clock += 1
-        return (dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC) + dt.timedelta(seconds=self.clock)
-                ).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+        return self.now().strftime("%Y-%m-%dT%H:%M:%S.000+0000")
 
     def find(self, sobject: str, kam_id: str) -> dict[str, Any] | None:
         """The record of ``sobject`` with this Kam_Id__c."""
@@ -159,6 +169,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header: the server's clock."""
+        return email.utils.format_datetime(self.server.now(), usegmt=True)
 
     def _send(self, status: int, body: str, content_type: str) -> None:
         data = body.encode("utf-8")
@@ -216,13 +230,41 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(400, [{"errorCode": "INVALID_TYPE",
                               "message": f"sObject type '{name}' is not supported."}])
             return
+        if self._fault(self.server.faults.get(sobject.group(1))):
+            return
+        edit = self.server.on_query.get(sobject.group(1))
+        if edit is not None:
+            edit()
         records = self.server.records[sobject.group(1)]
         wanted = re.search(r"WHERE Kam_Id__c IN \((.*)\)", soql)
         if wanted is not None:
             ids = {v.replace("\\'", "'") for v in re.findall(r"'((?:[^'\\]|\\.)*)'",
                                                                 wanted.group(1))}
             records = [r for r in records if r.get("Kam_Id__c") in ids]
+        by_id = re.search(r"\bId IN \(([^)]*)\)", soql)
+        if by_id is not None:
+            ids = set(re.findall(r"'(\w+)'", by_id.group(1)))
+            records = [r for r in records if r["Id"] in ids]
+        newer = re.search(r"\bSystemModstamp > (\S+)", soql)
+        if newer is not None:
+            cutoff = dt.datetime.fromisoformat(newer.group(1))
+            records = [r for r in records if r.get("SystemModstamp")
+                       and dt.datetime.fromisoformat(r["SystemModstamp"]) > cutoff]
         self._page(version.group(1), list(records), total=len(records))
+
+    def _fault(self, fault: str | None) -> bool:
+        """Answer with ``fault`` (see the module docs); False when there is none."""
+        if fault == "401":
+            self._json(401, [{"message": "Session expired or invalid",
+                              "errorCode": "INVALID_SESSION_ID"}])
+        elif fault == "429":
+            self.send_response(429)
+            self.send_header("Retry-After", "1")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif fault == "drop":
+            self.connection.shutdown(2)
+        return fault is not None
 
     def do_PATCH(self) -> None:
         self.server.requests.append(("PATCH", self.path))

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from kamcore.model import Account, Stakeholder
+from kamcore.model import Account, Opportunity, Stakeholder
 from kamcore.store import Workspace
 
 SAMPLES = Path(str(files("kamcore_salesforce") / "samples" / "csv"))
@@ -41,8 +41,8 @@ def test_default_export_names_are_recognised_by_their_header(tmp_path: Path, kam
     assert {row["kind"]: row["created"] for row in summary["kinds"]}.keys() >= {
         "account", "stakeholder", "opportunity"}
     assert "notes.csv: skipped (not an export of Account, Contact, Opportunity, "\
-           "OpportunityContactRole, AccountContactRelation, AccountPlan, AccountPlanObjective, "\
-           "AccountPlanObjectiveMeasure)" in summary["notes"]
+           "OpportunityContactRole, AccountContactRelation, OpportunityCompetitor, AccountPlan, "\
+           "AccountPlanObjective, AccountPlanObjectiveMeasure)" in summary["notes"]
     assert "extract.csv: read as UTF-8 (checked)" in summary["notes"]
     with _workspace(tmp_path) as ws:
         assert ws.get(Account, ACME).name
@@ -133,3 +133,27 @@ def test_hubspot_exports_in_each_encoding(tmp_path: Path, kam: Any, codec: str) 
     assert done.returncode == 0, done.stderr
     with _workspace(tmp_path) as ws:
         assert ws.get(Account, "hs-company-101").name == "Société Générale"
+
+
+def test_opportunity_competitors_from_csv_and_tree(tmp_path: Path, kam: Any,
+                                                  samples: Path) -> None:
+    """OpportunityCompetitor rows (a Data Loader extract, recognised by its header; children
+    nested in a tree export's opportunity) become ``Opportunity.competitors``."""
+    folder = samples / "csv"
+    (folder / "extract.csv").write_text(
+        "Id,OpportunityId,CompetitorName,Strengths\n"
+        "00KDn00000001AbMAI,006Dn00000001KpIAI,Globex,Price\n"
+        "00KDn00000002AbMAI,006Dn00000001KpIAI,Initech,\n", encoding="utf-8")
+    done = kam("import", "salesforce-csv", str(folder), "--json")
+    assert done.returncode == 0, done.stderr
+    tree = samples / "tree" / "Opportunity.json"
+    data = json.loads(tree.read_text(encoding="utf-8"))
+    data["records"][0]["OpportunityCompetitors"] = {"records": [{
+        "attributes": {"type": "OpportunityCompetitor", "referenceId": "CompetitorRef1"},
+        "CompetitorName": "Umbrella"}]}
+    tree.write_text(json.dumps(data), encoding="utf-8")
+    assert kam("import", "salesforce-tree", str(samples / "tree")).returncode == 0
+    with _workspace(tmp_path) as ws:
+        assert ws.get(Opportunity, "sf-006Dn00000001KpIAI").competitors == {"Globex", "Initech"}
+        assert ws.get(Opportunity, "sf-ref-OpportunityRef1").competitors == {"Umbrella"}
+        assert ws.get(Opportunity, "sf-006Dn00000002KpIAI").competitors == set()

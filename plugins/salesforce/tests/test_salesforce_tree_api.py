@@ -94,8 +94,8 @@ def test_api_with_a_session_id_pages_through_results(kam_workspace: Workspace,
     assert summary.total("created") == 18
     assert any("/query/01gDn" in path for _, path in sf_server.requests)  # nextRecordsUrl
     assert sf_server.soql[0] == ("SELECT Id, Name, Industry, AnnualRevenue, ParentId, Type, "
-                                 "Website, Owner.Name FROM Account WHERE Type = 'Customer' "
-                                 "ORDER BY Id")
+                                 "Website, Owner.Name, SystemModstamp FROM Account "
+                                 "WHERE Type = 'Customer' ORDER BY Id")
     # the API and the CSV export of the same org give the same records
     csv_ws = Workspace.open(kam_workspace.url.split(":///")[1] + ".csv.db", create=True)
     import_records(csv_ws, kam_registry.adapter("salesforce-csv").read(

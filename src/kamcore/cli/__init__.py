@@ -43,6 +43,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "metrics": ("kamcore.cli.metrics_cmd", "metrics", "Programme metrics of a quarter."),
     "revenue": ("kamcore.cli.revenue_cmd", "revenue", "Record and list revenue facts."),
     "import": ("kamcore.cli.import_cmd", "import_", "Import records with an adapter."),
+    "sync": ("kamcore.cli.sync_cmd", "sync", "Pull what changed in a CRM; push plans to it."),
     "export": ("kamcore.cli.export_cmd", "export", "Export a plan with an exporter."),
     "schema": ("kamcore.cli.schema_cmd", "schema", "Print the JSON Schema of a record."),
     "settings": ("kamcore.cli.settings_cmd", "settings", "Show and change workspace settings."),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -97,7 +97,7 @@ def _print_examples(summary: ImportSummary) -> None:
                    "(salesforce-*: default sama7).")
 @click.option("--since", metavar="DATETIME",
               help="Read only records modified since this ISO datetime, for the live adapters "
-                   "that can (hubspot-api).")
+                   "that can (salesforce-api, hubspot-api).")
 @json_option
 @click.pass_context
 def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool, force: bool,
@@ -110,28 +110,44 @@ def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool, for
     line and column, and nothing is written. A bundle whose records changed in the workspace
     since it was exported is refused, listing them, unless --force.
     """
-    from ..importing import metering
     from ..operations import import_with
 
     workspace = open_workspace(ctx)
     with ExitStack() as stack:
-        observe = None
-        if _show_progress(as_json):
-            meter = stack.enter_context(metering())
-
-            def observe(records: Iterable[Record]) -> Iterator[Record]:
-                return _with_progress(records, meter, stack)
-
         given = {name: value for name, value in (("encoding", encoding), ("object", sobject),
                                                  ("methodology", methodology),
                                                  ("since", since)) if value is not None}
         summary = import_with(workspace, actor(ctx), adapter_name, Path(path), dry_run=dry_run,
-                              force=force, observe=observe, options=given)
-    totals = {o: summary.total(o) for o in OUTCOMES}
+                              force=force, observe=progress(stack, as_json), options=given)
     if as_json:
         print_json(summary.as_dict())
         return
-    title = "import (dry run: nothing written)" if dry_run else "import"
+    print_summary(summary, "import")
+
+
+def progress(stack: ExitStack, as_json: bool
+             ) -> Callable[[Iterable[Record]], Iterator[Record]] | None:
+    """A wrapper of the records read that shows a progress bar on stderr until ``stack``
+    closes, when one is for people (see :func:`_show_progress`); else None."""
+    if not _show_progress(as_json):
+        return None
+    from ..importing import metering
+
+    meter = stack.enter_context(metering())
+
+    def observe(records: Iterable[Record]) -> Iterator[Record]:
+        return _with_progress(records, meter, stack)
+
+    return observe
+
+
+def print_summary(summary: ImportSummary, what: str) -> None:
+    """An import's (or pull's, ``what``) summary for people: a table of the outcomes per
+    kind, the adapter's notes, for a dry run a few ids of each change, what was overwritten,
+    and the totals."""
+    dry_run = summary.dry_run
+    totals = {o: summary.total(o) for o in OUTCOMES}
+    title = f"{what} (dry run: nothing written)" if dry_run else what
     print_table(title, ["kind", *OUTCOMES],
                 [[r["kind"], *(r[o] for o in OUTCOMES)] for r in summary.rows()])
     for line in summary.notes:

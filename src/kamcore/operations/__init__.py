@@ -20,7 +20,8 @@ Modules: :mod:`.accounts`, :mod:`.people` (stakeholders and relationships),
 customer since a review), :mod:`.scoring` (scores and the
 programme segment), :mod:`.revenue` (revenue facts), :mod:`.metrics` (programme metrics),
 :mod:`.transfer`
-(import and export), :mod:`.signoff` (the customer's word on a joint objective), :mod:`.access`
+(import and export), :mod:`.sync` (pulling what changed in a CRM), :mod:`.signoff` (the
+customer's word on a joint objective), :mod:`.access`
 (users, account teams, API tokens, share links), :mod:`.settings` (the workspace's settings,
 which plugins read), and :mod:`.records`, the create / edit /
 remove every kind shares.
@@ -59,12 +60,14 @@ from .revenue import record_revenue
 from .reviews import list_reviews, record_review, reviews_due
 from .scoring import score_account, score_portfolio, segment_portfolio
 from .signoff import request_objective_change, sign_off_objective
+from .sync import PullResult, sync_pull
 from .transfer import ExportedFile, export_plan, export_portfolio, import_records, import_with
 
 __all__ = [
     "AccountMovements",
     "Actor",
     "ExportedFile",
+    "PullResult",
     "Restored",
     "RolledOver",
     "StakeholderRemoval",
@@ -102,5 +105,6 @@ __all__ = [
     "set_section",
     "set_tier_from_rubric",
     "sign_off_objective",
+    "sync_pull",
     "touch_stakeholder",
 ]

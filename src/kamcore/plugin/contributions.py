@@ -84,12 +84,18 @@ class Adapter:
     set; on a bad row it raises :class:`kamcore.InvalidInputError` naming file, line and column.
     ``options`` names the keyword arguments ``read`` also accepts (name -> what it means, as
     ``kam import --NAME VALUE`` shows it); each is passed only when the user gives it.
+
+    ``sync`` names the CRM this adapter pulls from incrementally (``kam sync pull NAME``, see
+    :mod:`kamcore.syncing`): it then takes the option ``since`` (the watermark, an ISO
+    datetime) and reads only records modified after it, and it reports every record's
+    modification stamp with :func:`kamcore.syncing.modified`. Added in 0.4: ``sync``.
     """
 
     name: str
     description: str
     read: Callable[..., Iterable[Record]]
     options: Mapping[str, str] = attrs.field(factory=dict)
+    sync: str | None = None
 
 
 @attrs.frozen

@@ -187,6 +187,12 @@ class Registry:
         """The installed adapter ``name``."""
         return self._lookup("adapter", self.adapters, name)
 
+    def sync_adapter(self, source: str) -> Adapter:
+        """The installed adapter that pulls from the CRM ``source`` (its ``sync``)."""
+        return self._lookup("sync source", {adapter.sync: adapter
+                                            for adapter in self.adapters.values()
+                                            if adapter.sync is not None}, source)
+
     def signal(self, name: str) -> Signal:
         """The installed signal ``name``."""
         return self._lookup("signal", self.signals, name)

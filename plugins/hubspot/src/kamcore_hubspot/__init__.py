@@ -6,7 +6,8 @@ Adapters (``kam import ADAPTER PATH``):
   :mod:`kamcore_hubspot.reading`, :mod:`kamcore_hubspot.labels`.
 * ``hubspot-json`` -- CRM API v3 JSON pages saved to files: :mod:`kamcore_hubspot.json_source`.
 * ``hubspot-api`` -- live, through HubSpot's official client, with a private app's token from
-  ``KAM_HUBSPOT_TOKEN``; option ``since``: :mod:`kamcore_hubspot.api_source`.
+  ``KAM_HUBSPOT_TOKEN``; option ``since``: :mod:`kamcore_hubspot.api_source`. ``kam sync pull
+  hubspot`` runs it with the watermark as ``since``.
 
 All map the records the same way (:class:`kamcore_hubspot.reading.RecordMapper`; API objects
 through :mod:`kamcore_hubspot.objects`).
@@ -61,4 +62,5 @@ def kam_adapters() -> list[Adapter]:
                                     "them.", read_json),
             Adapter("hubspot-api", "Live from HubSpot's CRM API (token from KAM_HUBSPOT_TOKEN): "
                                    "PATH is a connection file (objects to read).", read_api,
-                    options={"since": "read only records modified since this ISO datetime"})]
+                    options={"since": "read only records modified since this ISO datetime"},
+                    sync="hubspot")]

@@ -23,7 +23,9 @@ without a zone is UTC) only the records modified since then are read, through th
 (``POST /crm/v3/objects/{object}/search`` with ``hs_lastmodifieddate`` -- contacts:
 ``lastmodifieddate`` -- ``GTE`` the time in epoch milliseconds), their associations through
 ``POST /crm/v3/associations/{from}/{to}/batch/read`` (search results carry none). HubSpot's
-search returns at most 10,000 records per query.
+search returns at most 10,000 records per query. Every object's ``updatedAt`` is reported
+(:func:`kamcore.syncing.modified`): ``kam sync pull hubspot`` keeps the highest as its next
+``since`` (``GTE``: the records of that very millisecond are read again, and found unchanged).
 
 **Failures.** A 429 is retried after its ``Retry-After`` (at most :data:`MAX_WAIT` seconds
 each, :data:`RETRIES` times), as are dropped connections; then, like a 401 (bad token), any
@@ -45,6 +47,7 @@ from pydantic import BaseModel, ConfigDict
 
 from kamcore.documents import load_document, validate_model
 from kamcore.errors import InvalidInputError, Problem
+from kamcore.syncing import modified
 
 from .objects import (
     ASSOCIATIONS,
@@ -187,6 +190,7 @@ class ApiObjects(RecordMapper):
                     raise InvalidInputError(f"unexpected {SINGULAR[kind]} from {label}", [Problem(
                         str(error["msg"]), source=self.source,
                         path=(kind, str(data.get("id")), *error["loc"]))]) from None
+                modified(data.get("updated_at"), f"{label} updatedAt")
                 yield label, obj, self._locator(kind, obj.id)
 
     def _locator(self, kind: str, ident: str) -> Locate:

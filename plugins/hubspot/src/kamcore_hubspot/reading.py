@@ -52,6 +52,7 @@ from pydantic import ValidationError
 
 from kamcore.csvrows import read_header, stream_csv
 from kamcore.errors import InvalidInputError, Problem
+from kamcore.importing import note
 from kamcore.model import Account, Opportunity, Record, Stakeholder
 
 from .labels import HEADERS, MARKERS, expected, marker_labels
@@ -229,6 +230,9 @@ def read_rows(path: Path, kind: str, encoding: str | None = None) -> Iterator[Ro
     rows = stream_csv(path, kind[:-1], encoding=encoding)
     _, names = next(rows)
     columns = _columns(source, names)
+    if kind != "companies" and not {"companies", "primary_company"} & set(columns):
+        note(f"{source}: no Associated Company IDs column (association columns are read under "
+             f"HubSpot's English labels only): its {kind} belong to no company and are skipped")
     labels = [name.strip() for name in names]
     for line, values in rows:
         yield Row(kind, source, line, columns, labels, values)

@@ -8,6 +8,7 @@ Adapters (``kam import ADAPTER PATH``):
   :mod:`kamcore_salesforce.tree_source`.
 * ``salesforce-api`` -- the live REST API through simple-salesforce; PATH is a connection file
   naming environment variables for the credentials: :mod:`kamcore_salesforce.api_source`.
+  ``kam sync pull salesforce`` runs it with the watermark as ``since``.
 
 All three map Salesforce objects to records the same way (:mod:`kamcore_salesforce.mapping`).
 Command ``kam sync push PLAN --to salesforce`` upserts a plan into the org's Account Plan
@@ -22,11 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kamcore import hookimpl
-from kamcore.plugin.contributions import Adapter, ExportContext, Exporter
+from kamcore.plugin.contributions import Adapter, Command, ExportContext, Exporter
 
 if TYPE_CHECKING:
-    import click
-
     from kamcore.model import Record
 
 __all__ = ["kam_adapters", "kam_commands", "kam_exporters"]
@@ -52,13 +51,15 @@ def read_tree(path: Path, *, methodology: str | None = None) -> Iterator[Record]
     return map_records(TreeSource(path), methodology)
 
 
-def read_api(path: Path, *, methodology: str | None = None) -> Iterator[Record]:
-    """Records queried live from Salesforce, as the connection file at ``path`` says; plans
-    from Account Plans are made under ``methodology`` (default sama7)."""
+def read_api(path: Path, *, methodology: str | None = None,
+             since: str | None = None) -> Iterator[Record]:
+    """Records queried live from Salesforce, as the connection file at ``path`` says; only
+    those modified after ``since`` (an ISO datetime; and the records they point at) when
+    given; plans from Account Plans are made under ``methodology`` (default sama7)."""
     from .api_source import ApiSource
     from .mapping import map_records
 
-    return map_records(ApiSource(path), methodology)
+    return map_records(ApiSource(path, since), methodology)
 
 
 def _render_tasks(context: ExportContext) -> str:
@@ -87,7 +88,10 @@ def kam_adapters() -> list[Adapter]:
                          "methodology": _METHODOLOGY}),
         Adapter("salesforce-api", "Live from the Salesforce REST API: PATH is a connection file "
                                   "(instance URL; credentials from environment variables).",
-                read_api, options={"methodology": _METHODOLOGY}),
+                read_api, options={"methodology": _METHODOLOGY,
+                                   "since": "read only records whose SystemModstamp is later "
+                                            "than this ISO datetime"},
+                sync="salesforce"),
     ]
 
 
@@ -100,8 +104,8 @@ def kam_exporters() -> list[Exporter]:
 
 
 @hookimpl
-def kam_commands() -> list[click.Command]:
-    """``kam sync push PLAN --to salesforce``."""
-    from .sync_cmd import sync
+def kam_commands() -> list[Command]:
+    """``kam sync push PLAN --to salesforce``, under kamcore's ``kam sync``."""
+    from .sync_cmd import push
 
-    return [sync]
+    return [Command(push, under="sync")]

@@ -21,12 +21,26 @@ secrets -- never the secrets themselves::
 
 Salesforce is reached over HTTPS only (simple-salesforce builds every REST URL as
 ``https://<instance>``), so ``http://`` URLs are refused.
+
+**Incremental reads** (``since``, the watermark of ``kam sync pull salesforce``): each object
+is queried with ``SystemModstamp > <since>`` (a SOQL dateTime literal,
+``YYYY-MM-DDThh:mm:ssZ``, the form the SOQL reference documents: seconds, so the records of
+the watermark's own second are read again, and found unchanged). So that a partial read merges
+rightly, the parents of a changed junction or child record (:data:`PARENTS`: the contact and
+opportunity of an OpportunityContactRole, the opportunity of an OpportunityCompetitor, the
+objective and plan of a measure...) are read too, by Id, when they did not change themselves.
+Every record's ``SystemModstamp`` is reported (:func:`kamcore.syncing.modified`), the highest
+becoming the next watermark, and so is Salesforce's time when the reading began (the ``Date``
+header of its first response, :func:`kamcore.syncing.began`), past which the watermark never
+goes: a record changed while the objects are read one after another is read next time.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,14 +49,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from kamcore.documents import Document, load_document, validate_model
 from kamcore.errors import InvalidInputError, Problem
 from kamcore.importing import note
+from kamcore.syncing import began, modified, parse_stamp
 
 from .mapping import OBJECTS
 from .plans import KAM_ID, PLAN_OBJECTS, SWOT_FIELDS
 from .rows import DictRow, flatten
 
 ObjectName = Literal["Account", "Contact", "Opportunity", "OpportunityContactRole",
-                     "AccountContactRelation", "AccountPlan", "AccountPlanObjective",
-                     "AccountPlanObjectiveMeasure"]
+                     "AccountContactRelation", "OpportunityCompetitor", "AccountPlan",
+                     "AccountPlanObjective", "AccountPlanObjectiveMeasure"]
 
 #: The fields queried per object.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -55,6 +70,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "OpportunityContactRole": ("Id", "OpportunityId", "ContactId", "Role", "IsPrimary"),
     "AccountContactRelation": ("Id", "AccountId", "ContactId", "Roles", "IsDirect",
                                "IsActive"),
+    "OpportunityCompetitor": ("Id", "OpportunityId", "CompetitorName"),
     "AccountPlan": ("Id", "AccountId", "Name", "AccountVision", *SWOT_FIELDS.values()),
     "AccountPlanObjective": ("Id", "AccountPlanId", "Name", "Description", "EndDate",
                              "Status"),
@@ -64,7 +80,21 @@ FIELDS: dict[str, tuple[str, ...]] = {
 #: Objects an org may not have: read unless absent ("Contacts to Multiple Accounts" off, sales
 #: account plans off or an API version before 62.0), when the connection file does not name
 #: ``objects``.
-OPTIONAL_OBJECTS = frozenset({"AccountContactRelation", *PLAN_OBJECTS})
+OPTIONAL_OBJECTS = frozenset({"AccountContactRelation", "OpportunityCompetitor", *PLAN_OBJECTS})
+#: The modification stamp every object has (queried too, for incremental pulls).
+STAMP = "SystemModstamp"
+#: object -> (its lookup field, the object it points at): in an incremental read, the records
+#: a changed record points at are read as well (by Id), since the mapping needs them to place
+#: it (a contact role needs its opportunity, a measure its objective and plan).
+PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "AccountContactRelation": (("ContactId", "Contact"),),
+    "OpportunityContactRole": (("ContactId", "Contact"), ("OpportunityId", "Opportunity")),
+    "OpportunityCompetitor": (("OpportunityId", "Opportunity"),),
+    "AccountPlanObjective": (("AccountPlanId", "AccountPlan"),),
+    "AccountPlanObjectiveMeasure": (("AccountPlanObjectiveId", "AccountPlanObjective"),),
+}
+#: Ids per query when records are read by Id (the query stays far below the URL limit).
+BY_ID = 200
 
 #: Keys that would put a secret in the file -> the key that names its environment variable.
 SECRET_KEYS: dict[str, str] = {
@@ -141,24 +171,37 @@ class ApiSource:
     #: Objects streamed once; the others may be read twice and are kept in memory.
     STREAMED = frozenset({"Account", "Contact", *PLAN_OBJECTS})
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, since: str | None = None) -> None:
         self.connection, self.doc = load_connection(path)
         self.label = str(path)
+        self.since = None if since is None else parse_stamp(since, "since")
         self._client: Any = None
         self._kept: dict[str, list[DictRow]] = {}
+        #: object -> Ids of records to read although unchanged (parents of changed records)
+        self._wanted: dict[str, set[str]] = defaultdict(set)
 
     def objects(self) -> frozenset[str]:
         return frozenset(self.connection.objects or OBJECTS)
 
-    def soql(self, sobject: str) -> str:
-        """The query for one object (ordered by Id, so results do not depend on the server)."""
-        fields = FIELDS[sobject]
+    def soql(self, sobject: str, ids: Sequence[str] | None = None) -> str:
+        """The query for one object (ordered by Id, so results do not depend on the server):
+        its records changed since :attr:`since` (all without it), or those with ``ids``; in
+        both cases only those the connection file's ``where`` condition admits."""
+        fields = (*FIELDS[sobject], STAMP)
         if self.connection.kam_ids and sobject in PLAN_OBJECTS:
             fields = (*fields, KAM_ID)
-        query = f"SELECT {', '.join(fields)} FROM {sobject}"
+        conditions = []
+        if ids is not None:
+            quoted = ", ".join(f"'{ident}'" for ident in ids)
+            conditions.append(f"Id IN ({quoted})")
+        elif self.since is not None:
+            conditions.append(f"{STAMP} > {soql_datetime(self.since)}")
         where = self.connection.where.get(sobject)  # type: ignore[call-overload]
         if where:
-            query += f" WHERE {where}"
+            conditions.insert(0, f"({where})" if conditions else where)
+        query = f"SELECT {', '.join(fields)} FROM {sobject}"
+        if conditions:
+            query += " WHERE " + " AND ".join(conditions)
         return query + " ORDER BY Id"
 
     def client(self) -> Any:
@@ -175,6 +218,7 @@ class ApiSource:
 
         conn, doc = self.connection, self.doc
         session = requests.Session()
+        session.hooks["response"].append(_server_time)
         if conn.ca_bundle:
             bundle = (Path(doc.source).parent / conn.ca_bundle).resolve()
             if not bundle.is_file():
@@ -206,19 +250,35 @@ class ApiSource:
             yield from self._kept[sobject]
             return
         kept: list[DictRow] | None = None if sobject in self.STREAMED else []
-        for index, record in enumerate(self._query(sobject)):
+        for index, record in enumerate(self._records(sobject)):
             row = self._row(sobject, index, record)
+            modified(row.raw(STAMP), f"{row.where()} {STAMP}")
+            if self.since is not None:
+                for field, parent in PARENTS.get(sobject, ()):
+                    parent_id = row.key(field)
+                    if parent_id is not None:
+                        self._wanted[parent].add(parent_id)
             if kept is not None:
                 kept.append(row)
             yield row
         if kept is not None:
             self._kept[sobject] = kept
 
-    def _query(self, sobject: str) -> Iterator[Mapping[str, Any]]:
+    def _records(self, sobject: str) -> Iterator[Mapping[str, Any]]:
+        """The object's records to read: all, or those changed since :attr:`since` and then
+        the unchanged ones other records asked for (their parents)."""
+        read: set[str] = set()
+        for record in self._query(sobject, self.soql(sobject)):
+            read.add(str(record.get("Id")))
+            yield record
+        wanted = sorted(self._wanted.pop(sobject, set()) - read)
+        for start in range(0, len(wanted), BY_ID):
+            yield from self._query(sobject, self.soql(sobject, wanted[start:start + BY_ID]))
+
+    def _query(self, sobject: str, query: str) -> Iterator[Mapping[str, Any]]:
         import requests
         from simple_salesforce.exceptions import SalesforceError, SalesforceMalformedRequest
 
-        query = self.soql(sobject)
         try:
             yield from self.client().query_all_iter(query, timeout=self.connection.timeout)
         except SalesforceMalformedRequest as exc:
@@ -248,6 +308,25 @@ class ApiSource:
                            path=(sobject, str(ident), *((field,) if field else ())))
 
         return DictRow(sobject, fields, label, locate)
+
+
+def _server_time(response: Any, *args: Any, **kwargs: Any) -> None:
+    """A requests response hook: Salesforce's time, from the response's ``Date`` header."""
+    from email.utils import parsedate_to_datetime
+
+    header = response.headers.get("Date")
+    try:
+        moment = parsedate_to_datetime(header) if header else None
+    except (TypeError, ValueError):
+        moment = None
+    if moment is not None and moment.tzinfo is not None:
+        began(moment)
+
+
+def soql_datetime(moment: datetime) -> str:
+    """A SOQL dateTime literal, in UTC, to the second: ``2026-12-01T09:00:05Z`` (SOQL and SOSL
+    Reference, "Date Formats and Date Literals in WHERE": ``YYYY-MM-DDThh:mm:ssZ``, unquoted)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _message(exc: Exception) -> str:

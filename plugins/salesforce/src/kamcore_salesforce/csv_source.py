@@ -36,6 +36,7 @@ for _object in OBJECTS:
 #: The columns that mark each object's export (lower-case; all of one set must be there).
 _MARKS: dict[str, tuple[frozenset[str], ...]] = {
     "OpportunityContactRole": (frozenset({"opportunityid", "contactid"}),),
+    "OpportunityCompetitor": (frozenset({"opportunityid", "competitorname"}),),
     "AccountContactRelation": (frozenset({"accountid", "contactid", "isdirect"}),
                                frozenset({"accountid", "contactid", "roles"})),
     "Opportunity": (frozenset({"stagename"}), frozenset({"accountid", "closedate"})),

@@ -12,6 +12,7 @@
   ``CloseDate``, ``Probability``, ``CurrencyIsoCode``; ``IsClosed``/``IsWon`` -> status).
 * OpportunityContactRole -> ``Opportunity.contact_roles[stakeholder id] = role code``, and the
   role code is added to that stakeholder's roles.
+* OpportunityCompetitor ``CompetitorName`` -> a name in ``Opportunity.competitors``.
 * AccountPlan, AccountPlanObjective, AccountPlanObjectiveMeasure -> a
   :class:`~kamcore.model.Plan` of the account (:mod:`kamcore_salesforce.plans`).
 
@@ -53,7 +54,7 @@ from .plans import PLAN_OBJECTS, PlanMapper
 from .rows import Row
 
 OBJECTS = ("Account", "Contact", "Opportunity", "OpportunityContactRole",
-           "AccountContactRelation", *PLAN_OBJECTS)
+           "AccountContactRelation", "OpportunityCompetitor", *PLAN_OBJECTS)
 #: Objects that give records of their own (the others only enrich them).
 RECORD_OBJECTS = frozenset({"Account", "Contact", "Opportunity", "AccountPlan"})
 
@@ -182,6 +183,14 @@ class _ContactRole:
     primary: bool
 
 
+def _needed_key(row: Row, name: str) -> str:
+    """The Id in the lookup field ``name``, which the row must have."""
+    value = row.key(name)
+    if value is None:
+        row.fail(name, f"an {row.sobject} needs its {name}")
+    return value
+
+
 class _Seen:
     """Ids already read, per object: a second row with the same record is refused."""
 
@@ -209,6 +218,7 @@ class Mapper:
         self.roles_by_contact: dict[str, list[_ContactRole]] = defaultdict(list)
         self.roles_by_opportunity: dict[str, list[_ContactRole]] = defaultdict(list)
         self.opportunity_account: dict[str, str] = {}
+        self.competitors: dict[str, set[str]] = defaultdict(set)
         self.chosen: dict[tuple[str, str], str] = {}
 
     def _rows(self, sobject: str) -> Iterator[Row]:
@@ -224,6 +234,7 @@ class Mapper:
             yield self.account(row)
         self._load_relations()
         self._load_contact_roles()
+        self._load_competitors()
         self._load_opportunity_accounts()
         for row in self._rows("Contact"):
             yield from self.contact(row)
@@ -271,16 +282,14 @@ class Mapper:
     def _link(self, row: Row, first: str, second: str) -> tuple[str | None, str, str]:
         """A junction row's own Id (checked for repeats, if given) and the two Ids it links,
         both required."""
+        return self._junction_key(row), _needed_key(row, first), _needed_key(row, second)
+
+    def _junction_key(self, row: Row) -> str | None:
+        """A junction row's own Id, checked for repeats (None when the source has none)."""
         key = row.key("Id")
         if key is not None:
             self.seen.check(row, key)
-        linked = []
-        for name in (first, second):
-            value = row.key(name)
-            if value is None:
-                row.fail(name, f"an {row.sobject} needs its {name}")
-            linked.append(value)
-        return key, linked[0], linked[1]
+        return key
 
     def _load_relations(self) -> None:
         for row in self._rows("AccountContactRelation"):
@@ -300,6 +309,14 @@ class Mapper:
                                 bool(row.boolean("IsPrimary")))
             self.roles_by_contact[contact].append(role)
             self.roles_by_opportunity[opportunity].append(role)
+
+    def _load_competitors(self) -> None:
+        for row in self._rows("OpportunityCompetitor"):
+            self._junction_key(row)
+            name = row.text("CompetitorName")
+            if name is None:
+                row.fail("CompetitorName", "an OpportunityCompetitor needs a CompetitorName")
+            self.competitors[_needed_key(row, "OpportunityId")].add(name)
 
     def _load_opportunity_accounts(self) -> None:
         """The account of each opportunity that has contact roles (a first, light pass), so
@@ -390,6 +407,8 @@ class Mapper:
             fields["status"] = status
         if "OpportunityContactRole" in self.objects:
             fields["contact_roles"] = self._contact_roles(key, account)
+        if "OpportunityCompetitor" in self.objects:
+            fields["competitors"] = frozenset(self.competitors.get(key, ()))
         return _build(Opportunity, row, fields, {
             "name": "Name", "stage": "StageName", "amount": "Amount", "close_date": "CloseDate",
             "probability": "Probability", "currency": "CurrencyIsoCode", "id": "Id",

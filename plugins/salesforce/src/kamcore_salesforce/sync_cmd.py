@@ -1,4 +1,5 @@
-"""``kam sync push PLAN --to salesforce``: the CLI front door of :func:`push.push_plan`."""
+"""``kam sync push PLAN --to salesforce``: the CLI front door of :func:`push.push_plan`, added
+under kamcore's own ``kam sync`` group (which has ``pull``)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,7 @@ import click
 from kamcore.cli._common import json_option, open_workspace, print_json
 
 
-@click.group("sync")
-def sync() -> None:
-    """Push plans into a CRM's own account-plan objects."""
-
-
-@sync.command("push")
+@click.command("push")
 @click.argument("plan_id", metavar="PLAN")
 @click.option("--to", "target", type=click.Choice(["salesforce"]), required=True,
               help="The CRM to push to.")

@@ -31,6 +31,7 @@ CHILD_LOOKUPS: dict[tuple[str, str], str] = {
     ("Contact", "AccountContactRelation"): "ContactId",
     ("Contact", "OpportunityContactRole"): "ContactId",
     ("Opportunity", "OpportunityContactRole"): "OpportunityId",
+    ("Opportunity", "OpportunityCompetitor"): "OpportunityId",
     ("Contact", "Contact"): "ReportsToId",
     ("Account", "AccountPlan"): "AccountId",
     ("AccountPlan", "AccountPlanObjective"): "AccountPlanId",
