@@ -213,6 +213,20 @@ def test_kam_sync_pull_cli(kam: Any, org: Any, connection: Any, monkeypatch: Any
     shown = kam("settings", "list", "--json")
     assert json.loads(shown.stdout)[KEY] == "2026-12-01T09:00:21.000Z"
 
+    # a key stakeholder's new title in Salesforce: the account's plan needs an ad-hoc refresh
+    assert kam("plan", "new", f"sf-{ACME}", "-m", "sama7", "--period", "FY2027").returncode == 0
+    assert kam("stakeholder", "set", f"sf-{CHRIS}", "--influence", "5").returncode == 0
+    _find(org, "Contact", CHRIS).update(Title="Chief Executive Officer",
+                                        SystemModstamp=org.stamp())
+    moved = kam("sync", "pull", "salesforce")
+    assert moved.returncode == 0, moved.stderr
+    plan_id = f"sf-{ACME}-sama7-FY2027"
+    assert f"1 plan(s) need an ad-hoc refresh, their account moved since their last review " \
+           f"({plan_id}): see kam review due" in moved.stdout
+    due = kam("review", "due", "--json")
+    assert any(row["plan"] == plan_id and row["kind"] == "ad-hoc"
+               for row in json.loads(due.stdout)), due.stdout
+
     wrong = kam("sync", "pull", "salesfroce", "--connection", str(path))
     assert wrong.returncode == 2 and "did you mean salesforce?" in wrong.stderr
     assert "Traceback" not in wrong.stderr

@@ -6,10 +6,14 @@ from __future__ import annotations
 import os
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ._common import json_option, open_workspace, print_json
+
+if TYPE_CHECKING:
+    from ..store import Workspace
 
 
 @click.group("sync")
@@ -47,8 +51,9 @@ def pull(ctx: click.Context, source: str, connection: str | None, dry_run: bool,
     with ExitStack() as stack:
         result = sync_pull(workspace, source, Path(path), dry_run=dry_run,
                            observe=progress(stack, as_json))
+    moved = [] if dry_run else _moved_plans(workspace)
     if as_json:
-        print_json(result.as_dict())
+        print_json({**result.as_dict(), "ad_hoc_refresh": moved})
         return
     print_summary(result.summary, f"sync pull {source}")
     since = result.previous or "none: everything was read"
@@ -57,3 +62,17 @@ def pull(ctx: click.Context, source: str, connection: str | None, dry_run: bool,
     else:
         verb = "would move" if dry_run else "moved"
         click.echo(f"watermark {verb} to {result.watermark} (from {since})")
+    if moved:
+        click.echo(f"{len(moved)} plan(s) need an ad-hoc refresh, their account moved since "
+                   f"their last review ({', '.join(moved)}): see kam review due")
+
+
+def _moved_plans(workspace: Workspace) -> list[str]:
+    """The plans whose account moved since their last review (an ad-hoc refresh is due)."""
+    from datetime import date
+
+    from ..operations import reviews_due
+    from ..reviews import AdHocRefresh
+
+    return sorted({plan.id for plan, due in reviews_due(workspace, date.today())
+                   if isinstance(due, AdHocRefresh)})
