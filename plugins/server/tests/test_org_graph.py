@@ -87,3 +87,28 @@ def test_the_account_page_carries_the_graph_of_its_people(client: TestClient,
     assert len(graph["edges"]) == len(snapshot.relationships)
     assert '<script src="/static/cytoscape.min.js" defer></script>' in page
     assert "<script>" not in page  # no inline script: the CSP stays strict
+
+
+def test_the_person_form_adds_and_clears_a_placeholder(client: TestClient,
+                                                       workspace_file: Path) -> None:
+    client.post("/signin", data={"name": "ann", "password": "password-ann"})
+    token = re.search(r'name="csrf-token" content="([0-9a-f]+)"', client.get("/").text)
+    assert token
+    headers = {"X-CSRF-Token": token.group(1), "HX-Request": "true"}
+    added = client.post("/accounts/helios/people", headers=headers,
+                        data={"name": "Head of Procurement", "roles": "economic_buyer",
+                              "placeholder": "on"})
+    assert added.status_code == 200 and "Head of Procurement" in added.text
+    with Workspace.open(workspace_file) as ws:
+        person = next(s for s in ws.snapshot("helios").stakeholders
+                      if s.name == "Head of Procurement")
+    assert person.placeholder
+    form = client.get(f"/accounts/helios/people/{person.id}/edit", headers=headers).text
+    assert re.search(r'name="placeholder" type="checkbox" value="on" checked', form)
+    saved = client.post(f"/accounts/helios/people/{person.id}", headers=headers,
+                        data={"name": "Hana Buyer", "roles": "economic_buyer",
+                              "revision": str(person.revision)})
+    assert saved.status_code == 200
+    with Workspace.open(workspace_file) as ws:
+        known = ws.snapshot("helios").stakeholder(person.id)
+    assert known is not None and not known.placeholder and known.name == "Hana Buyer"

@@ -42,7 +42,7 @@ router = KamRouter(tags=["pages"], include_in_schema=False, route_class=PageRout
 
 #: The stakeholder fields the page edits, in form order (the rest stay as they are).
 PERSON_FIELDS: Final = ("name", "title", "business_unit", "roles", "influence", "support",
-                        "relationship_strength", "seller_owner", "last_contact")
+                        "relationship_strength", "seller_owner", "last_contact", "placeholder")
 RELATIONSHIP_TYPES: Final = ("reports_to", "dotted_line", "influences", "conflicts", "informal")
 
 
@@ -109,11 +109,14 @@ def org_chart(people: Sequence[Stakeholder],
 
 def person_fields(form: Mapping[str, Any]) -> dict[str, Any]:
     """The stakeholder fields of a submitted form: blanks are None (cleared), roles a list
-    from comma-separated words; the record's own validation checks the rest."""
+    from comma-separated words, ``placeholder`` a checkbox (ticked or not); the record's own
+    validation checks the rest."""
     fields: dict[str, Any] = {}
     for key in PERSON_FIELDS:
         text = str(form.get(key) or "").strip()
-        if key == "roles":
+        if key == "placeholder":
+            fields[key] = bool(text)
+        elif key == "roles":
             fields[key] = [word.strip() for word in text.split(",") if word.strip()]
         else:
             fields[key] = text or None

@@ -1,5 +1,5 @@
 // The account page's org chart, drawn with Cytoscape.js (vendored: cytoscape.min.js) from the
-// JSON in the data-graph attribute of #org-graph (kamcore_server.pages.org_graph makes it).
+// JSON in the data-graph attribute of div.org-graph (kamcore_server.pages.org_graph makes it).
 //
 // Reporting lines solid, dotted lines dashed, influence purple dashes, conflicts red dots,
 // informal links grey dots; fill = support and size = relationship strength as in the HTML
@@ -23,9 +23,11 @@
       { selector: "node", style: {
         "background-color": "data(colour)", "width": "data(size)", "height": "data(size)",
         "border-width": 2, "border-color": "#ffffff",
-        "label": "data(label)", "text-wrap": "wrap", "text-max-width": 150,
-        "text-valign": "bottom", "text-margin-y": 5, "font-size": 11, "color": "#1b2330",
-        "text-outline-color": "#fbfcfd", "text-outline-width": 2,
+        "label": "data(label)", "text-wrap": "wrap", "text-max-width": 170,
+        "text-valign": "center", "text-halign": "right", "text-justification": "left",
+        "text-margin-x": 7, "font-size": 11, "color": "#1b2330",
+        "text-background-color": "#fbfcfd", "text-background-opacity": 0.9,
+        "text-background-padding": 2,
         "font-family": "system-ui, Segoe UI, Helvetica Neue, Liberation Sans, Arial, sans-serif"
       } },
       { selector: "node.high", style: { "border-color": "#1b2330", "border-width": 3.5 } },
@@ -40,8 +42,12 @@
       { selector: "node:selected", style: {
         "overlay-color": "#1f5fa8", "overlay-opacity": 0.18, "overlay-padding": 8
       } },
+      // Lines other than reporting lines arc off the straight way, so that between two
+      // people of one level they do not run along the names.
       { selector: "edge", style: {
-        "curve-style": "bezier", "target-arrow-shape": "none", "arrow-scale": 0.9, "opacity": 0.9
+        "curve-style": "unbundled-bezier", "control-point-distances": 36,
+        "control-point-weights": 0.5, "target-arrow-shape": "none", "arrow-scale": 0.9,
+        "opacity": 0.9
       } },
       { selector: "edge.reports_to", style: { "curve-style": "taxi", "taxi-direction": "downward" } }
     ];
@@ -136,6 +142,29 @@
     });
   }
 
+  // The tree, from the reporting lines alone and everyone without a manager on top (the other
+  // lines would pull people out of their place), in a box as tall as the tree is deep (the
+  // layout spreads the levels over the box, so it runs again once the height is set).
+  function arrange(box, cy) {
+    if (cy.destroyed()) { return; }
+    var lines = cy.edges(".reports_to");
+    var tree = {
+      name: "breadthfirst", directed: true, spacingFactor: 1.1, avoidOverlap: true,
+      nodeDimensionsIncludeLabels: true, fit: false,
+      roots: cy.nodes().filter(function (node) { return lines.targets().has(node) === false; })
+    };
+    cy.nodes().union(lines).layout(tree).run();
+    var levels = {};
+    cy.nodes().forEach(function (node) { levels[Math.round(node.position("y"))] = true; });
+    var height = Math.min(36, 7 + 7.5 * Object.keys(levels).length) + "rem";
+    if (box.style.height !== height) {
+      box.style.height = height;
+      cy.resize();
+      cy.nodes().union(lines).layout(tree).run();
+    }
+    cy.fit(undefined, 24);
+  }
+
   function draw(box) {
     if (box.kamGraph || typeof window.cytoscape !== "function") { return; }
     var data = JSON.parse(box.getAttribute("data-graph"));
@@ -145,11 +174,12 @@
       layout: { name: "preset" }, minZoom: 0.25, maxZoom: 1.6,
       boxSelectionEnabled: false, autoungrabify: true, selectionType: "single"
     });
-    cy.elements("node, edge.reports_to").layout({
-      name: "breadthfirst", directed: true, spacingFactor: 1.15, avoidOverlap: true,
-      nodeDimensionsIncludeLabels: true, fit: false
-    }).run();
-    cy.fit(undefined, 24);
+    arrange(box, cy);
+    var pending = null;
+    cy.on("resize", function () {  // the window changed: lay the tree out for the new width
+      clearTimeout(pending);
+      pending = setTimeout(function () { arrange(box, cy); }, 150);
+    });
     cy.on("tap", "node", function (event) {
       choose(cy, event.target);
       openPerson(event.target.id());
