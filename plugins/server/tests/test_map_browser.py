@@ -120,4 +120,5 @@ def test_a_viewer_clicking_a_person_finds_their_row(page: Any, server: str, watc
     _click_person(page, someone.id)
     expect(page.locator(f"tr.picked[data-person='{someone.id}']")).to_be_visible()
     expect(page.locator("tr.editing")).to_have_count(0)
+    assert all(url.startswith(server + "/") for url in requests)
     assert not problems, "\n".join(problems)
