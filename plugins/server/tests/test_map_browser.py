@@ -73,7 +73,7 @@ def test_the_org_chart_is_drawn_clicked_and_edited_in_place(
     editing.get_by_role("button", name="Cancel").click()
 
     page.wait_for_function(f"() => {GRAPH} && {GRAPH}.nodes().length === {len(people)}")
-    page.get_by_role("button", name="Add a person").first.click()
+    page.get_by_role("button", name="New person").click()
     form = page.locator("details.add form")
     expect(form.get_by_label("Name")).to_be_focused()
     form.get_by_label("Name").fill("Head of Procurement")
@@ -86,7 +86,7 @@ def test_the_org_chart_is_drawn_clicked_and_edited_in_place(
     assert page.evaluate(f"{GRAPH}.getElementById({placeholder.id!r}).classes()") == [
         "placeholder", "gap"]
 
-    page.get_by_role("button", name="Add a relationship").click()
+    page.get_by_role("button", name="New relationship").click()
     link = page.locator("form.relationship")
     expect(link.locator("select[name=source_id]")).to_be_focused()
     link.locator("select[name=source_id]").select_option(label="Head of Procurement")
@@ -116,7 +116,7 @@ def test_a_viewer_clicking_a_person_finds_their_row(page: Any, server: str, watc
     page.goto(f"{server}/accounts/helios")
     page.wait_for_function(f"() => {GRAPH} !== undefined && {GRAPH} !== null")
     expect = playwright_api.expect
-    expect(page.get_by_role("button", name="Add a person")).to_have_count(0)
+    expect(page.get_by_role("button", name="New person")).to_have_count(0)
     _click_person(page, someone.id)
     expect(page.locator(f"tr.picked[data-person='{someone.id}']")).to_be_visible()
     expect(page.locator("tr.editing")).to_have_count(0)
