@@ -11,6 +11,10 @@ headers of that person's token.
 Users: ``ada`` admin; ``ann`` member on the team of ``helios``; ``mo`` member on the team of
 ``atlas``; ``vic`` viewer. Password of each: ``password-<name>``.
 
+The browser tests share ``server`` (``kam serve`` of the copy on a free port of 127.0.0.1: its
+base URL), ``artefacts`` (where screenshots go), ``watch`` (record a page's requests and
+problems) and ``sign_in``; pytest-playwright launches Debian's Chromium.
+
 ``pg_served`` is the same portfolio and users (not the expired token) in a schema of its own on
 the PostgreSQL server of ``$KAM_TEST_POSTGRES_URL`` (skipped without it): its URL, a client of
 the application serving it, and the secrets.
