@@ -11,6 +11,10 @@ headers of that person's token.
 Users: ``ada`` admin; ``ann`` member on the team of ``helios``; ``mo`` member on the team of
 ``atlas``; ``vic`` viewer. Password of each: ``password-<name>``.
 
+The browser tests share ``server`` (``kam serve`` of the copy on a free port of 127.0.0.1: its
+base URL), ``artefacts`` (where screenshots go), ``watch`` (record a page's requests and
+problems) and ``sign_in``; pytest-playwright launches Debian's Chromium.
+
 ``pg_served`` is the same portfolio and users (not the expired token) in a schema of its own on
 the PostgreSQL server of ``$KAM_TEST_POSTGRES_URL`` (skipped without it): its URL, a client of
 the application serving it, and the secrets.
@@ -20,10 +24,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -33,6 +43,7 @@ from kamcore_server.passwords import hash_password
 from kamcore.operations import Actor, access
 from kamcore.operations.sample import build_sample
 from kamcore.store import Workspace
+from kamcore.testing import chromium
 
 ADMIN = Actor("setup")
 USERS = {"ada": "admin", "ann": "member", "mo": "member", "vic": "viewer"}
@@ -135,3 +146,93 @@ def client(workspace_file: Path) -> Iterator[TestClient]:
 def as_(people: dict[str, str]) -> Callable[[str], dict[str, str]]:
     """``as_("ann")``: the Authorization header of that token."""
     return lambda name: {"Authorization": f"Bearer {people[name]}"}
+
+
+# -- the browser tests: a real `kam serve`, Debian's Chromium ----------------------------------
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright launches Debian's Chromium (Playwright downloads no browser here)."""
+    return {**browser_type_launch_args, "executable_path": chromium(),
+            "args": ["--no-sandbox", "--disable-dev-shm-usage"]}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def server(workspace_file: Path, tmp_path: Path) -> Iterator[str]:
+    """``kam serve`` on a free port of 127.0.0.1, until the test ends; its base URL."""
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kamcore", "--workspace", str(workspace_file), "serve",
+         "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/signin", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("kam serve did not start:\n"
+                                + (tmp_path / "serve.log").read_text())
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture
+def artefacts(request: pytest.FixtureRequest) -> Path:
+    """Where the screenshots go."""
+    root = Path(os.environ.get("KAM_TEST_ARTEFACTS")
+                or request.config.rootpath / "build" / "test-artefacts")
+    folder = root / "web"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def watch_page(page: Any, server: str) -> tuple[list[str], list[str]]:
+    """The URLs ``page`` requests and the problems it meets (console errors, page errors,
+    HTTP errors), as they happen."""
+    requests: list[str] = []
+    problems: list[str] = []
+    page.on("request", lambda req: requests.append(req.url))
+    page.on("console", lambda msg: problems.append(
+        f"console {msg.type} on {page.url}: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}")
+            if res.status >= 400 else None)
+    return requests, problems
+
+
+def sign_in_page(page: Any, server: str, name: str) -> None:
+    """Sign ``name`` in on ``page`` through the sign-in form; returns on the portfolio."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{server}/signin")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(f"password-{name}")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
+
+
+@pytest.fixture
+def watch() -> Callable[[Any, str], tuple[list[str], list[str]]]:
+    """:func:`watch_page`, for the browser tests."""
+    return watch_page
+
+
+@pytest.fixture
+def sign_in() -> Callable[[Any, str, str], None]:
+    """:func:`sign_in_page`, for the browser tests."""
+    return sign_in_page

@@ -130,8 +130,9 @@ def test_values_are_escaped(client: TestClient) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
 
 
-@pytest.mark.parametrize("name", ["htmx.min.js", "htmx.LICENSE"])
-def test_the_vendored_htmx_matches_its_checksum(name: str) -> None:
+@pytest.mark.parametrize("name", ["htmx.min.js", "htmx.LICENSE", "cytoscape.min.js",
+                                  "cytoscape.LICENSE"])
+def test_the_vendored_scripts_match_their_checksums(name: str) -> None:
     static = files("kamcore_server") / "static"
     sums = dict(reversed(line.split()) for line in
                 (static / "SHA256SUMS").read_text(encoding="utf-8").splitlines())

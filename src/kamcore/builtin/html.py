@@ -158,8 +158,7 @@ def stakeholder_map(context: ExportContext, items: PlanItems) -> StakeholderMap:
     rated = [someone for someone in people if someone.rated]
     spots = map_layout(rated, left, top, col_width, row_height)
     per_cell = Counter((someone.support, someone.influence) for someone in rated)
-    radii = {p.key: max(7.0 + 1.4 * (p.strength if p.strength is not None else 2),
-                        12.0 if p.placeholder else 0.0) for p in rated}
+    radii = {p.key: dot_radius(p) for p in rated}
     labels = {p.key: _short(p.name, 13 if per_cell[(p.support, p.influence)] > 1 else 24)
               for p in rated}
     sizes = {key: (6.8 * len(text) + 6, 15.0) for key, text in labels.items()}
@@ -169,7 +168,7 @@ def stakeholder_map(context: ExportContext, items: PlanItems) -> StakeholderMap:
                                 keep_clear=corners, bounds=(0, 0, width, height))
     nodes = tuple(MapNode(
         p.key, round(spots[p.key][0], 1), round(spots[p.key][1], 1), radii[p.key],
-        SUPPORT_COLOURS[p.support or 0], labels[p.key], _person_tooltip(p),
+        SUPPORT_COLOURS[p.support or 0], labels[p.key], person_summary(p),
         p.record is None, p.placeholder, round(places[p.key].x, 1),
         round(places[p.key].y + 4, 1)) for p in rated)
 
@@ -189,7 +188,16 @@ def stakeholder_map(context: ExportContext, items: PlanItems) -> StakeholderMap:
                           tuple(p.name for p in people if not p.rated), counts)
 
 
-def _person_tooltip(someone: MapPerson) -> str:
+def dot_radius(someone: MapPerson) -> float:
+    """The radius of a person's dot in SVG pixels: larger the stronger our relationship (an
+    unknown strength counts as 2), and a placeholder's hollow circle never smaller than 12."""
+    strength = someone.strength if someone.strength is not None else 2
+    return max(7.0 + 1.4 * strength, 12.0 if someone.placeholder else 0.0)
+
+
+def person_summary(someone: MapPerson) -> str:
+    """One line about a person on the map (their tooltip): name, title, unit, role, influence,
+    support, our owner, and whether they are a placeholder or assessed in the plan."""
     record = someone.record
     return " \u00b7 ".join(part for part in (
         someone.name, someone.title, record.business_unit if record else None, someone.role,

@@ -13,6 +13,7 @@ section (map included), or with the form again, each problem at its field.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any, Final
 
 import attrs
@@ -33,6 +34,7 @@ from kamcore.store import Workspace
 from ..principal import Principal
 from ..problems import Denied
 from ..rules import KamRouter, checker, require_account, workspace
+from .org_graph import org_graph
 from .portfolio import current_plan
 from .rendering import PageRoute, page
 
@@ -40,13 +42,14 @@ router = KamRouter(tags=["pages"], include_in_schema=False, route_class=PageRout
 
 #: The stakeholder fields the page edits, in form order (the rest stay as they are).
 PERSON_FIELDS: Final = ("name", "title", "business_unit", "roles", "influence", "support",
-                        "relationship_strength", "seller_owner", "last_contact")
+                        "relationship_strength", "seller_owner", "last_contact", "placeholder")
 RELATIONSHIP_TYPES: Final = ("reports_to", "dotted_line", "influences", "conflicts", "informal")
 
 
 def people_view(snapshot: AccountSnapshot) -> dict[str, Any]:
-    """The stakeholder map (as the HTML report draws it, from the account's current plan) and
-    the people and relationship rows of the account."""
+    """The stakeholder map (as the HTML report draws it, from the account's current plan), the
+    org chart (as a tree of :class:`Branch` and as graph data for the page's script), and the
+    people and relationship rows of the account."""
     from kamcore.builtin.html import EDGE_LABELS, SUPPORT_COLOURS, SUPPORT_LABELS, stakeholder_map
 
     plan = current_plan(snapshot.plans)
@@ -66,6 +69,7 @@ def people_view(snapshot: AccountSnapshot) -> dict[str, Any]:
                           for r in snapshot.relationships],
         "relationship_types": RELATIONSHIP_TYPES,
         "org_chart": org_chart(snapshot.stakeholders, snapshot.relationships),
+        "graph": org_graph(snapshot.stakeholders, snapshot.relationships, date.today()),
     }
 
 
@@ -105,11 +109,14 @@ def org_chart(people: Sequence[Stakeholder],
 
 def person_fields(form: Mapping[str, Any]) -> dict[str, Any]:
     """The stakeholder fields of a submitted form: blanks are None (cleared), roles a list
-    from comma-separated words; the record's own validation checks the rest."""
+    from comma-separated words, ``placeholder`` a checkbox (ticked or not); the record's own
+    validation checks the rest."""
     fields: dict[str, Any] = {}
     for key in PERSON_FIELDS:
         text = str(form.get(key) or "").strip()
-        if key == "roles":
+        if key == "placeholder":
+            fields[key] = bool(text)
+        elif key == "roles":
             fields[key] = [word.strip() for word in text.split(",") if word.strip()]
         else:
             fields[key] = text or None
