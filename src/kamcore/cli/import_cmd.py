@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ._common import actor, json_option, open_workspace, print_json, print_table
+from .collector import bulk_records
 
 if TYPE_CHECKING:
     from ..importing import ImportSummary, ProgressMeter
@@ -115,6 +116,7 @@ def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool, for
 
     workspace = open_workspace(ctx)
     with ExitStack() as stack:
+        stack.enter_context(bulk_records())
         observe = None
         if _show_progress(as_json):
             meter = stack.enter_context(metering())
