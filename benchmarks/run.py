@@ -199,7 +199,8 @@ def check_and_score(db: Path) -> float:
 
 
 def validate_floor(db: Path) -> Callable[[], float]:
-    """``model_validate_json`` of every stored record (read into memory beforehand)."""
+    """``model_validate_json`` of every stored record's JSON (read into memory beforehand,
+    with the fields its revision row holds in columns put back)."""
     from kamcore.model import (
         Account,
         Opportunity,
@@ -209,12 +210,14 @@ def validate_floor(db: Path) -> Callable[[], float]:
         ScoreCard,
         Stakeholder,
     )
+    from kamcore.store.stored import record_json
 
     classes = {c.kind: c for c in (Account, Stakeholder, Opportunity, Plan, Relationship,
                                     Review, ScoreCard)}
-    with sqlite3.connect(db) as con:
-        rows = [(classes[k], d) for k, d in con.execute(
-            "SELECT r.kind, v.data FROM records r JOIN revisions v USING (kind, id, revision)")]
+    with sqlite3.connect(db) as con:  # each record's whole JSON, as the workspace reads it
+        rows = [(classes[k], record_json(*row)) for k, *row in con.execute(
+            "SELECT r.kind, v.id, v.revision, v.saved_at, v.saved_by, v.data "
+            "FROM records r JOIN revisions v USING (kind, id, revision)")]
 
     def run() -> float:
         start = time.perf_counter()
