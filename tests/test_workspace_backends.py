@@ -179,3 +179,24 @@ def test_keys_sort_as_on_sqlite(backend: Backend) -> None:
     assert collations == {f"{t}.{c}": "C" for t, c in [
         ("records", "kind"), ("records", "id"), ("revisions", "kind"), ("revisions", "id"),
         ("external_ids", "kind"), ("external_ids", "record_id")]}
+
+
+def test_sqlite_write_transactions_get_a_larger_page_cache(tmp_path: Any) -> None:
+    """A write transaction's connection has a page cache of WRITE_CACHE_KIB, a read's SQLite's
+    default, whichever sort the pooled connection served last."""
+    from sqlalchemy import text
+
+    from kamcore.store.engine import READ_CACHE_KIB, WRITE_CACHE_KIB, make_engine
+
+    engine = make_engine(workspace_url(tmp_path / "cache.db"), create=True)
+    query = text("PRAGMA cache_size")
+    try:
+        seen = []
+        for write in (False, True, True, False, True):
+            with engine.connect().execution_options(kam_write=write) as conn, conn.begin():
+                seen.append(conn.execute(query).scalar())
+        assert seen == [-READ_CACHE_KIB, -WRITE_CACHE_KIB, -WRITE_CACHE_KIB, -READ_CACHE_KIB,
+                        -WRITE_CACHE_KIB]
+        assert WRITE_CACHE_KIB > READ_CACHE_KIB
+    finally:
+        engine.dispose()

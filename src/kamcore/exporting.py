@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from .model import Plan
+from .model import Finding, Plan
 from .planning import check_plan
 from .plugin.contributions import ExportContext
 from .plugin.registry import Registry
@@ -23,10 +23,13 @@ def export_context(workspace: Workspace, registry: Registry, plan: Plan, *,
 
 
 def _context(registry: Registry, plan: Plan, snapshot: AccountSnapshot, as_of: date | None,
-             options: Mapping[str, Any] | None) -> ExportContext:
+             options: Mapping[str, Any] | None,
+             findings: Sequence[Finding] | None = None) -> ExportContext:
+    """The context of ``plan``; ``findings`` None: checked now."""
     methodology = registry.methodologies.get(plan.methodology.name)
-    findings = (check_plan(plan, methodology, snapshot, registry.host, as_of)
-                if methodology is not None else [])
+    if findings is None:
+        findings = (check_plan(plan, methodology, snapshot, registry.host, as_of)
+                    if methodology is not None else [])
     return ExportContext(plan=plan, snapshot=snapshot, methodology=methodology,
                          findings=tuple(findings), options=dict(options or {}))
 
@@ -36,12 +39,26 @@ def export_contexts(workspace: Workspace, registry: Registry, *,
                     options: Mapping[str, Any] | None = None) -> Iterator[ExportContext]:
     """The :func:`export_context` of every plan, account by account (plans in id order within
     an account), reading the workspace in one streamed pass (:meth:`Workspace.snapshots`); a
-    plan whose account does not exist comes last, read on its own."""
+    plan whose account does not exist comes last, read on its own.
+
+    The findings are the kept ones (:func:`kamcore.portfolio.plan_findings`): the checks run
+    again only for the accounts that changed since the last portfolio view or export (or
+    all of them on another day, or with other plugins). A plan it has none for (an account
+    created meanwhile) is checked here.
+    """
+    from .portfolio import plan_findings
+
+    kept = plan_findings(workspace, registry, as_of)
+    pending = next(kept, None)  # computes and keeps what changed before the pass starts
     seen: set[str] = set()
     for snapshot in workspace.snapshots():
+        account_id = snapshot.account.id
+        while pending is not None and pending[0] < account_id:
+            pending = next(kept, None)
+        found = pending[1] if pending is not None and pending[0] == account_id else {}
         for plan in snapshot.plans:
             seen.add(plan.id)
-            yield _context(registry, plan, snapshot, as_of, options)
+            yield _context(registry, plan, snapshot, as_of, options, found.get(plan.id))
     for plan_id in workspace.ids(Plan):
         if plan_id not in seen:
             yield export_context(workspace, registry, workspace.get(Plan, plan_id), as_of=as_of,

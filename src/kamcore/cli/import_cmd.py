@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ._common import actor, json_option, open_workspace, print_json, print_table
+from .collector import bulk_records
 
 if TYPE_CHECKING:
     from ..importing import ImportSummary, ProgressMeter
@@ -114,6 +115,7 @@ def import_(ctx: click.Context, adapter_name: str, path: str, dry_run: bool, for
 
     workspace = open_workspace(ctx)
     with ExitStack() as stack:
+        stack.enter_context(bulk_records())
         given = {name: value for name, value in (("encoding", encoding), ("object", sobject),
                                                  ("methodology", methodology),
                                                  ("since", since)) if value is not None}

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ._common import json_option, open_workspace, print_json
+from .collector import bulk_records
 
 if TYPE_CHECKING:
     from ..store import Workspace
@@ -49,6 +50,7 @@ def pull(ctx: click.Context, source: str, connection: str | None, dry_run: bool,
                                  param_hint="--connection")
     workspace = open_workspace(ctx)
     with ExitStack() as stack:
+        stack.enter_context(bulk_records())
         result = sync_pull(workspace, source, Path(path), dry_run=dry_run,
                            observe=progress(stack, as_json))
     moved = [] if dry_run else _moved_plans(workspace)

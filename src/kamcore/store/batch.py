@@ -35,7 +35,7 @@ from sqlalchemy import (
 from ..errors import ConflictError
 from ..model import Record
 from . import tables
-from .stored import record_json, stored_json
+from .stored import record_json, stamped, stored_json
 from .writing import (
     R,
     SaveOutcome,
@@ -105,9 +105,7 @@ def _save_batch(conn: Connection, batch: Sequence[R], by: str | None,
         row = stored_rows.get((record.kind, record.id))
         now = datetime.now(UTC)
         if row is None:
-            stored = record.model_copy(update={
-                "revision": lives.get((record.kind, record.id), 0) + 1, "updated_at": now,
-                "updated_by": by, "created_at": now})
+            stored = stamped(record, lives.get((record.kind, record.id), 0) + 1, now, by, now)
             writes.append((stored, 0, None))
             results.append((stored, "created"))
             continue
@@ -116,9 +114,7 @@ def _save_batch(conn: Connection, batch: Sequence[R], by: str | None,
         if content(target) == content(current):
             results.append((current, "unchanged"))
             continue
-        stored = target.model_copy(update={
-            "revision": current.revision + 1, "updated_at": now, "updated_by": by,
-            "created_at": current.created_at})
+        stored = stamped(target, current.revision + 1, now, by, current.created_at)
         writes.append((stored, current.revision, row))
         results.append((stored, "updated"))
     if writes:

@@ -92,8 +92,22 @@ def _sqlite_file(url: str) -> Path | None:
     return Path(path) if path and path != ":memory:" else None
 
 
+#: SQLite's page cache in a write transaction (KiB, as ``PRAGMA cache_size`` takes it when
+#: negative). SQLite's default, 2 MiB, is smaller than the index of records by account of a
+#: 100,000-contact import, whose entries arrive in no order: the transaction spilled and
+#: re-read its pages (~30 % more CPU for its writes). The cache grows only as pages are
+#: touched, so a small save costs nothing more.
+WRITE_CACHE_KIB = 32 * 1024
+#: SQLite's page cache in a read transaction: SQLite's default (a streamed read of the whole
+#: portfolio touches every page once; a large cache would only hold memory).
+READ_CACHE_KIB = 2_000
+
+
 def _configure_sqlite(engine: Engine) -> None:
-    """A busy timeout, and BEGIN IMMEDIATE for write transactions (no upgrade deadlock).
+    """A busy timeout, BEGIN IMMEDIATE for write transactions (no upgrade deadlock), and a
+    page cache of :data:`WRITE_CACHE_KIB` for them (:data:`READ_CACHE_KIB`, SQLite's default,
+    for reads; the setting belongs to the connection, so a transaction sets it when the
+    connection's last one was of the other sort).
 
     WAL mode is set once the file is known to be a workspace (see ``Workspace._prepare``).
     """
@@ -109,6 +123,11 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         write = connection.get_execution_options().get("kam_write", False)
+        cache = WRITE_CACHE_KIB if write else READ_CACHE_KIB
+        info = connection.connection.info  # the DBAPI connection's, kept across checkouts
+        if info.get("kam_cache_kib", READ_CACHE_KIB) != cache:
+            connection.exec_driver_sql(f"PRAGMA cache_size=-{cache}")
+            info["kam_cache_kib"] = cache
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 

@@ -11,8 +11,12 @@ a revision gives the record that was saved, field for field.
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from typing import TypeVar
 
 from ..model import Record
+
+R = TypeVar("R", bound=Record)
 
 #: The fields a revision row keeps in its columns, left out of its stored JSON.
 IN_COLUMNS = frozenset({"id", "revision", "updated_at", "updated_by"})
@@ -20,6 +24,33 @@ IN_COLUMNS = frozenset({"id", "revision", "updated_at", "updated_by"})
 _LEFT_OUT: set[str] = {*IN_COLUMNS, "created_at"}
 #: How stored JSON starts when it carries the creation time itself.
 _CREATED = '{"created_at":'
+#: The fields a save stamps on the record it stores.
+_STAMP = frozenset({"revision", "updated_at", "updated_by", "created_at"})
+
+
+def stamped(record: R, revision: int, saved_at: datetime, saved_by: str | None,
+            created_at: datetime | None) -> R:
+    """``record`` as a save stores it: a copy with its new ``revision``, ``updated_at`` =
+    ``saved_at``, ``updated_by`` = ``saved_by`` and ``created_at``, which then count as set.
+
+    The same copy as ``record.model_copy(update=...)`` (nothing is validated again, the
+    other fields are shared, not copied), made without pydantic's generic copying, which
+    costs more than the rest of a batch save of a record. A model with extra fields or private
+    attributes (none of kamcore's) is copied by ``model_copy``.
+    """
+    update = {"revision": revision, "updated_at": saved_at, "updated_by": saved_by,
+              "created_at": created_at}
+    if record.__pydantic_extra__ is not None or record.__pydantic_private__ is not None:
+        return record.model_copy(update=update)
+    cls = type(record)
+    copy = cls.__new__(cls)
+    fields = record.__dict__.copy()
+    fields.update(update)
+    object.__setattr__(copy, "__dict__", fields)
+    object.__setattr__(copy, "__pydantic_fields_set__", record.__pydantic_fields_set__ | _STAMP)
+    object.__setattr__(copy, "__pydantic_extra__", None)
+    object.__setattr__(copy, "__pydantic_private__", None)
+    return copy
 
 
 def stored_json(record: Record) -> str:

@@ -43,7 +43,7 @@ from .engine import (
 from .failures import database_error
 from .removing import is_tombstone, remove_record
 from .snapshots import assemble, read_account, stream_snapshots
-from .stored import record_json
+from .stored import record_json, stamped
 from .writing import R, SaveOutcome, content, current_data, first_revision, write_record
 
 if TYPE_CHECKING:
@@ -257,10 +257,7 @@ class Workspace:
         """
         base = record.revision if base_revision is None else base_revision
         now = datetime.now(UTC)
-        stored = record.model_copy(update={
-            "revision": base + 1, "updated_at": now, "updated_by": by,
-            "created_at": now if base == 0 else record.created_at,
-        })
+        stored = stamped(record, base + 1, now, by, now if base == 0 else record.created_at)
         with self.transaction():
             assert self._tx is not None
             if base == 0:  # revision 1, or the one after the tombstone of a removed record

@@ -337,6 +337,25 @@ class Mapper:
             return secondary_id(contact, account)
         return record_id(contact)
 
+    def _roles(self, contact: str, account: str, primary: str,
+               relations: Iterable[_Relation], others: dict[str, _Relation],
+               ids: dict[str, str]) -> dict[str, set[str]]:
+        """Stakeholder id -> the roles a contact's relations and opportunity contact roles
+        give it; the relation to the contact's own ``account`` adds its Id to ``ids``."""
+        roles: dict[str, set[str]] = defaultdict(set)
+        for relation in relations:
+            if relation.account == account:
+                roles[primary] |= relation.roles
+                if relation.key is not None:
+                    ids[RELATION_SYSTEM] = relation.key
+        for role in self.roles_by_contact.get(contact, ()):
+            chosen = self._stakeholder_for(contact, self.opportunity_account.get(role.opportunity),
+                                           others)
+            self.chosen[(role.opportunity, contact)] = chosen
+            if role.role is not None:
+                roles[chosen].add(role.role)
+        return roles
+
     def contact(self, row: Row) -> Iterator[Record]:
         key = self._own_key(row)
         account = row.key("AccountId")
@@ -344,23 +363,12 @@ class Mapper:
             return
         common = _contact_fields(row)
         relations = self.relations.get(key, ())
-        others = {r.account: r for r in relations if r.account != account}
-        roles: dict[str, set[str]] = defaultdict(set)
+        others = {r.account: r for r in relations if r.account != account} if relations else {}
         primary = record_id(key)
         system, ext = external(key)
         ids = {system: ext}
-        for relation in relations:
-            if relation.account == account:
-                roles[primary] |= relation.roles
-                if relation.key is not None:
-                    ids[RELATION_SYSTEM] = relation.key
-        for role in self.roles_by_contact.get(key, ()):
-            chosen = self._stakeholder_for(key, self.opportunity_account.get(role.opportunity),
-                                           others)
-            self.chosen[(role.opportunity, key)] = chosen
-            if role.role is not None:
-                roles[chosen].add(role.role)
-
+        roles = (self._roles(key, account, primary, relations, others, ids)
+                 if relations or key in self.roles_by_contact else {})
         yield _build(Stakeholder, row, {
             "id": primary, "account_id": record_id(account), **common,
             "roles": frozenset(roles.get(primary, ())), "external_ids": ids},
