@@ -6,7 +6,8 @@ per session and copied for each test. ``people`` holds, by name, each user's wri
 ``share``: the token of a share link of ``helios-sama7`` for its customer, ``share_revoked`` a
 revoked one, ``share_expired`` an expired one). ``client`` is a
 :class:`fastapi.testclient.TestClient` on the application serving the copy, ``as_(name)`` the
-headers of that person's token.
+headers of that person's token, ``htmx_as(name)`` signs that user in through the sign-in
+form and gives the headers an htmx request of their pages sends (CSRF token included).
 
 Users: ``ada`` admin; ``ann`` member on the team of ``helios``; ``mo`` member on the team of
 ``atlas``; ``vic`` viewer. Password of each: ``password-<name>``.
@@ -19,6 +20,7 @@ the application serving it, and the secrets.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -135,3 +137,15 @@ def client(workspace_file: Path) -> Iterator[TestClient]:
 def as_(people: dict[str, str]) -> Callable[[str], dict[str, str]]:
     """``as_("ann")``: the Authorization header of that token."""
     return lambda name: {"Authorization": f"Bearer {people[name]}"}
+
+
+@pytest.fixture
+def htmx_as(client: TestClient) -> Callable[[str], dict[str, str]]:
+    """``htmx_as("ann")``: sign ann in on ``client``; the headers her pages' htmx requests
+    send (the session's CSRF token, ``HX-Request``)."""
+    def sign_in(name: str) -> dict[str, str]:
+        client.post("/signin", data={"name": name, "password": password(name)})
+        token = re.search(r'name="csrf-token" content="([0-9a-f]+)"', client.get("/").text)
+        assert token, "not signed in"
+        return {"X-CSRF-Token": token.group(1), "HX-Request": "true"}
+    return sign_in

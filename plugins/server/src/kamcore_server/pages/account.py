@@ -40,7 +40,7 @@ router = KamRouter(tags=["pages"], include_in_schema=False, route_class=PageRout
 
 #: The stakeholder fields the page edits, in form order (the rest stay as they are).
 PERSON_FIELDS: Final = ("name", "title", "business_unit", "roles", "influence", "support",
-                        "relationship_strength", "seller_owner", "last_contact")
+                        "relationship_strength", "seller_owner", "last_contact", "placeholder")
 RELATIONSHIP_TYPES: Final = ("reports_to", "dotted_line", "influences", "conflicts", "informal")
 
 
@@ -105,11 +105,14 @@ def org_chart(people: Sequence[Stakeholder],
 
 def person_fields(form: Mapping[str, Any]) -> dict[str, Any]:
     """The stakeholder fields of a submitted form: blanks are None (cleared), roles a list
-    from comma-separated words; the record's own validation checks the rest."""
+    from comma-separated words, ``placeholder`` true when its box is ticked; the record's own
+    validation checks the rest."""
     fields: dict[str, Any] = {}
     for key in PERSON_FIELDS:
         text = str(form.get(key) or "").strip()
-        if key == "roles":
+        if key == "placeholder":
+            fields[key] = bool(text)
+        elif key == "roles":
             fields[key] = [word.strip() for word in text.split(",") if word.strip()]
         else:
             fields[key] = text or None
@@ -146,9 +149,12 @@ def _snapshot(ws: Workspace, who: Principal, account_id: str) -> AccountSnapshot
 def account_page(account_id: str, request: Request, who: Principal = Depends(checker("read")),
                  ws: Workspace = Depends(workspace)) -> HTMLResponse:
     """The account with its map, people, relationships, plans and opportunities."""
+    from .additions import methodology_names
+
     snapshot = _snapshot(ws, who, account_id)
     return page(request, who, "account.html", snapshot=snapshot,
-                may_write=who.role in ("admin", "member"), **people_view(snapshot))
+                may_write=who.role in ("admin", "member"), methodologies=methodology_names(),
+                **people_view(snapshot))
 
 
 def _people(request: Request, who: Principal, ws: Workspace, account_id: str,
@@ -216,7 +222,7 @@ async def add_person(account_id: str, request: Request,
     require_account(who, account_id, write=True)
     form = await request.form()
     fields = {key: value for key, value in person_fields(form).items()
-              if value not in (None, [])}
+              if value is not None and value != []}
     name = fields.pop("name", None) or ""
     try:
         operations.add_stakeholder(ws, Actor(who.name), account_id, name, **fields)

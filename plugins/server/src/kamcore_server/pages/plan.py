@@ -1,5 +1,5 @@
 """The plan page (``GET /plans/{id}``): the methodology's steps with the plan's place among them
-and the current step's gate, the findings, each section (read, then edited in place as a form
+and the current step's gate, the findings (each linked to the section at fault), each section (read, then edited in place as a form
 generated from its JSON Schema, see :mod:`.forms`), advancing, and the history (what each
 revision changed, in the words of ``kam plan diff``, shown on demand).
 
@@ -12,6 +12,7 @@ who changed it, what was typed kept, and the current revision, so saving again i
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from fastapi import Depends, Form, Request
@@ -51,6 +52,22 @@ def section_keys(methodology: Methodology) -> list[str]:
     ordered = [key for step in methodology.steps for key in step.sections]
     ordered += [section.key for section in methodology.sections]
     return list(dict.fromkeys(ordered))
+
+
+_REQUIRED_SECTION = re.compile(r"'([A-Za-z0-9_]+)' is a required property")
+
+
+def section_of(finding: Finding) -> str | None:
+    """The plan section a finding is about, for its link to that section on the page: the key
+    its path starts with (``sections.KEY...``), or, for a finding on the sections as a whole,
+    the section it says is required (a gate on an empty section); else None."""
+    path = finding.path or ""
+    if path.startswith("sections."):
+        return re.split(r"[.\[]", path[len("sections."):], maxsplit=1)[0] or None
+    if path == "sections":
+        required = _REQUIRED_SECTION.search(finding.message)
+        return required.group(1) if required else None
+    return None
 
 
 def _findings_of(findings: list[Finding], key: str) -> list[Finding]:
@@ -103,7 +120,8 @@ def plan_page(plan_id: str, request: Request, who: Principal = Depends(checker("
                 current=methodology.steps[current], gate=gate, findings=findings,
                 sections=sections, history=history, last=current + 1 >= len(methodology.steps),
                 rv=reviews_view(ws, who, plan, methodology),
-                may_write=who.role in ("admin", "member"), option_value=forms.option_value)
+                may_write=who.role in ("admin", "member"), option_value=forms.option_value,
+                section_of=section_of)
 
 
 @router.get("/plans/{plan_id}/sections/{key}", access="read", response_class=HTMLResponse)
@@ -165,7 +183,8 @@ def advance(plan_id: str, request: Request, revision: int = Form(..., ge=0),
         operations.advance(ws, Actor(who.name), plan.id, base_revision=revision)
     except AdvanceRefused as exc:
         return page(request, who, "_advance.html", refused=exc,
-                    findings=list(getattr(exc, "findings", ())), conflict=None)
+                    findings=list(getattr(exc, "findings", ())), conflict=None,
+                    section_of=section_of)
     except ConflictError as exc:
         return page(request, who, "_advance.html", refused=None, findings=[], conflict=exc)
     except InvalidInputError as exc:
