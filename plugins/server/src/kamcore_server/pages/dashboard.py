@@ -6,8 +6,8 @@ page, or comes back with each problem at its field."""
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response

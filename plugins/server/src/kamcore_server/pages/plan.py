@@ -1,7 +1,8 @@
 """The plan page (``GET /plans/{id}``): the methodology's steps with the plan's place among them
-and the current step's gate, the findings (each linked to the section at fault), each section (read, then edited in place as a form
-generated from its JSON Schema, see :mod:`.forms`), advancing, and the history (what each
-revision changed, in the words of ``kam plan diff``, shown on demand).
+and the current step's gate, the findings (each linked to the section at fault), each section
+(read, then edited in place as a form generated from its JSON Schema, see :mod:`.forms`),
+advancing, and the history (what each revision changed, in the words of ``kam plan diff``,
+shown on demand).
 
 A section form carries the plan revision it was read at; saving calls
 :func:`kamcore.operations.set_section` with it. Invalid data comes back as the form with each
