@@ -12,6 +12,11 @@ form and gives the headers an htmx request of their pages sends (CSRF token incl
 Users: ``ada`` admin; ``ann`` member on the team of ``helios``; ``mo`` member on the team of
 ``atlas``; ``vic`` viewer. Password of each: ``password-<name>``.
 
+For the browser tests (Playwright): ``browser_type_launch_args`` makes pytest-playwright launch
+Debian's Chromium; ``serving(workspace)`` runs ``kam serve`` on a free port of 127.0.0.1 until
+the test ends and gives the address it printed; ``watch(page)`` collects what a page requests
+and the problems it meets; ``artefacts`` is the folder screenshots go to.
+
 ``pg_served`` is the same portfolio and users (not the expired token) in a schema of its own on
 the PostgreSQL server of ``$KAM_TEST_POSTGRES_URL`` (skipped without it): its URL, a client of
 the application serving it, and the secrets.
@@ -22,10 +27,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import sqlite3
-from collections.abc import Callable, Iterator
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -149,3 +160,91 @@ def htmx_as(client: TestClient) -> Callable[[str], dict[str, str]]:
         assert token, "not signed in"
         return {"X-CSRF-Token": token.group(1), "HX-Request": "true"}
     return sign_in
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright launches Debian's Chromium (Playwright downloads no browser here)."""
+    from kamcore.testing import chromium
+
+    return {**browser_type_launch_args, "executable_path": chromium(),
+            "args": ["--no-sandbox", "--disable-dev-shm-usage"]}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def _kam_serve(workspace: Path, log_path: Path, env: Mapping[str, str] | None) -> Iterator[str]:
+    """``kam serve`` of ``workspace`` on a free port of 127.0.0.1 (its output in
+    ``log_path``) while the block runs; the address it printed, once it answers."""
+    port = _free_port()
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kamcore", "--workspace", str(workspace), "serve",
+             "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                printed = re.search(r" on (http://127\.0\.0\.1:\d+)", log_path.read_text())
+                if printed and _answers(printed.group(1)):
+                    break
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("kam serve did not start:\n" + log_path.read_text())
+                time.sleep(0.2)
+            yield printed.group(1)
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def _answers(base: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{base}/signin", timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def serving(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """``serving(workspace, env=None)``: ``kam serve`` of that workspace on 127.0.0.1 until the
+    test ends; the address it printed (``http://127.0.0.1:PORT``)."""
+    with ExitStack() as stack:
+        def serve(workspace: Path, env: Mapping[str, str] | None = None) -> str:
+            log = tmp_path / f"serve-{workspace.stem}.log"
+            return stack.enter_context(_kam_serve(workspace, log, env))
+        yield serve
+
+
+@pytest.fixture
+def watch() -> Callable[[Any], tuple[list[str], list[str]]]:
+    """``watch(page)``: the URLs the page requests and the problems it meets (console errors,
+    page errors, HTTP errors), as they happen."""
+    def start(page: Any) -> tuple[list[str], list[str]]:
+        requests: list[str] = []
+        problems: list[str] = []
+        page.on("request", lambda req: requests.append(req.url))
+        page.on("console", lambda msg: problems.append(
+            f"console {msg.type} on {page.url}: {msg.text}") if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+        page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}")
+                if res.status >= 400 else None)
+        return requests, problems
+    return start
+
+
+@pytest.fixture
+def artefacts(request: pytest.FixtureRequest) -> Path:
+    """Where the screenshots go: ``$KAM_TEST_ARTEFACTS/web`` or ``build/test-artefacts/web``."""
+    root = Path(os.environ.get("KAM_TEST_ARTEFACTS")
+                or request.config.rootpath / "build" / "test-artefacts")
+    folder = root / "web"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

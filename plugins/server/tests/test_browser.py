@@ -11,86 +11,26 @@ page goes to ``build/test-artefacts/web/`` (or ``$KAM_TEST_ARTEFACTS/web``) to l
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kamcore.testing import chromium
-
 playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    """pytest-playwright launches Debian's Chromium (Playwright downloads no browser here)."""
-    return {**browser_type_launch_args, "executable_path": chromium(),
-            "args": ["--no-sandbox", "--disable-dev-shm-usage"]}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+Watch = Callable[[Any], tuple[list[str], list[str]]]
 
 
 @pytest.fixture
-def server(workspace_file: Path, tmp_path: Path) -> Iterator[str]:
-    """``kam serve`` on a free port of 127.0.0.1, until the test ends; its base URL."""
-    port = _free_port()
-    log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kamcore", "--workspace", str(workspace_file), "serve",
-         "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/signin", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("kam serve did not start:\n"
-                                + (tmp_path / "serve.log").read_text())
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
-
-
-@pytest.fixture
-def artefacts(request: pytest.FixtureRequest) -> Path:
-    """Where the screenshots go."""
-    root = Path(os.environ.get("KAM_TEST_ARTEFACTS")
-                or request.config.rootpath / "build" / "test-artefacts")
-    folder = root / "web"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def server(workspace_file: Path, serving: Callable[[Path], str]) -> str:
+    """``kam serve`` of the test's copy of the served workspace; its address."""
+    return serving(workspace_file)
 
 
 def test_a_key_account_manager_works_through_the_workspace(
-        page: Any, server: str, artefacts: Path) -> None:
+        page: Any, server: str, artefacts: Path, watch: Watch) -> None:
     expect = playwright_api.expect
-    requests: list[str] = []
-    problems: list[str] = []
-    page.on("request", lambda req: requests.append(req.url))
-    page.on("console", lambda msg: problems.append(
-        f"console {msg.type} on {page.url}: {msg.text} ({msg.location['url']})")
-        if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}")
-            if res.status >= 400 else None)
+    requests, problems = watch(page)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto(f"{server}/")
@@ -109,7 +49,7 @@ def test_a_key_account_manager_works_through_the_workspace(
     people = page.locator("table.people tbody tr")
     before = people.count()
     page.get_by_text("Add a person").click()
-    form = page.locator("details.add form")
+    form = page.locator("details.add form.person")
     form.get_by_label("Name").fill("Dana Quill")
     form.get_by_label("Title").fill("VP Procurement")
     form.get_by_label("Influence").select_option("4")
@@ -168,20 +108,6 @@ def test_a_key_account_manager_works_through_the_workspace(
     assert not problems, "\n".join(problems)
 
 
-def _watch(page: Any, server: str) -> tuple[list[str], list[str]]:
-    """The URLs ``page`` requests and the problems it meets (console errors, page errors,
-    HTTP errors), as they happen."""
-    requests: list[str] = []
-    problems: list[str] = []
-    page.on("request", lambda req: requests.append(req.url))
-    page.on("console", lambda msg: problems.append(
-        f"console {msg.type} on {page.url}: {msg.text}") if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}")
-            if res.status >= 400 else None)
-    return requests, problems
-
-
 def _sign_in(page: Any, server: str, name: str) -> None:
     page.goto(f"{server}/signin")
     page.get_by_label("User name").fill(name)
@@ -206,9 +132,10 @@ def _free_day(workspace: Path, plan_id: str, kind: str) -> str:
 
 
 def test_reviews_the_diff_between_them_downloads_and_an_import_in_the_browser(
-        page: Any, server: str, artefacts: Path, workspace_file: Path) -> None:
+        page: Any, server: str, artefacts: Path, workspace_file: Path,
+        watch: Watch) -> None:
     expect = playwright_api.expect
-    requests, problems = _watch(page, server)
+    requests, problems = watch(page)
     page.set_viewport_size({"width": 1280, "height": 900})
     held = _free_day(workspace_file, "helios-sama7", "customer")
     _sign_in(page, server, "ann")
@@ -289,12 +216,12 @@ def test_reviews_the_diff_between_them_downloads_and_an_import_in_the_browser(
 
 
 def test_the_customer_answers_on_a_phone(browser: Any, server: str, artefacts: Path,
-                                         people: dict[str, str]) -> None:
+                                         people: dict[str, str], watch: Watch) -> None:
     expect = playwright_api.expect
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True,
                                   has_touch=True)
     page = context.new_page()
-    requests, problems = _watch(page, server)
+    requests, problems = watch(page)
     page.goto(f"{server}/share/{people['share']}")
     objectives = page.locator("article.objective")
     expect(objectives.first).to_be_visible()
