@@ -1,8 +1,8 @@
 """What the account page adds besides people: a plan (``POST /accounts/{id}/plans``, through
 :func:`kamcore.operations.new_plan`, which opens the new plan's page) and an opportunity
 (``POST /accounts/{id}/opportunities``, through :func:`kamcore.operations.add_opportunity`,
-which reloads the account page). A refused form comes back in place with each problem at its
-field and what was typed kept; nothing is written.
+which answers with the account's opportunities, refreshed). A refused form comes back in
+place with each problem at its field and what was typed kept; nothing is written.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from kamcore import operations
 from kamcore.errors import ConflictError, InvalidInputError, NotFoundError, Problem
+from kamcore.model import Account
 from kamcore.operations import Actor
 from kamcore.plugin.registry import get_registry
 from kamcore.store import Workspace
@@ -80,4 +81,8 @@ async def add_opportunity(account_id: str, request: Request,
     except (InvalidInputError, ConflictError, NotFoundError) as exc:
         return page(request, who, "_opportunity_form.html", account_id=account_id,
                     values=values, errors=_errors(exc))
-    return go(request, f"/accounts/{quote(account_id)}#opportunities")
+    response = page(request, who, "_opportunities.html", snapshot=ws.snapshot(account_id),
+                    account=ws.get(Account, account_id), may_write=True)
+    response.headers["HX-Retarget"] = "#opportunities"
+    response.headers["HX-Reswap"] = "outerHTML"
+    return response
