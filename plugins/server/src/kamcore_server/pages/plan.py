@@ -7,7 +7,8 @@ shown on demand).
 A section form carries the plan revision it was read at; saving calls
 :func:`kamcore.operations.set_section` with it. Invalid data comes back as the form with each
 problem at its field; a stale save (someone saved the plan since) comes back as the form with
-who changed it, what was typed kept, and the current revision, so saving again is a decision.
+who changed it, the section as they saved it beside what was typed (kept), and the current
+revision, so saving again is a decision.
 """
 
 from __future__ import annotations
@@ -82,12 +83,17 @@ def section_view(who: Principal, plan: Plan, methodology: Methodology, key: str,
                  errors: dict[str, list[str]] | None = None, revision: int | None = None,
                  conflict: ConflictError | None = None, saved: bool = False) -> dict[str, Any]:
     """What ``_section.html`` shows of section ``key``: read, or as its form (``editing``)
-    holding ``value`` (default: the plan's data) with ``errors`` at their fields."""
+    holding ``value`` (default: the plan's data) with ``errors`` at their fields. With a
+    ``conflict``, ``theirs`` is the section as ``plan`` (the plan now) has it, shown beside
+    the form that keeps what was typed."""
     section = methodology.section(key)
     shown = plan.sections.get(key, forms.MISSING) if value is forms.MISSING else value
     left = dict(errors or {})
-    bound = forms.bind(forms.widget(section.schema.schema), shown, left)
+    item = forms.widget(section.schema.schema)
+    bound = forms.bind(item, shown, left)
+    theirs = forms.bind(item, plan.sections.get(key, forms.MISSING), {}) if conflict else None
     return {"plan": plan, "section": section, "bound": bound, "filled": key in plan.sections,
+            "theirs": theirs,
             "editing": editing, "loose": left, "conflict": conflict, "saved": saved,
             "revision": plan.revision if revision is None else revision,
             "findings": _findings_of(findings, key),
