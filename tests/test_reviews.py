@@ -147,6 +147,23 @@ def test_review_list_numbers_reviews_by_date(sama7_plan: Path,
     assert "review:2" in capsys.readouterr().out
 
 
+def test_reviews_of_one_day_are_numbered_in_the_order_of_the_plan_they_reviewed(
+        sama7_plan: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    today = date.today().isoformat()
+    assert run(["-w", str(sama7_plan), "review", "record", "p1", "--kind", "internal",
+                "--date", today]) == 0
+    summary = sama7_plan.parent / "summary.json"
+    summary.write_text('{"summary": "Agreed at the internal review"}')
+    assert run(["-w", str(sama7_plan), "plan", "set", "p1", "executive_summary",
+                str(summary)]) == 0
+    assert run(["-w", str(sama7_plan), "review", "record", "p1", "--kind", "customer",
+                "--date", today, *QBR_SCORES]) == 0
+    capsys.readouterr()
+    assert run(["-w", str(sama7_plan), "review", "list", "p1", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(r["number"], r["kind"]) for r in listed] == [(1, "internal"), (2, "customer")]
+
+
 @pytest.mark.parametrize("as_of", ["2026-13-01", "soon"])
 def test_due_with_a_bad_date_is_a_clear_error(sama7_plan: Path, as_of: str,
                                               capsys: pytest.CaptureFixture[str]) -> None:

@@ -149,8 +149,10 @@ def overdue_review_findings(plan: Plan, methodology: Methodology, reviews: Itera
 
 
 def plan_reviews(reviews: Iterable[Review], plan_id: str) -> list[Review]:
-    """The reviews of one plan, oldest first (by date, then id): ``review:1`` is the first."""
-    return sorted((r for r in reviews if r.plan_id == plan_id), key=lambda r: (r.date, r.id))
+    """The reviews of one plan, oldest first (by date; on one day, by the plan revision each
+    reviewed, so the one recorded first comes first; then id): ``review:1`` is the first."""
+    return sorted((r for r in reviews if r.plan_id == plan_id),
+                  key=lambda r: (r.date, r.plan_revision, r.id))
 
 
 def last_review(reviews: Iterable[Review], plan_id: str,

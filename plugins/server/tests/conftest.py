@@ -6,14 +6,18 @@ per session and copied for each test. ``people`` holds, by name, each user's wri
 ``share``: the token of a share link of ``helios-sama7`` for its customer, ``share_revoked`` a
 revoked one, ``share_expired`` an expired one). ``client`` is a
 :class:`fastapi.testclient.TestClient` on the application serving the copy, ``as_(name)`` the
-headers of that person's token.
+headers of that person's token, ``htmx_as(name)`` signs that user in through the sign-in
+form and gives the headers an htmx request of their pages sends (CSRF token included).
 
 Users: ``ada`` admin; ``ann`` member on the team of ``helios``; ``mo`` member on the team of
 ``atlas``; ``vic`` viewer. Password of each: ``password-<name>``.
 
-The browser tests share ``server`` (``kam serve`` of the copy on a free port of 127.0.0.1: its
-base URL), ``artefacts`` (where screenshots go), ``watch`` (record a page's requests and
-problems) and ``sign_in``; pytest-playwright launches Debian's Chromium.
+For the browser tests (Playwright): ``browser_type_launch_args`` makes pytest-playwright launch
+Debian's Chromium; ``serving(workspace)`` runs ``kam serve`` on a free port of 127.0.0.1 until
+the test ends and gives the address it printed (``server``: that of ``workspace_file``);
+``watch(page)`` collects what a page requests and the problems it meets; ``sign_in(page,
+server, name)`` signs a user in through the form; ``artefacts`` is the folder screenshots go
+to.
 
 ``pg_served`` is the same portfolio and users (not the expired token) in a schema of its own on
 the PostgreSQL server of ``$KAM_TEST_POSTGRES_URL`` (skipped without it): its URL, a client of
@@ -23,14 +27,15 @@ the application serving it, and the secrets.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -148,11 +153,24 @@ def as_(people: dict[str, str]) -> Callable[[str], dict[str, str]]:
     return lambda name: {"Authorization": f"Bearer {people[name]}"}
 
 
+@pytest.fixture
+def htmx_as(client: TestClient) -> Callable[[str], dict[str, str]]:
+    """``htmx_as("ann")``: sign ann in on ``client``; the headers her pages' htmx requests
+    send (the session's CSRF token, ``HX-Request``)."""
+    def sign_in(name: str) -> dict[str, str]:
+        client.post("/signin", data={"name": name, "password": password(name)})
+        token = re.search(r'name="csrf-token" content="([0-9a-f]+)"', client.get("/").text)
+        assert token, "not signed in"
+        return {"X-CSRF-Token": token.group(1), "HX-Request": "true"}
+    return sign_in
+
 # -- the browser tests: a real `kam serve`, Debian's Chromium ----------------------------------
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """pytest-playwright launches Debian's Chromium (Playwright downloads no browser here)."""
+    from kamcore.testing import chromium
+
     return {**browser_type_launch_args, "executable_path": chromium(),
             "args": ["--no-sandbox", "--disable-dev-shm-usage"]}
 
@@ -163,56 +181,77 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def server(workspace_file: Path, tmp_path: Path) -> Iterator[str]:
-    """``kam serve`` on a free port of 127.0.0.1, until the test ends; its base URL."""
+@contextmanager
+def _kam_serve(workspace: Path, log_path: Path, env: Mapping[str, str] | None) -> Iterator[str]:
+    """``kam serve`` of ``workspace`` on a free port of 127.0.0.1 (its output in
+    ``log_path``) while the block runs; the address it printed, once it answers."""
     port = _free_port()
-    log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kamcore", "--workspace", str(workspace_file), "serve",
-         "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/signin", timeout=2):
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kamcore", "--workspace", str(workspace), "serve",
+             "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                printed = re.search(r" on (http://127\.0\.0\.1:\d+)", log_path.read_text())
+                if printed and _answers(printed.group(1)):
                     break
-            except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("kam serve did not start:\n"
-                                + (tmp_path / "serve.log").read_text())
+                    pytest.fail("kam serve did not start:\n" + log_path.read_text())
                 time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+            yield printed.group(1)
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def _answers(base: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{base}/signin", timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def serving(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """``serving(workspace, env=None)``: ``kam serve`` of that workspace on 127.0.0.1 until the
+    test ends; the address it printed (``http://127.0.0.1:PORT``)."""
+    with ExitStack() as stack:
+        def serve(workspace: Path, env: Mapping[str, str] | None = None) -> str:
+            log = tmp_path / f"serve-{workspace.stem}.log"
+            return stack.enter_context(_kam_serve(workspace, log, env))
+        yield serve
+
+
+@pytest.fixture
+def watch() -> Callable[[Any], tuple[list[str], list[str]]]:
+    """``watch(page)``: the URLs the page requests and the problems it meets (console errors,
+    page errors, HTTP errors), as they happen."""
+    def start(page: Any) -> tuple[list[str], list[str]]:
+        requests: list[str] = []
+        problems: list[str] = []
+        page.on("request", lambda req: requests.append(req.url))
+        page.on("console", lambda msg: problems.append(
+            f"console {msg.type} on {page.url}: {msg.text}") if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+        page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}")
+                if res.status >= 400 else None)
+        return requests, problems
+    return start
 
 
 @pytest.fixture
 def artefacts(request: pytest.FixtureRequest) -> Path:
-    """Where the screenshots go."""
+    """Where the screenshots go: ``$KAM_TEST_ARTEFACTS/web`` or ``build/test-artefacts/web``."""
     root = Path(os.environ.get("KAM_TEST_ARTEFACTS")
                 or request.config.rootpath / "build" / "test-artefacts")
     folder = root / "web"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def watch_page(page: Any, server: str) -> tuple[list[str], list[str]]:
-    """The URLs ``page`` requests and the problems it meets (console errors, page errors,
-    HTTP errors), as they happen."""
-    requests: list[str] = []
-    problems: list[str] = []
-    page.on("request", lambda req: requests.append(req.url))
-    page.on("console", lambda msg: problems.append(
-        f"console {msg.type} on {page.url}: {msg.text}") if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}")
-            if res.status >= 400 else None)
-    return requests, problems
 
 
 def sign_in_page(page: Any, server: str, name: str) -> None:
@@ -227,9 +266,9 @@ def sign_in_page(page: Any, server: str, name: str) -> None:
 
 
 @pytest.fixture
-def watch() -> Callable[[Any, str], tuple[list[str], list[str]]]:
-    """:func:`watch_page`, for the browser tests."""
-    return watch_page
+def server(serving: Callable[..., str], workspace_file: Path) -> str:
+    """``kam serve`` of the sample workspace (a copy) on 127.0.0.1: its address."""
+    return serving(workspace_file)
 
 
 @pytest.fixture

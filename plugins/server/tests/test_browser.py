@@ -12,26 +12,20 @@ The server, the browser's settings and the watching of a page are fixtures of ``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+Watch = Callable[[Any], tuple[list[str], list[str]]]
 
 
 def test_a_key_account_manager_works_through_the_workspace(
-        page: Any, server: str, artefacts: Path) -> None:
+        page: Any, server: str, artefacts: Path, watch: Watch) -> None:
     expect = playwright_api.expect
-    requests: list[str] = []
-    problems: list[str] = []
-    page.on("request", lambda req: requests.append(req.url))
-    page.on("console", lambda msg: problems.append(
-        f"console {msg.type} on {page.url}: {msg.text} ({msg.location['url']})")
-        if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}")
-            if res.status >= 400 else None)
+    requests, problems = watch(page)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto(f"{server}/")
@@ -50,7 +44,7 @@ def test_a_key_account_manager_works_through_the_workspace(
     people = page.locator("table.people tbody tr")
     before = people.count()
     page.get_by_text("Add a person").click()
-    form = page.locator("details.add form")
+    form = page.locator("details.add form.person")
     form.get_by_label("Name").fill("Dana Quill")
     form.get_by_label("Title").fill("VP Procurement")
     form.get_by_label("Influence").select_option("4")
@@ -125,10 +119,10 @@ def _free_day(workspace: Path, plan_id: str, kind: str) -> str:
 
 
 def test_reviews_the_diff_between_them_downloads_and_an_import_in_the_browser(
-        page: Any, server: str, artefacts: Path, workspace_file: Path, watch: Any,
-        sign_in: Any) -> None:
+        page: Any, server: str, artefacts: Path, workspace_file: Path,
+        watch: Watch, sign_in: Any) -> None:
     expect = playwright_api.expect
-    requests, problems = watch(page, server)
+    requests, problems = watch(page)
     page.set_viewport_size({"width": 1280, "height": 900})
     held = _free_day(workspace_file, "helios-sama7", "customer")
     sign_in(page, server, "ann")
@@ -209,12 +203,12 @@ def test_reviews_the_diff_between_them_downloads_and_an_import_in_the_browser(
 
 
 def test_the_customer_answers_on_a_phone(browser: Any, server: str, artefacts: Path,
-                                         people: dict[str, str], watch: Any) -> None:
+                                         people: dict[str, str], watch: Watch) -> None:
     expect = playwright_api.expect
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True,
                                   has_touch=True)
     page = context.new_page()
-    requests, problems = watch(page, server)
+    requests, problems = watch(page)
     page.goto(f"{server}/share/{people['share']}")
     objectives = page.locator("article.objective")
     expect(objectives.first).to_be_visible()

@@ -42,7 +42,7 @@ def test_the_org_chart_is_drawn_clicked_and_edited_in_place(
     with Workspace.open(workspace_file) as ws:
         snapshot = ws.snapshot("helios")
     people = {s.id: s.name for s in snapshot.stakeholders}
-    requests, problems = watch(page, server)
+    requests, problems = watch(page)
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, server, "ann")
     page.goto(f"{server}/accounts/helios")
@@ -111,7 +111,7 @@ def test_a_viewer_clicking_a_person_finds_their_row(page: Any, server: str, watc
                                                    sign_in: Any, workspace_file: Path) -> None:
     with Workspace.open(workspace_file) as ws:
         someone = ws.snapshot("helios").stakeholders[0]
-    requests, problems = watch(page, server)
+    requests, problems = watch(page)
     sign_in(page, server, "vic")
     page.goto(f"{server}/accounts/helios")
     page.wait_for_function(f"() => {GRAPH} !== undefined && {GRAPH} !== null")

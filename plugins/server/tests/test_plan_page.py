@@ -153,6 +153,8 @@ def test_a_stale_save_shows_the_conflict_and_keeps_what_was_typed(
         "revision": str(plan.revision), "[0].title": "Mine"})
     assert "The plan was saved by someone-else" in response.text
     assert 'value="Mine"' in response.text
+    theirs = response.text.split('<div class="theirs">')[1].split('<div class="yours">')[0]
+    assert "Theirs" in theirs and "Mine" not in theirs
     assert f'name="revision" value="{plan.revision + 1}"' in response.text
     assert _simple_plan(workspace_file).sections["goals"] == [{"title": "Theirs"}]
 

@@ -48,11 +48,18 @@ def add_account(new: NewAccount, who: Principal = Depends(checker("write")),
                 ws: Workspace = Depends(workspace)) -> JSONResponse:
     """Add an account; a member who adds one joins its team."""
     fields = new.model_dump(exclude={"name", "id"})
-    account = operations.add_account(ws, Actor(who.name), new.name, account_id=new.id,
-                                     **fields)
+    account = add_account_as(ws, who, new.name, account_id=new.id, **fields)
+    return tagged(account.model_dump(mode="json"), account.revision, 201)
+
+
+def add_account_as(ws: Workspace, who: Principal, name: str, **fields: Any) -> Account:
+    """Add an account (:func:`kamcore.operations.add_account`) as ``who``: a member who adds
+    one joins its team, so they see and edit what they added (the API and the dashboard's
+    form both add accounts this way)."""
+    account = operations.add_account(ws, Actor(who.name), name, **fields)
     if who.role == "member":
         access.add_team_member(ws, Actor(who.name), account.id, who.user.name)  # type: ignore[union-attr]
-    return tagged(account.model_dump(mode="json"), account.revision, 201)
+    return account
 
 
 @router.get("/{account_id}", access="read", summary="Read an account")

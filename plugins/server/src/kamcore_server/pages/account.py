@@ -109,7 +109,7 @@ def org_chart(people: Sequence[Stakeholder],
 
 def person_fields(form: Mapping[str, Any]) -> dict[str, Any]:
     """The stakeholder fields of a submitted form: blanks are None (cleared), roles a list
-    from comma-separated words, ``placeholder`` a checkbox (ticked or not); the record's own
+    from comma-separated words, ``placeholder`` true when its box is ticked; the record's own
     validation checks the rest."""
     fields: dict[str, Any] = {}
     for key in PERSON_FIELDS:
@@ -153,9 +153,12 @@ def _snapshot(ws: Workspace, who: Principal, account_id: str) -> AccountSnapshot
 def account_page(account_id: str, request: Request, who: Principal = Depends(checker("read")),
                  ws: Workspace = Depends(workspace)) -> HTMLResponse:
     """The account with its map, people, relationships, plans and opportunities."""
+    from .additions import methodology_names
+
     snapshot = _snapshot(ws, who, account_id)
     return page(request, who, "account.html", snapshot=snapshot,
-                may_write=who.role in ("admin", "member"), **people_view(snapshot))
+                may_write=who.role in ("admin", "member"), methodologies=methodology_names(),
+                **people_view(snapshot))
 
 
 def _people(request: Request, who: Principal, ws: Workspace, account_id: str,
@@ -223,7 +226,7 @@ async def add_person(account_id: str, request: Request,
     require_account(who, account_id, write=True)
     form = await request.form()
     fields = {key: value for key, value in person_fields(form).items()
-              if value not in (None, [])}
+              if value is not None and value != []}
     name = fields.pop("name", None) or ""
     try:
         operations.add_stakeholder(ws, Actor(who.name), account_id, name, **fields)

@@ -1,17 +1,20 @@
 """The plan page (``GET /plans/{id}``): the methodology's steps with the plan's place among them
-and the current step's gate, the findings, each section (read, then edited in place as a form
-generated from its JSON Schema, see :mod:`.forms`), advancing, and the history (what each
-revision changed, in the words of ``kam plan diff``, shown on demand).
+and the current step's gate, the findings (each linked to the section at fault), each section
+(read, then edited in place as a form generated from its JSON Schema, see :mod:`.forms`),
+advancing, and the history (what each revision changed, in the words of ``kam plan diff``,
+shown on demand).
 
 A section form carries the plan revision it was read at; saving calls
 :func:`kamcore.operations.set_section` with it. Invalid data comes back as the form with each
 problem at its field; a stale save (someone saved the plan since) comes back as the form with
-who changed it, what was typed kept, and the current revision, so saving again is a decision.
+who changed it, the section as they saved it beside what was typed (kept), and the current
+revision, so saving again is a decision.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from fastapi import Depends, Form, Request
@@ -53,6 +56,22 @@ def section_keys(methodology: Methodology) -> list[str]:
     return list(dict.fromkeys(ordered))
 
 
+_REQUIRED_SECTION = re.compile(r"'([A-Za-z0-9_]+)' is a required property")
+
+
+def section_of(finding: Finding) -> str | None:
+    """The plan section a finding is about, for its link to that section on the page: the key
+    its path starts with (``sections.KEY...``), or, for a finding on the sections as a whole,
+    the section it says is required (a gate on an empty section); else None."""
+    path = finding.path or ""
+    if path.startswith("sections."):
+        return re.split(r"[.\[]", path[len("sections."):], maxsplit=1)[0] or None
+    if path == "sections":
+        required = _REQUIRED_SECTION.search(finding.message)
+        return required.group(1) if required else None
+    return None
+
+
 def _findings_of(findings: list[Finding], key: str) -> list[Finding]:
     prefix = f"sections.{key}"
     return [f for f in findings if f.path == prefix or (f.path or "").startswith(
@@ -64,12 +83,17 @@ def section_view(who: Principal, plan: Plan, methodology: Methodology, key: str,
                  errors: dict[str, list[str]] | None = None, revision: int | None = None,
                  conflict: ConflictError | None = None, saved: bool = False) -> dict[str, Any]:
     """What ``_section.html`` shows of section ``key``: read, or as its form (``editing``)
-    holding ``value`` (default: the plan's data) with ``errors`` at their fields."""
+    holding ``value`` (default: the plan's data) with ``errors`` at their fields. With a
+    ``conflict``, ``theirs`` is the section as ``plan`` (the plan now) has it, shown beside
+    the form that keeps what was typed."""
     section = methodology.section(key)
     shown = plan.sections.get(key, forms.MISSING) if value is forms.MISSING else value
     left = dict(errors or {})
-    bound = forms.bind(forms.widget(section.schema.schema), shown, left)
+    item = forms.widget(section.schema.schema)
+    bound = forms.bind(item, shown, left)
+    theirs = forms.bind(item, plan.sections.get(key, forms.MISSING), {}) if conflict else None
     return {"plan": plan, "section": section, "bound": bound, "filled": key in plan.sections,
+            "theirs": theirs,
             "editing": editing, "loose": left, "conflict": conflict, "saved": saved,
             "revision": plan.revision if revision is None else revision,
             "findings": _findings_of(findings, key),
@@ -103,7 +127,8 @@ def plan_page(plan_id: str, request: Request, who: Principal = Depends(checker("
                 current=methodology.steps[current], gate=gate, findings=findings,
                 sections=sections, history=history, last=current + 1 >= len(methodology.steps),
                 rv=reviews_view(ws, who, plan, methodology),
-                may_write=who.role in ("admin", "member"), option_value=forms.option_value)
+                may_write=who.role in ("admin", "member"), option_value=forms.option_value,
+                section_of=section_of)
 
 
 @router.get("/plans/{plan_id}/sections/{key}", access="read", response_class=HTMLResponse)
@@ -165,7 +190,8 @@ def advance(plan_id: str, request: Request, revision: int = Form(..., ge=0),
         operations.advance(ws, Actor(who.name), plan.id, base_revision=revision)
     except AdvanceRefused as exc:
         return page(request, who, "_advance.html", refused=exc,
-                    findings=list(getattr(exc, "findings", ())), conflict=None)
+                    findings=list(getattr(exc, "findings", ())), conflict=None,
+                    section_of=section_of)
     except ConflictError as exc:
         return page(request, who, "_advance.html", refused=None, findings=[], conflict=exc)
     except InvalidInputError as exc:
