@@ -48,7 +48,6 @@ from kamcore_server.passwords import hash_password
 from kamcore.operations import Actor, access
 from kamcore.operations.sample import build_sample
 from kamcore.store import Workspace
-from kamcore.testing import chromium
 
 ADMIN = Actor("setup")
 USERS = {"ada": "admin", "ann": "member", "mo": "member", "vic": "viewer"}
