@@ -74,7 +74,7 @@ def test_the_org_chart_is_drawn_clicked_and_edited_in_place(
 
     page.wait_for_function(f"() => {GRAPH} && {GRAPH}.nodes().length === {len(people)}")
     page.get_by_role("button", name="New person").click()
-    form = page.locator("details.add form")
+    form = page.locator("details.add form.person")
     expect(form.get_by_label("Name")).to_be_focused()
     form.get_by_label("Name").fill("Head of Procurement")
     form.get_by_label("Roles (comma-separated)").fill("economic_buyer")

@@ -1,7 +1,8 @@
 """Two people edit the same plan section, each in a browser of their own (two Playwright
 contexts, two sessions) against a real ``kam serve``: the one who saves second sees the
 conflict, the section as the other saved it beside what they typed, which is kept; saving again
-is their decision, and it then wins."""
+is their decision, and it then wins. Each page says when the other person saved the plan (its
+live events) and offers to reload it."""
 
 from __future__ import annotations
 
@@ -47,6 +48,15 @@ def test_the_second_save_of_a_section_shows_the_conflict_side_by_side_and_keeps_
     ann_section.get_by_label("Summary", exact=True).fill("Ann's summary: the pilot is on track")
     ann_section.get_by_role("button", name="Save section").click()
     expect(ann_section.get_by_role("status")).to_contain_text("Saved as revision")
+    # ada's page hears of ann's save while she types (the plan's events); ann's own save is
+    # not news to ann
+    notice = ada.locator("#live-notice")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("Saved by ann at ")
+    expect(notice.get_by_role("link", name="Reload the plan")).to_be_visible()
+    assert notice.evaluate("e => getComputedStyle(e).position") == "fixed"  # seen wherever
+    ada.screenshot(path=str(artefacts / "plan-live-notice.png"))  # one is on the page
+    expect(ann.locator("#live-notice")).to_be_hidden()
 
     typed = "Ada's summary: extend to the Service business unit"
     ada_section.get_by_label("Summary", exact=True).fill(typed)
@@ -66,8 +76,10 @@ def test_the_second_save_of_a_section_shows_the_conflict_side_by_side_and_keeps_
     ada_section.get_by_role("button", name="Save section").click()
     expect(ada_section.get_by_role("status")).to_contain_text("Saved as revision")
     expect(ada_section).to_contain_text(typed)
-    ann.reload()
+    expect(ann.locator("#live-notice")).to_contain_text("Saved by ada at ")
+    ann.locator("#live-notice").get_by_role("link", name="Reload the plan").click()
     expect(ann.locator("#section-executive_summary")).to_contain_text(typed)
+    expect(ann.locator("#live-notice")).to_be_hidden()
 
     ann_context.close()
     ada_context.close()

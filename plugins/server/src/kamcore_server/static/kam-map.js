@@ -133,7 +133,7 @@
       if (action === "fit") {
         cy.fit(undefined, 24);
       } else if (action === "add-person") {
-        var add = document.querySelector("details.add");
+        var add = document.getElementById("add-person");
         if (add) { add.open = true; add.querySelector("input[name=name]").focus(); }
       } else if (action === "add-relationship") {
         var who = document.querySelector("form.relationship select[name=source_id]");

@@ -28,3 +28,28 @@ document.addEventListener("change", function (event) {
     result.innerHTML = "";
   }
 });
+
+// Someone else saves the plan on this page: say who and when, and offer to reload. The plan's
+// server-sent events (/api/v1/plans/ID/events, from the revision shown) name every save; the
+// signed-in user's own saves are on the page already.
+document.addEventListener("DOMContentLoaded", function () {
+  var notice = document.getElementById("live-notice");
+  if (!notice || !window.EventSource) {
+    return;
+  }
+  var source = new EventSource(notice.dataset.events);
+  source.addEventListener("change", function (event) {
+    var change = JSON.parse(event.data);
+    if (change.saved_by === notice.dataset.me) {
+      return;
+    }
+    var when = String(change.saved_at || "").replace("T", " ").slice(0, 16);
+    notice.querySelector(".live-text").textContent = "Saved by " + (change.saved_by || "someone")
+      + (when ? " at " + when + " UTC" : "") + " (revision " + change.revision
+      + "): this page shows an older revision.";
+    notice.hidden = false;
+  });
+  source.addEventListener("end", function () {
+    source.close();
+  });
+});
