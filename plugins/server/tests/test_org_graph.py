@@ -104,7 +104,7 @@ def test_the_person_form_adds_and_clears_a_placeholder(client: TestClient,
                       if s.name == "Head of Procurement")
     assert person.placeholder
     form = client.get(f"/accounts/helios/people/{person.id}/edit", headers=headers).text
-    assert re.search(r'name="placeholder" type="checkbox" value="on" checked', form)
+    assert re.search(r'type="checkbox" name="placeholder" value="on" checked', form)
     saved = client.post(f"/accounts/helios/people/{person.id}", headers=headers,
                         data={"name": "Hana Buyer", "roles": "economic_buyer",
                               "revision": str(person.revision)})

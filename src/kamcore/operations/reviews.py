@@ -44,8 +44,7 @@ def record_review(workspace: Workspace, actor: Actor, plan_id: str, kind: str, h
         overrides), e.g. ``customer``.
     :param today: the date ``held_on`` may not be after (default: today).
     :raises InvalidInputError: the date is in the future, the kind is not in the cadence, a
-        review of that kind on that day is recorded already, the plan was rolled over into a
-        successor (``superseded_by``: the successor is reviewed), a QBR without its scores (or a
+        review of that kind on that day is recorded already, a QBR without its scores (or a
         score off the scale), or scores for a review that is not the QBR.
     :raises NotFoundError: no such plan, or its methodology is not installed.
     """
@@ -53,9 +52,6 @@ def record_review(workspace: Workspace, actor: Actor, plan_id: str, kind: str, h
         raise InvalidInputError(f"review of {plan_id} refused: {held_on} is in the future",
                                 [Problem("in the future", path=("date",))])
     plan = workspace.get(Plan, plan_id)
-    if plan.superseded_by is not None:
-        raise InvalidInputError(f"review of {plan_id} refused: the plan was rolled over into "
-                                f"{plan.superseded_by}; review that plan instead")
     methodology = installed(registry).methodology(plan.methodology.name)
     kinds = [cadence.kind for cadence in plan_cadence(plan, methodology)]
     if kind not in kinds:
