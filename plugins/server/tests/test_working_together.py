@@ -86,3 +86,34 @@ def test_the_second_save_of_a_section_shows_the_conflict_side_by_side_and_keeps_
     for requests in (ann_requests, ada_requests):
         assert not [url for url in requests if not url.startswith(base + "/")]
     assert not ann_problems + ada_problems, "\n".join(ann_problems + ada_problems)
+
+
+def test_an_account_page_says_when_someone_else_saves_one_of_its_records(
+        browser: Any, workspace_file: Path, serving: Callable[[Path], str], watch: Watch) -> None:
+    expect = playwright_api.expect
+    base = serving(workspace_file)
+    ann_context, ann, ann_requests, ann_problems = _signed_in(browser, base, "ann", watch)
+    ada_context, ada, ada_requests, ada_problems = _signed_in(browser, base, "ada", watch)
+    for page in (ann, ada):
+        page.goto(f"{base}/accounts/helios")
+        expect(page.locator("table.people")).to_be_visible()
+    ann.wait_for_timeout(1500)  # the stream is open before ada saves
+
+    ada.locator("#add-person summary").click()
+    form = ada.locator("#add-person form.person")
+    form.get_by_label("Name").fill("Rui Costa")
+    form.get_by_role("button", name="Add person").click()
+    expect(ada.locator("table.people")).to_contain_text("Rui Costa")
+
+    notice = ann.locator("#live-notice")
+    expect(notice).to_contain_text("Saved by ada at ")
+    expect(notice).to_contain_text("stakeholder helios.")
+    expect(ada.locator("#live-notice")).to_be_hidden()
+    notice.get_by_role("link", name="Reload the account").click()
+    expect(ann.locator("table.people")).to_contain_text("Rui Costa")
+
+    ann_context.close()
+    ada_context.close()
+    for requests in (ann_requests, ada_requests):
+        assert not [url for url in requests if not url.startswith(base + "/")]
+    assert not ann_problems + ada_problems, "\n".join(ann_problems + ada_problems)

@@ -29,9 +29,10 @@ document.addEventListener("change", function (event) {
   }
 });
 
-// Someone else saves the plan on this page: say who and when, and offer to reload. The plan's
-// server-sent events (/api/v1/plans/ID/events, from the revision shown) name every save; the
-// signed-in user's own saves are on the page already.
+// Someone else saves what this page shows (the plan; the account or one of its records): say
+// who, what and when, and offer to reload. The server-sent events named by the notice
+// (/api/v1/plans/ID/events from the revision shown, /api/v1/accounts/ID/events) name every
+// save; the signed-in user's own saves are on the page already.
 document.addEventListener("DOMContentLoaded", function () {
   var notice = document.getElementById("live-notice");
   if (!notice || !window.EventSource) {
@@ -45,8 +46,8 @@ document.addEventListener("DOMContentLoaded", function () {
     }
     var when = String(change.saved_at || "").replace("T", " ").slice(0, 16);
     notice.querySelector(".live-text").textContent = "Saved by " + (change.saved_by || "someone")
-      + (when ? " at " + when + " UTC" : "") + " (revision " + change.revision
-      + "): this page shows an older revision.";
+      + (when ? " at " + when + " UTC" : "") + ": " + change.kind + " " + change.id
+      + ", revision " + change.revision + ". This page shows it as it was before.";
     notice.hidden = false;
   });
   source.addEventListener("end", function () {
