@@ -76,6 +76,7 @@ def test_stakeholders_who_matter_and_were_not_contacted() -> None:
         _person("quiet", influence=1),  # no role, low influence, not on the map: not checked
         _person("mapped", influence=1),  # on the plan's stakeholder map, never contacted
         _person("vp", seniority="vp", last_contact=AS_OF - timedelta(91)),
+        _person("gone", roles=frozenset({"champion"}), left_on=AS_OF - timedelta(30)),  # left
     )
     plan = _plan({"people": [{"stakeholder_id": "acme.mapped", "influence": 1, "support": 0}]})
     findings = staleness_findings(plan, _methodology(), _snapshot(*people), AS_OF)

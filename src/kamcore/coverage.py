@@ -5,9 +5,10 @@ methodology checks (sama7's ``few-executive-relationships``) and the programme m
 same account never has two executive-coverage counts:
 
 - a stakeholder is *relevant* when they have a role, an influence of 3 or more, or are a VP or
-  C-level;
+  C-level, and have not left the customer (``left_on``);
 - a relationship is *active* when its strength is 2 or more and the last contact was at most
-  :data:`ACTIVE_WITHIN_DAYS` days before the day judged; a placeholder is never active;
+  :data:`ACTIVE_WITHIN_DAYS` days before the day judged; a placeholder, or a person who left,
+  is never active;
 - *executive coverage* is the number of C-level stakeholders with an active relationship
   ("number of C-level relationships per strategic account: 2+ per account").
 """
@@ -28,17 +29,20 @@ EXECUTIVE_COVERAGE_TARGET = 2
 
 
 def is_relevant(person: Stakeholder) -> bool:
-    """True for a stakeholder with a role, an influence of 3 or more, or VP/C-level seniority."""
-    return bool(person.roles) or (person.influence or 0) >= 3 or person.seniority in {
-        "c_level", "vp"}
+    """True for a stakeholder with a role, an influence of 3 or more, or VP/C-level seniority,
+    who has not left the customer."""
+    return not person.has_left and (bool(person.roles) or (person.influence or 0) >= 3
+                                    or person.seniority in {"c_level", "vp"})
 
 
 def is_active(person: Stakeholder, today: date) -> bool:
     """True when we hold an active relationship with ``person`` on ``today``: strength 2 or
-    more, last contact within :data:`ACTIVE_WITHIN_DAYS` days, not a placeholder."""
+    more, last contact within :data:`ACTIVE_WITHIN_DAYS` days, not a placeholder, not a person
+    who left the customer."""
     recent = (person.last_contact is not None
               and (today - person.last_contact).days <= ACTIVE_WITHIN_DAYS)
-    return (person.relationship_strength or 0) >= 2 and recent and not person.placeholder
+    return ((person.relationship_strength or 0) >= 2 and recent and not person.placeholder
+            and not person.has_left)
 
 
 def executive_relationships(people: Iterable[Stakeholder], today: date) -> list[Stakeholder]:

@@ -7,7 +7,8 @@ Findings (``source="kamcore"``; stable codes):
                                 contacted more than ``contact_days`` ago, or never (subject: the
                                 stakeholder; path: their stakeholder-map entry, if any); never
                                 a placeholder (no one to contact yet: see
-                                :mod:`kamcore.builtin.coverage`)
+                                :mod:`kamcore.builtin.coverage`), nor a person who left the
+                                customer (``left_on``)
 ``action-overdue``              warning: an action-shaped item of any section (see
                                 :mod:`kamcore.shapes`) that is not done or cancelled is past its
                                 due date (path: ``sections.<...>[i].due``)
@@ -110,7 +111,7 @@ def contact_findings(methodology: Methodology, snapshot: AccountSnapshot,
     mapped = _map_entries(items)
     findings = []
     for person in snapshot.stakeholders:
-        if person.placeholder or not _matters(person, mapped):
+        if person.placeholder or person.has_left or not _matters(person, mapped):
             continue
         if person.last_contact is None:
             message = (f"no contact with {_who(person)} is recorded; {methodology.name} expects "

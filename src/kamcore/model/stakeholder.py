@@ -58,6 +58,11 @@ class Stakeholder(Record):
         """True for C-level stakeholders."""
         return self.seniority in EXECUTIVE_SENIORITIES
 
+    @property
+    def has_left(self) -> bool:
+        """True once ``left_on`` is set: the person left the customer."""
+        return self.left_on is not None
+
 
 class Relationship(Record):
     """A directed, typed edge from one stakeholder to another (``source`` reports_to ``target``).
