@@ -197,3 +197,19 @@ def test_a_derived_methodology_shows_resolved(kam_run, tmp_path: Path,
     assert "extends" not in document or document["extends"] == "kt-gated"
     assert [s["key"] for s in document["steps"]] == ["analyse", "act"]
     assert [s["key"] for s in document["sections"]] == ["objectives", "risks", "actions"]
+
+
+def test_flow_yaml_is_the_same_whether_remembered_or_not() -> None:
+    import yaml
+
+    from kamcore.schemas import flow_yaml
+
+    def plain(value: object) -> str:
+        return str(yaml.safe_dump(value, default_flow_style=True, width=10_000,
+                                  allow_unicode=True, sort_keys=False)).strip() \
+            .removesuffix("...").strip()
+
+    for value in ({"required": ["counterpart"]}, [1, 1.0, True, None, "Zoë"],
+                  {1: "a"}, (1, 2), {"b": 1, "a": [{"x": "y"}]}, "text", 3):
+        assert flow_yaml(value) == plain(value) == flow_yaml(value), value
+    assert flow_yaml({1: "a"}) == "{1: a}"  # an int key is not taken for the string '1'

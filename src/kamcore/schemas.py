@@ -215,7 +215,30 @@ def _count(items: Sequence[Any]) -> str:
 
 
 def flow_yaml(value: Any) -> str:
-    """``value`` as one line of YAML flow style (``{required: [counterpart]}``)."""
+    """``value`` as one line of YAML flow style (``{required: [counterpart]}``).
+
+    Values that are plain JSON (what a schema's limits and most instances are) are rendered
+    once per process and remembered: a portfolio check meets the same gate's limit on every
+    plan, and the YAML emitter costs far more than the lookup."""
+    import json
+
+    try:
+        key = json.dumps(value)
+    except (TypeError, ValueError):
+        return _flow_yaml(value)
+    if json.loads(key) != value:  # not plain JSON (a tuple, a non-string key): not shared
+        return _flow_yaml(value)
+    return _flow_yaml_of_json(key)
+
+
+@functools.lru_cache(maxsize=1024)
+def _flow_yaml_of_json(text: str) -> str:
+    import json
+
+    return _flow_yaml(json.loads(text))
+
+
+def _flow_yaml(value: Any) -> str:
     import yaml
 
     return str(yaml.safe_dump(value, default_flow_style=True, width=10_000,
